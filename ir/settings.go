@@ -1,0 +1,101 @@
+// Run-time settings: the names a cycle accepts from `cyclec run --set`.
+package ir
+
+// SettingKind is the value type of a run-time setting.
+type SettingKind int
+
+// Setting value types.
+const (
+	SettingInt   SettingKind = iota + 1 // a non-negative integer (steps, spinup)
+	SettingSeed                         // an unsigned 64-bit integer
+	SettingFloat                        // a float64 (model parameters)
+	SettingPath                         // a file path
+)
+
+// String names the kind as error messages do.
+func (k SettingKind) String() string {
+	switch k {
+	case SettingInt:
+		return "a non-negative integer"
+	case SettingSeed:
+		return "an unsigned integer seed"
+	case SettingFloat:
+		return "a number"
+	case SettingPath:
+		return "a file path"
+	}
+	return "a value"
+}
+
+// Setting is one run-time override of a cycle. Model parameters are
+// accepted both bare ("F") and qualified by their model ("L96.F"); Name is
+// the qualified form and Alias the bare one ("" when the bare name is taken
+// by another setting of the same cycle).
+type Setting struct {
+	Name  string
+	Alias string
+	Kind  SettingKind
+	Model *Forward // the model that owns a parameter setting, else nil
+	Param *Param   // the parameter, for parameter settings
+}
+
+// Settings lists the run-time settings of c in a fixed order: cycle
+// options first (steps, obs_every, spinup, seed), then the parameters of
+// every model the cycle steps, in declaration order. Sequence cycles list
+// nothing of their own; each part is set through its own name.
+func Settings(c *Cycle) []Setting {
+	var out []Setting
+	switch c.Kind {
+	case CycleSequence:
+		return nil
+	}
+	out = append(out, Setting{Name: "steps", Kind: SettingInt})
+	if c.Obs != nil {
+		out = append(out, Setting{Name: "obs_every", Kind: SettingInt})
+		out = append(out, Setting{Name: "spinup", Kind: SettingInt})
+	}
+	if c.Source != nil && c.Source.Kind == SourceTwin {
+		out = append(out, Setting{Name: "seed", Kind: SettingSeed})
+	}
+	if c.Source != nil && c.Source.Kind == SourceFile {
+		out = append(out, Setting{Name: "obs_file", Kind: SettingPath})
+	}
+	taken := map[string]int{}
+	for _, s := range out {
+		taken[s.Name]++
+	}
+	var params []Setting
+	for _, m := range modelsOf(c) {
+		for _, p := range m.Params {
+			params = append(params, Setting{Name: m.Name + "." + p.Name, Alias: p.Name, Kind: SettingFloat, Model: m, Param: p})
+			taken[p.Name]++
+		}
+	}
+	for i := range params {
+		if taken[params[i].Alias] > 1 {
+			params[i].Alias = ""
+		}
+	}
+	return append(out, params...)
+}
+
+// modelsOf lists the distinct forward models a cycle steps, components of
+// composed models included, in first-use order.
+func modelsOf(c *Cycle) []*Forward {
+	var out []*Forward
+	seen := map[*Forward]bool{}
+	var visit func(m *Forward)
+	visit = func(m *Forward) {
+		if m == nil || seen[m] {
+			return
+		}
+		seen[m] = true
+		out = append(out, m)
+		for _, p := range m.Parts {
+			visit(p.Model)
+		}
+	}
+	visit(c.Model)
+	visit(c.Step)
+	return out
+}
