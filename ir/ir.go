@@ -8,19 +8,13 @@
 // depends only on this data model, never on the checker's machinery.
 package ir
 
-import "fmt"
+import "github.com/cyclec/cyclec/diag"
 
-// Pos is a source position kept for doc comments and run-time messages.
-// File is the base name of the .cyc file, never an absolute path, so that
-// generated code does not depend on where it was built.
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// String formats p as file:line:col.
-func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+// Pos is a source position (see diag.Pos). File is the path as the user
+// named it ("examples/l96/etkf.cyc") or "std/lorenz96.cyc" for the standard
+// library; generated code prints only its base name, so that output never
+// depends on where it was built.
+type Pos = diag.Pos
 
 // Program is one checked .cyc file together with everything it imports.
 // Declarations from imported modules are included (each exactly once), in a
@@ -315,7 +309,12 @@ type Cycle struct {
 	ObsEvery int // analyse every ObsEvery model steps (≥ 1)
 	Spinup   int // analyses left out of the statistics
 
-	Init       *Init
+	// Seed keys every random stream of the run: the truth and ensemble
+	// draws, observation noise and the analysis. It comes from
+	// source = twin(seed = s) or the cycle's own `seed` option (default 1).
+	Seed uint64
+
+	Init       *Init   // initial distribution; defaults to normal(mean = 0, std = 1)
 	Source     *Source // where observations come from (da kinds)
 	History    int     // record every History steps; 0 = no history
 	Checkpoint int     // checkpoint every Checkpoint steps; 0 = none

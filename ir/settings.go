@@ -40,7 +40,7 @@ type Setting struct {
 }
 
 // Settings lists the run-time settings of c in a fixed order: cycle
-// options first (steps, obs_every, spinup, seed), then the parameters of
+// options first (steps, obs_every, spinup, seed, obs_file), then the parameters of
 // every model the cycle steps, in declaration order. Sequence cycles list
 // nothing of their own; each part is set through its own name.
 func Settings(c *Cycle) []Setting {
@@ -54,7 +54,7 @@ func Settings(c *Cycle) []Setting {
 		out = append(out, Setting{Name: "obs_every", Kind: SettingInt})
 		out = append(out, Setting{Name: "spinup", Kind: SettingInt})
 	}
-	if c.Source != nil && c.Source.Kind == SourceTwin {
+	if c.Source == nil || c.Source.Kind == SourceTwin {
 		out = append(out, Setting{Name: "seed", Kind: SettingSeed})
 	}
 	if c.Source != nil && c.Source.Kind == SourceFile {
