@@ -1,0 +1,52 @@
+# cyclec — common tasks. `make test` is what CI runs.
+GO ?= go
+EXAMPLES := lorenz96/etkf lorenz96/etkf40 lorenz96/enkf lorenz63/etkf lorenz63/enkf
+
+.PHONY: all test lint build golden examples bench reproduce fuzz clean
+
+all: lint test
+
+## test: gofmt and vet, then every test (goldens compiled, examples checked fresh, scores reproduced)
+test: lint
+	$(GO) test ./...
+
+## lint: gofmt and go vet must be clean
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './testdata/*') | grep -v '^testdata/' || true); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## build: the cyclec binary in bin/
+build:
+	$(GO) build -o bin/cyclec ./cmd/cyclec
+
+## golden: regenerate testdata/golden/*/ expected Go from each input.cyc
+golden:
+	$(GO) test . -run TestGolden -update
+
+## examples: regenerate the committed Go of every example
+examples:
+	@for e in $(EXAMPLES); do \
+		echo "cyclec build examples/$$e.cyc -o examples/$$e"; \
+		$(GO) run ./cmd/cyclec build examples/$$e.cyc -o examples/$$e || exit 1; \
+	done
+
+## bench: speed of one DA cycle over the generated code, and of the analyses alone
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./examples/... ./runtime/
+
+## reproduce: the benchmarks.md scores, seeds 1-5, as JSON lines
+reproduce:
+	@for e in lorenz96/etkf lorenz96/enkf lorenz63/etkf; do \
+		for s in 1 2 3 4 5; do \
+			$(GO) run ./cmd/cyclec run examples/$$e.cyc --json --set seed=$$s || exit 1; \
+		done; \
+	done
+
+## fuzz: a few minutes of fuzzing the parser and the checker
+fuzz:
+	$(GO) test ./lang -run '^$$' -fuzz FuzzParse -fuzztime 2m
+	$(GO) test ./check -run '^$$' -fuzz FuzzCheckSource -fuzztime 3m
+
+clean:
+	rm -rf bin

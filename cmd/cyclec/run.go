@@ -1,0 +1,214 @@
+// cyclec run: compile, build (cached) and run one cycle, then print its
+// summary.
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cyclec/cyclec"
+	"github.com/cyclec/cyclec/ir"
+	"github.com/cyclec/cyclec/lang"
+)
+
+func newRunCmd() *cobra.Command {
+	var (
+		cycleName string
+		sets      []string
+		asJSON    bool
+		history   string
+	)
+	cmd := &cobra.Command{
+		Use:   "run FILE [--cycle NAME] [--set name=value]… [--json]",
+		Short: "Build and run a cycle, printing its scores",
+		Long: `run compiles FILE, builds the generated Go with the local Go toolchain
+(cached by content, so a second run starts at once) and runs one cycle:
+the one named by --cycle, or the only cycle FILE declares. It prints the
+summary (RMSE after analysis and of the forecast, spread, number of
+analyses, wall time and time per cycle), or one JSON object with --json.
+
+--set overrides a run-time setting: steps, obs_every, spinup, seed, and the
+parameters of the cycle's models (F or L96.F). A cycle that declares
+history = every(k) writes its history to --history (default
+<stem>.<cycle>.history in the current directory).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := args[0]
+			c, files, err := generate(path, cyclec.Version, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			cycle, err := pickCycle(c, cycleName)
+			if err != nil {
+				return err
+			}
+			if err := validateSets(cycle, sets); err != nil {
+				return err
+			}
+			mod, err := runModule(files, cycle, slashBase(path))
+			if err != nil {
+				return programErr(err)
+			}
+			bin, err := buildRunBinary(mod)
+			if err != nil {
+				return programErr(err)
+			}
+			dir, err := filepath.Abs(filepath.Dir(path))
+			if err != nil {
+				return programErr(err)
+			}
+			binArgs := []string{"-dir", dir, "-config-hash", configHash(c, sets)}
+			if asJSON {
+				binArgs = append(binArgs, "-json")
+			}
+			if history == "" && cycle.History > 0 {
+				history = strings.TrimSuffix(slashBase(path), ".cyc") + "." + cycle.Name + ".history"
+			}
+			if history != "" {
+				binArgs = append(binArgs, "-history", history)
+			}
+			for _, s := range sets {
+				binArgs = append(binArgs, "-set", s)
+			}
+			runCmd := exec.Command(bin, binArgs...)
+			runCmd.Stdout = cmd.OutOrStdout()
+			runCmd.Stderr = cmd.ErrOrStderr()
+			if err := runCmd.Run(); err != nil {
+				var exit *exec.ExitError
+				if errors.As(err, &exit) {
+					return &exitError{code: exit.ExitCode()}
+				}
+				return programErr(err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cycleName, "cycle", "", "the cycle to run (default: the only cycle of FILE)")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a run-time setting, name=value (repeatable)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as one JSON object")
+	cmd.Flags().StringVar(&history, "history", "", "write the history to this file")
+	return cmd
+}
+
+// pickCycle chooses the cycle to run among those declared in the root file
+// (imported modules' cycles are not candidates).
+func pickCycle(c *compiled, name string) (*ir.Cycle, error) {
+	var own []*ir.Cycle
+	for _, cy := range c.prog.Cycles {
+		if cy.Pos.File == filepath.ToSlash(c.path) {
+			own = append(own, cy)
+		}
+	}
+	names := make([]string, len(own))
+	for i, cy := range own {
+		names[i] = cy.SourceName
+	}
+	if name != "" {
+		for _, cy := range own {
+			if cy.SourceName == name || cy.Name == name {
+				return cy, nil
+			}
+		}
+		if len(own) == 0 {
+			return nil, usageErr("%s declares no cycle", c.path)
+		}
+		return nil, usageErr("%s has no cycle %q (cycles: %s)", c.path, name, strings.Join(names, ", "))
+	}
+	switch len(own) {
+	case 0:
+		return nil, usageErr("%s declares no cycle to run", c.path)
+	case 1:
+		return own[0], nil
+	}
+	return nil, usageErr("%s declares %d cycles (%s): choose one with --cycle", c.path, len(own), strings.Join(names, ", "))
+}
+
+// validateSets checks --set arguments against the cycle's settings before
+// anything is built, so that a typo is reported at once.
+func validateSets(cycle *ir.Cycle, sets []string) error {
+	settings := ir.Settings(cycle)
+	var known []string
+	for _, s := range settings {
+		known = append(known, s.Name)
+		if s.Alias != "" {
+			known = append(known, s.Alias)
+		}
+	}
+	for _, arg := range sets {
+		name, value, ok := strings.Cut(arg, "=")
+		if !ok || name == "" {
+			return usageErr("--set %q: want name=value", arg)
+		}
+		var setting *ir.Setting
+		for i := range settings {
+			if settings[i].Name == name || (settings[i].Alias != "" && settings[i].Alias == name) {
+				setting = &settings[i]
+			}
+		}
+		if setting == nil {
+			return usageErr("--set %s: cycle %s has no setting %q (settings: %s)", arg, cycle.SourceName, name, strings.Join(known, ", "))
+		}
+		if err := checkSettingValue(setting.Kind, value); err != nil {
+			return usageErr("--set %s: %s wants %s", arg, name, setting.Kind)
+		}
+	}
+	return nil
+}
+
+// checkSettingValue reports whether value parses as kind.
+func checkSettingValue(kind ir.SettingKind, value string) error {
+	var err error
+	switch kind {
+	case ir.SettingInt:
+		var n int64
+		n, err = strconv.ParseInt(value, 10, 64)
+		if err == nil && n < 0 {
+			err = errors.New("negative")
+		}
+	case ir.SettingSeed:
+		_, err = strconv.ParseUint(value, 10, 64)
+	case ir.SettingFloat:
+		_, err = strconv.ParseFloat(value, 64)
+	case ir.SettingPath:
+		if value == "" {
+			err = errors.New("empty path")
+		}
+	}
+	return err
+}
+
+// configHash identifies a run's configuration: the canonical form of the
+// program (so that reformatting does not change it) and the overrides in
+// effect (the last value of each name, sorted by name).
+func configHash(c *compiled, sets []string) string {
+	h := sha256.New()
+	canon, diags := lang.FormatSource(filepath.ToSlash(c.path), c.src)
+	if diags.HasErrors() {
+		canon = c.src
+	}
+	fmt.Fprintf(h, "cyclec %s\n", cyclec.Version)
+	h.Write(canon)
+	last := map[string]string{}
+	for _, s := range sets {
+		name, value, _ := strings.Cut(s, "=")
+		last[name] = value
+	}
+	names := make([]string, 0, len(last))
+	for name := range last {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(h, "\x00%s=%s", name, last[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
