@@ -1,0 +1,53 @@
+// The Analysis interface shared by the ensemble filters.
+
+package runtime
+
+import "fmt"
+
+// Analysis is an ensemble analysis step.
+type Analysis interface {
+	// Analyze updates E in place. HE holds the observed ensemble
+	// (HE.Member(k) = H(E.Member(k))), y the observation; index numbers
+	// the analysis (0, 1, 2, …) and keys its random streams. On error E is
+	// left unchanged.
+	Analyze(E, HE *Ensemble, y []float64, index uint64) error
+}
+
+// Compile-time checks that the filters implement Analysis.
+var (
+	_ Analysis = (*ETKF)(nil)
+	_ Analysis = (*EnKF)(nil)
+)
+
+// checkAnalysisArgs validates the arguments of an Analyze call.
+func checkAnalysisArgs(name string, members, dim, obs int, E, HE *Ensemble, y []float64) error {
+	if err := E.check("state", members, dim); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := HE.check("observed", members, obs); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if len(y) != obs {
+		return fmt.Errorf("%s: observation has %d values, want %d", name, len(y), obs)
+	}
+	return nil
+}
+
+// checkFilterConfig validates the sizes and inflation shared by the filters.
+func checkFilterConfig(name string, members, dim, obs int, inflation float64, r *ObsError) error {
+	switch {
+	case members < 2:
+		return fmt.Errorf("%s: %d members, want at least 2", name, members)
+	case dim < 1:
+		return fmt.Errorf("%s: state dimension %d, want at least 1", name, dim)
+	case obs < 1:
+		return fmt.Errorf("%s: %d observations, want at least 1", name, obs)
+	case !(inflation >= 1) || inflation > 1e6:
+		return fmt.Errorf("%s: inflation %v, want a finite value >= 1", name, inflation)
+	case r == nil:
+		return fmt.Errorf("%s: no observation-error covariance", name)
+	case r.Dim() != obs:
+		return fmt.Errorf("%s: observation-error covariance is %dx%d but there are %d observations", name, r.Dim(), r.Dim(), obs)
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+// The stochastic ensemble Kalman filter with perturbed observations.
+
+package runtime
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// EnKFConfig configures an [EnKF].
+type EnKFConfig struct {
+	Members, Dim, Obs int     // ensemble size N, state size n, observation count p
+	Inflation         float64 // post-analysis multiplicative inflation a >= 1 (1 = none)
+	Seed              uint64  // keys the perturbation streams (Seed, PurposePerturbation, analysis index)
+}
+
+// EnKF is the stochastic ensemble Kalman filter with perturbed
+// observations (Burgers et al. 1998), as DAPPER's EnKF('PertObs') and
+// benchmarks.md define it. With A and Y the N×n state and N×p observed
+// anomalies (one member per row):
+//
+//	d_k  ~ N(0, R), centred over members and scaled by sqrt(N/(N-1))
+//	C    = Y'Y + (N-1)R                    (Cholesky-factorised, never inverted)
+//	K'   = C^-1 Y'A                        (one gain for all members)
+//	E_k += (y + d_k - HE_k) K'
+//
+// and then the anomalies are multiplied by the inflation a. The
+// perturbations are drawn member by member, observation by observation
+// (z in index order through [ObsError.AddNoise]) from the stream keyed by
+// (Seed, PurposePerturbation, analysis index).
+//
+// An EnKF is not safe for concurrent use; Analyze does not allocate.
+type EnKF struct {
+	cfg EnKFConfig
+	r   *ObsError
+
+	mu, xo []float64 // n, p
+	dbar   []float64 // p
+	a      []float64 // N×n anomalies
+	y      []float64 // N×p observed anomalies
+	d      []float64 // N×p perturbed innovations
+	c      []float64 // p×p innovation covariance, then its Cholesky factor
+	k      []float64 // p×n transposed gain K'
+
+	stream *Stream
+}
+
+// NewEnKF validates cfg against R and allocates every workspace the
+// analysis needs.
+func NewEnKF(cfg EnKFConfig, R *ObsError) (*EnKF, error) {
+	if err := checkFilterConfig("EnKF", cfg.Members, cfg.Dim, cfg.Obs, cfg.Inflation, R); err != nil {
+		return nil, err
+	}
+	N, n, p := cfg.Members, cfg.Dim, cfg.Obs
+	return &EnKF{
+		cfg: cfg, r: R,
+		mu: make([]float64, n), xo: make([]float64, p), dbar: make([]float64, p),
+		a: make([]float64, N*n), y: make([]float64, N*p), d: make([]float64, N*p),
+		c: make([]float64, p*p), k: make([]float64, p*n),
+		stream: NewStream(cfg.Seed, PurposePerturbation, 0),
+	}, nil
+}
+
+// Config returns the configuration the filter was built with.
+func (f *EnKF) Config() EnKFConfig { return f.cfg }
+
+// Analyze performs one perturbed-observation analysis on E in place (see
+// [EnKF]). index keys the perturbation stream. On error E is unchanged.
+func (f *EnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
+	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
+	if err := checkAnalysisArgs("EnKF", N, n, p, E, HE, y); err != nil {
+		return err
+	}
+	anomalies(f.a, f.mu, E.Data, N, n)
+	anomalies(f.y, f.xo, HE.Data, N, p)
+
+	// Perturbations, centred and rescaled so their sample covariance stays R.
+	f.stream.Reset(f.cfg.Seed, PurposePerturbation, index)
+	clear(f.d)
+	for k := 0; k < N; k++ {
+		f.r.AddNoise(f.d[k*p:(k+1)*p], f.stream)
+	}
+	ensembleMean(f.dbar, f.d, N, p)
+	scale := math.Sqrt(float64(N) / float64(N-1))
+	for k := 0; k < N; k++ {
+		row := f.d[k*p : (k+1)*p]
+		he := HE.Data[k*p : (k+1)*p]
+		for i := range row {
+			row[i] = y[i] + (row[i]-f.dbar[i])*scale - he[i]
+		}
+	}
+
+	// C = Y'Y + (N-1)R, factorised C = U'U.
+	blasImpl.Dsyrk(blas.Upper, blas.Trans, p, N, 1, f.y, p, 0, f.c, p)
+	f.r.addScaledTo(f.c, float64(N-1))
+	if !lapImpl.Dpotrf(blas.Upper, p, f.c, p) {
+		return fmt.Errorf("EnKF analysis %d: innovation covariance not positive definite: %w", index, errNonFinite)
+	}
+	// K' = C^-1 (Y'A).
+	blasImpl.Dgemm(blas.Trans, blas.NoTrans, p, n, N, 1, f.y, p, f.a, n, 0, f.k, n)
+	lapImpl.Dpotrs(blas.Upper, p, n, f.c, p, f.k, n)
+	if !allFinite(f.k) || !allFinite(f.d) {
+		return fmt.Errorf("EnKF analysis %d: %w", index, errNonFinite)
+	}
+	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, p, 1, f.d, p, f.k, n, 1, E.Data, n)
+
+	if infl := f.cfg.Inflation; infl != 1 {
+		inflate(E.Data, f.mu, N, n, infl)
+	}
+	return nil
+}
+
+// inflate multiplies the anomalies of the N×n ensemble x by a, keeping its
+// mean (written into mean).
+func inflate(x, mean []float64, N, n int, a float64) {
+	ensembleMean(mean, x, N, n)
+	for k := 0; k < N; k++ {
+		row := x[k*n : (k+1)*n]
+		for i, m := range mean {
+			row[i] = m + a*(row[i]-m)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+// Running scores (RMSE and spread) as benchmarks.md defines them.
+
+package runtime
+
+import (
+	"fmt"
+	"math"
+)
+
+// Stats accumulates the scores of a twin experiment: at each analysis time
+// the RMSE of the ensemble mean against the truth, sqrt(mean_i (x̄_i -
+// x_i)²), and the spread, sqrt(mean_i var_i) with the unbiased variance,
+// both for the forecast just before the analysis and for the analysis
+// (after inflation and rotation). The scores are time means over the
+// analyses after the first `spinup`.
+//
+// Call Forecast then Analysis once per analysis time. Neither allocates.
+// A shape mismatch records NaN scores and is reported by [Stats.Err].
+type Stats struct {
+	dim, spinup int
+	mean        []float64
+
+	n            int // analyses seen
+	lastF, lastA float64
+	sumRF, sumSF float64
+	sumRA, sumSA float64
+	nF, nA       int
+	err          error
+}
+
+// NewStats returns empty statistics for states of length dim that skip the
+// first spinup analyses.
+func NewStats(dim, spinup int) *Stats {
+	return &Stats{dim: dim, spinup: max(spinup, 0), mean: make([]float64, max(dim, 0)),
+		lastF: math.NaN(), lastA: math.NaN()}
+}
+
+// Forecast scores the forecast ensemble E against the truth just before an
+// analysis. It counts toward the forecast scores when the analysis that
+// follows is past the spin-up.
+func (s *Stats) Forecast(E *Ensemble, truth []float64) {
+	rmse, spread := s.score(E, truth)
+	s.lastF = rmse
+	if s.n >= s.spinup {
+		s.sumRF += rmse
+		s.sumSF += spread
+		s.nF++
+	}
+}
+
+// Analysis scores the analysis ensemble E (after inflation) against the
+// truth. The first spinup analyses are not counted.
+func (s *Stats) Analysis(E *Ensemble, truth []float64) {
+	rmse, spread := s.score(E, truth)
+	s.lastA = rmse
+	if s.n >= s.spinup {
+		s.sumRA += rmse
+		s.sumSA += spread
+		s.nA++
+	}
+	s.n++
+}
+
+// LastRMSE returns the RMSE of the latest forecast and analysis (NaN
+// before the first).
+func (s *Stats) LastRMSE() (forecast, analysis float64) { return s.lastF, s.lastA }
+
+// Err returns the first shape mismatch met, or nil.
+func (s *Stats) Err() error { return s.err }
+
+// Fill sets the score fields of sum: Analyses (the counted ones), Spinup,
+// and the time means RMSEAnalysis, RMSEForecast, SpreadAnalysis and
+// SpreadForecast. A mean over no analyses is NaN.
+func (s *Stats) Fill(sum *Summary) {
+	sum.Analyses = s.nA
+	sum.Spinup = s.spinup
+	sum.RMSEAnalysis = ratio(s.sumRA, s.nA)
+	sum.SpreadAnalysis = ratio(s.sumSA, s.nA)
+	sum.RMSEForecast = ratio(s.sumRF, s.nF)
+	sum.SpreadForecast = ratio(s.sumSF, s.nF)
+}
+
+// score returns the RMSE of E's mean against truth and E's spread.
+func (s *Stats) score(E *Ensemble, truth []float64) (rmse, spread float64) {
+	if E == nil || E.Dim != s.dim || len(truth) != s.dim || len(E.Data) != E.Members*E.Dim || s.dim == 0 {
+		if s.err == nil {
+			s.err = fmt.Errorf("statistics: ensemble or truth does not have dimension %d", s.dim)
+		}
+		return math.NaN(), math.NaN()
+	}
+	spread = E.MeanSpread(s.mean)
+	var ss float64
+	for i, m := range s.mean {
+		d := m - truth[i]
+		ss += d * d
+	}
+	return math.Sqrt(ss / float64(s.dim)), spread
+}
+
+// ratio returns sum/n, or NaN when n is 0.
+func ratio(sum float64, n int) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}

@@ -1,0 +1,137 @@
+// The summary of a run, as text and JSON.
+
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+)
+
+// Summary is what a run reports: its identity, its scores (see [Stats])
+// and its timing.
+type Summary struct {
+	Cycle           string  `json:"cycle"`
+	Kind            string  `json:"kind"`
+	Seed            uint64  `json:"seed"`
+	Members         int     `json:"members"`
+	Steps           int     `json:"steps"`
+	Analyses        int     `json:"analyses"`
+	Spinup          int     `json:"spinup"`
+	RMSEAnalysis    float64 `json:"rmse_analysis"`
+	RMSEForecast    float64 `json:"rmse_forecast"`
+	SpreadAnalysis  float64 `json:"spread_analysis"`
+	SpreadForecast  float64 `json:"spread_forecast"`
+	WallSeconds     float64 `json:"wall_seconds"`
+	SecondsPerCycle float64 `json:"seconds_per_cycle"`
+	ConfigHash      string  `json:"config_hash"`
+}
+
+// jsonFloat encodes NaN and ±Inf as JSON null and other values as
+// encoding/json does.
+type jsonFloat float64
+
+// MarshalJSON implements json.Marshaler.
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(v)
+}
+
+// summaryJSON mirrors Summary with null-safe floats.
+type summaryJSON struct {
+	Cycle           string    `json:"cycle"`
+	Kind            string    `json:"kind"`
+	Seed            uint64    `json:"seed"`
+	Members         int       `json:"members"`
+	Steps           int       `json:"steps"`
+	Analyses        int       `json:"analyses"`
+	Spinup          int       `json:"spinup"`
+	RMSEAnalysis    jsonFloat `json:"rmse_analysis"`
+	RMSEForecast    jsonFloat `json:"rmse_forecast"`
+	SpreadAnalysis  jsonFloat `json:"spread_analysis"`
+	SpreadForecast  jsonFloat `json:"spread_forecast"`
+	WallSeconds     jsonFloat `json:"wall_seconds"`
+	SecondsPerCycle jsonFloat `json:"seconds_per_cycle"`
+	ConfigHash      string    `json:"config_hash"`
+}
+
+// MarshalJSON encodes the summary with the field names of its tags; a
+// NaN or infinite number (a score over no analyses, a diverged run) is
+// written as null, so the output is always valid JSON.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	return json.Marshal(summaryJSON{
+		Cycle: s.Cycle, Kind: s.Kind, Seed: s.Seed, Members: s.Members,
+		Steps: s.Steps, Analyses: s.Analyses, Spinup: s.Spinup,
+		RMSEAnalysis: jsonFloat(s.RMSEAnalysis), RMSEForecast: jsonFloat(s.RMSEForecast),
+		SpreadAnalysis: jsonFloat(s.SpreadAnalysis), SpreadForecast: jsonFloat(s.SpreadForecast),
+		WallSeconds: jsonFloat(s.WallSeconds), SecondsPerCycle: jsonFloat(s.SecondsPerCycle),
+		ConfigHash: s.ConfigHash,
+	})
+}
+
+// WriteJSON writes the summary as one JSON object and a newline (see
+// [Summary.MarshalJSON]: NaN and ±Inf become null).
+func (s *Summary) WriteJSON(w io.Writer) error {
+	b, err := json.Marshal(*s)
+	if err != nil {
+		return fmt.Errorf("summary: encoding JSON: %w", err)
+	}
+	b = append(b, '\n')
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("summary: writing JSON: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes a short aligned summary for people:
+//
+//	cycle     l96_etkf (etkf), seed 1, 40 members
+//	analyses  10000 counted after 1000 spin-up, 11000 steps
+//	rmse      analysis 0.1812   forecast 0.2105
+//	spread    analysis 0.1701   forecast 0.1994
+//	time      1.234 s wall, 112.2 µs per cycle
+//	config    3f2a…
+func (s *Summary) WriteText(w io.Writer) error {
+	var line string
+	kind := ""
+	if s.Kind != "" {
+		kind = " (" + s.Kind + ")"
+	}
+	line += fmt.Sprintf("%-9s %s%s, seed %d, %d members\n", "cycle", s.Cycle, kind, s.Seed, s.Members)
+	line += fmt.Sprintf("%-9s %d counted after %d spin-up, %d steps\n", "analyses", s.Analyses, s.Spinup, s.Steps)
+	line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
+	line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
+	line += fmt.Sprintf("%-9s %.3f s wall, %s per cycle\n", "time", s.WallSeconds, fmtDuration(s.SecondsPerCycle))
+	if s.ConfigHash != "" {
+		line += fmt.Sprintf("%-9s %s\n", "config", s.ConfigHash)
+	}
+	if _, err := io.WriteString(w, line); err != nil {
+		return fmt.Errorf("summary: writing text: %w", err)
+	}
+	return nil
+}
+
+// fmtScore prints a score with four significant digits.
+func fmtScore(v float64) string {
+	return fmt.Sprintf("%.4g", v)
+}
+
+// fmtDuration prints seconds in a readable unit.
+func fmtDuration(sec float64) string {
+	switch {
+	case math.IsNaN(sec) || math.IsInf(sec, 0):
+		return fmt.Sprint(sec)
+	case sec >= 1:
+		return fmt.Sprintf("%.3g s", sec)
+	case sec >= 1e-3:
+		return fmt.Sprintf("%.3g ms", sec*1e3)
+	case sec >= 1e-6:
+		return fmt.Sprintf("%.3g µs", sec*1e6)
+	default:
+		return fmt.Sprintf("%.3g ns", sec*1e9)
+	}
+}
