@@ -1,6 +1,8 @@
 // The syntax tree of a .cyc file. The participle grammar is written on these
-// structs; every node starts with its position. The tree records what was
-// written and nothing more: meaning is the checker's job.
+// structs; every node starts with its position (Pos, its first token) and
+// records its end (EndPos, the position just past its last token; participle
+// fills both). The tree records what was written and nothing more: meaning is
+// the checker's job.
 package lang
 
 import "github.com/alecthomas/participle/v2/lexer"
@@ -8,6 +10,7 @@ import "github.com/alecthomas/participle/v2/lexer"
 // File is a whole .cyc file.
 type File struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Package *PackageClause `parser:"@@"`
 	Imports []*Import      `parser:"@@*"`
 	Decls   []*Decl        `parser:"@@*"`
@@ -18,27 +21,31 @@ type File struct {
 
 // Comment is one // or /* */ comment.
 type Comment struct {
-	Pos  lexer.Position
-	Text string
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string
 }
 
 // PackageClause names the Go package of the generated code.
 type PackageClause struct {
-	Pos  lexer.Position
-	Name string `parser:"\"package\" @Ident \";\"?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"\"package\" @Ident \";\"?"`
 }
 
 // Import brings in a standard-library module ("std/lorenz96") or a file
 // relative to the importing one ("./models/ocean.cyc"), optionally renamed.
 type Import struct {
-	Pos   lexer.Position
-	Path  string `parser:"\"import\" @String"`
-	Alias string `parser:"(\"as\" @Ident)? \";\"?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Path   string `parser:"\"import\" @String"`
+	Alias  string `parser:"(\"as\" @Ident)? \";\"?"`
 }
 
 // Decl is one top-level declaration; exactly one field is set.
 type Decl struct {
 	Pos      lexer.Position
+	EndPos   lexer.Position
 	Const    *ConstDecl    `parser:"  @@"`
 	Carrier  *CarrierDecl  `parser:"| @@"`
 	Forward  *ForwardDecl  `parser:"| @@"`
@@ -47,39 +54,44 @@ type Decl struct {
 	Cycle    *CycleDecl    `parser:"| @@"`
 }
 
-// ConstDecl is `parser:"const N = 40"` or `parser:"const X0 = [1.0, 0.0, 0.0]"`.
+// ConstDecl is `const N = 40` or `const X0 = [1.0, 0.0, 0.0]`.
 type ConstDecl struct {
-	Pos   lexer.Position
-	Name  string `parser:"\"const\" @Ident \"=\""`
-	Value *Expr  `parser:"@@ \";\"?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"\"const\" @Ident \"=\""`
+	Value  *Expr  `parser:"@@ \";\"?"`
 }
 
-// CarrierDecl is `parser:"carrier State = vec[N]"` or `parser:"carrier F = grid[64, 32]"`.
+// CarrierDecl is `carrier State = vec[N]` or `carrier F = grid[64, 32]`.
 type CarrierDecl struct {
-	Pos   lexer.Position
-	Name  string  `parser:"\"carrier\" @Ident \"=\""`
-	Kind  string  `parser:"@Ident \"[\""`
-	Shape []*Expr `parser:"@@ (\",\" @@)* \"]\" \";\"?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string  `parser:"\"carrier\" @Ident \"=\""`
+	Kind   string  `parser:"@Ident \"[\""`
+	Shape  []*Expr `parser:"@@ (\",\" @@)* \"]\" \";\"?"`
 }
 
-// QualIdent is a possibly qualified name: `parser:"State"` or `parser:"lorenz96.State"`.
+// QualIdent is a possibly qualified name: `State` or `lorenz96.State`.
 type QualIdent struct {
-	Pos   lexer.Position
-	Parts []string `parser:"@Ident (\".\" @Ident)*"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Parts  []string `parser:"@Ident (\".\" @Ident)*"`
 }
 
-// Signature is the state parameter of a forward or obs block: `parser:"(x: State)"`.
+// Signature is the state parameter of a forward or obs block: `(x: State)`.
 type Signature struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Var     string     `parser:"\"(\" @Ident \":\""`
 	Carrier *QualIdent `parser:"@@ \")\""`
 }
 
 // ForwardDecl declares a forward model, either by a body of statements or
-// by one of the other forms (`parser:"= go \"…\""`, `parser:"= compose(…)"`, `parser:"= neural \"…\""`)
+// by one of the other forms (`= go "…"`, `= compose(…)`, `= neural "…"`)
 // followed by an option block.
 type ForwardDecl struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Name    string         `parser:"\"forward\" @Ident"`
 	Sig     *Signature     `parser:"@@"`
 	Form    *ForwardForm   `parser:"( \"=\" @@"`
@@ -87,9 +99,10 @@ type ForwardDecl struct {
 	Body    []*ForwardStmt `parser:"| \"{\" @@* \"}\" \";\"? )"`
 }
 
-// ForwardForm is the right-hand side of `parser:"forward F(x: S) = …"`.
+// ForwardForm is the right-hand side of `forward F(x: S) = …`.
 type ForwardForm struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Go      *string      `parser:"  \"go\" @String"`
 	Neural  *string      `parser:"| \"neural\" @String"`
 	Compose []*QualIdent `parser:"| \"compose\" \"(\" @@ (\",\" @@)* \")\""`
@@ -98,31 +111,35 @@ type ForwardForm struct {
 // ForwardStmt is one statement of a forward body.
 type ForwardStmt struct {
 	Pos    lexer.Position
+	EndPos lexer.Position
 	Param  *ParamStmt `parser:"(  @@"`
 	Eq     *Equation  `parser:" | @@"`
 	Option *Option    `parser:" | @@ ) (\";\" | \",\")?"`
 }
 
-// ParamStmt is `parser:"param F = 8.0"`.
+// ParamStmt is `param F = 8.0`.
 type ParamStmt struct {
-	Pos   lexer.Position
-	Name  string `parser:"\"param\" @Ident \"=\""`
-	Value *Expr  `parser:"@@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"\"param\" @Ident \"=\""`
+	Value  *Expr  `parser:"@@"`
 }
 
-// Equation is `parser:"ddt x[i] = e"`, `parser:"next x[i] = e"` or, in obs bodies, `parser:"y[j] = e"`
+// Equation is `ddt x[i] = e`, `next x[i] = e` or, in obs bodies, `y[j] = e`
 // (Kind empty).
 type Equation struct {
-	Pos   lexer.Position
-	Kind  string  `parser:"@(\"ddt\" | \"next\")?"`
-	Var   string  `parser:"@Ident \"[\""`
-	Index []*Expr `parser:"@@ (\",\" @@)* \"]\" \"=\""`
-	Value *Expr   `parser:"@@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Kind   string  `parser:"@(\"ddt\" | \"next\")?"`
+	Var    string  `parser:"@Ident \"[\""`
+	Index  []*Expr `parser:"@@ (\",\" @@)* \"]\" \"=\""`
+	Value  *Expr   `parser:"@@"`
 }
 
 // ObsDecl declares an observation operator.
 type ObsDecl struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Name    string       `parser:"\"obs\" @Ident"`
 	Sig     *Signature   `parser:"@@ \"->\""`
 	Out     *QualIdent   `parser:"@@"`
@@ -131,9 +148,10 @@ type ObsDecl struct {
 	Body    []*ObsStmt   `parser:"| \"{\" @@* \"}\" \";\"? )"`
 }
 
-// ObsForm is the right-hand side of `parser:"obs H(x: S) -> O = …"`.
+// ObsForm is the right-hand side of `obs H(x: S) -> O = …`.
 type ObsForm struct {
 	Pos    lexer.Position
+	EndPos lexer.Position
 	Go     *string `parser:"  \"go\" @String"`
 	Linear *string `parser:"| \"linear\" @String"`
 	Call   *Call   `parser:"| @@"`
@@ -141,150 +159,171 @@ type ObsForm struct {
 
 // ObsStmt is one equation of an obs body.
 type ObsStmt struct {
-	Pos lexer.Position
-	Eq  *Equation `parser:"@@ \";\"?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Eq     *Equation `parser:"@@ \";\"?"`
 }
 
-// AnalysisDecl is `parser:"analysis A = etkf { … }"` or `parser:"analysis X = go \"…\""`.
+// AnalysisDecl is `analysis A = etkf { … }` or `analysis X = go "…"`.
 type AnalysisDecl struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Name    string       `parser:"\"analysis\" @Ident \"=\""`
 	Go      *string      `parser:"( \"go\" @String"`
 	Kind    string       `parser:"| @Ident )"`
 	Options *OptionBlock `parser:"@@? \";\"?"`
 }
 
-// CycleDecl is `parser:"cycle C = ensemble_da { … }"` or `parser:"cycle D = sequence(A, B)"`.
+// CycleDecl is `cycle C = ensemble_da { … }` or `cycle D = sequence(A, B)`.
 type CycleDecl struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Name    string       `parser:"\"cycle\" @Ident \"=\""`
 	Kind    string       `parser:"@Ident"`
 	Args    *ArgList     `parser:"@@?"`
 	Options *OptionBlock `parser:"@@? \";\"?"`
 }
 
-// OptionBlock is `parser:"{ name = value … }"`.
+// OptionBlock is `{ name = value … }`.
 type OptionBlock struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Options []*Option `parser:"\"{\" @@* \"}\""`
 }
 
-// Option is `parser:"name = value"`; value is an expression or `parser:"go \"…\""`.
+// Option is `name = value`; value is an expression or `go "…"`.
 type Option struct {
-	Pos   lexer.Position
-	Name  string `parser:"@Ident \"=\""`
-	Value *Value `parser:"@@ (\";\" | \",\")?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"@Ident \"=\""`
+	Value  *Value `parser:"@@ (\";\" | \",\")?"`
 }
 
 // Value is an option or argument value.
 type Value struct {
-	Pos  lexer.Position
-	Go   *string `parser:"  \"go\" @String"`
-	Expr *Expr   `parser:"| @@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Go     *string `parser:"  \"go\" @String"`
+	Expr   *Expr   `parser:"| @@"`
 }
 
 // ArgList is a parenthesised, comma-separated argument list.
 type ArgList struct {
-	Pos  lexer.Position
-	Args []*Arg `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Args   []*Arg `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
 }
 
-// Arg is a positional (`parser:"4"`) or named (`parser:"radius = 4"`) argument.
+// Arg is a positional (`4`) or named (`radius = 4`) argument.
 type Arg struct {
-	Pos   lexer.Position
-	Name  string `parser:"(@Ident \"=\")?"`
-	Value *Value `parser:"@@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"(@Ident \"=\")?"`
+	Value  *Value `parser:"@@"`
 }
 
-// Call is `parser:"name"` or `parser:"name(args)"`, as in `parser:"subsample(start = 0, step = 2)"`.
+// Call is `name` or `name(args)`, as in `subsample(start = 0, step = 2)`.
 type Call struct {
-	Pos  lexer.Position
-	Name *QualIdent `parser:"@@"`
-	Args *ArgList   `parser:"@@?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   *QualIdent `parser:"@@"`
+	Args   *ArgList   `parser:"@@?"`
 }
 
-// Expr is a boolean or arithmetic expression: `parser:"||"` binds loosest.
+// Expr is a boolean or arithmetic expression: `||` binds loosest.
 type Expr struct {
-	Pos  lexer.Position
-	Left *AndExpr  `parser:"@@"`
-	Rest []*OrTail `parser:"@@*"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *AndExpr  `parser:"@@"`
+	Rest   []*OrTail `parser:"@@*"`
 }
 
-// OrTail is one `parser:"|| operand"`.
+// OrTail is one `|| operand`.
 type OrTail struct {
-	Pos   lexer.Position
-	Op    string   `parser:"@\"||\""`
-	Right *AndExpr `parser:"@@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Op     string   `parser:"@\"||\""`
+	Right  *AndExpr `parser:"@@"`
 }
 
-// AndExpr is `parser:"a && b && …"`.
+// AndExpr is `a && b && …`.
 type AndExpr struct {
-	Pos  lexer.Position
-	Left *CmpExpr   `parser:"@@"`
-	Rest []*AndTail `parser:"@@*"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *CmpExpr   `parser:"@@"`
+	Rest   []*AndTail `parser:"@@*"`
 }
 
-// AndTail is one `parser:"&& operand"`.
+// AndTail is one `&& operand`.
 type AndTail struct {
-	Pos   lexer.Position
-	Op    string   `parser:"@\"&&\""`
-	Right *CmpExpr `parser:"@@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Op     string   `parser:"@\"&&\""`
+	Right  *CmpExpr `parser:"@@"`
 }
 
 // CmpExpr is an arithmetic expression optionally compared with another.
 type CmpExpr struct {
-	Pos   lexer.Position
-	Left  *AddExpr `parser:"@@"`
-	Op    string   `parser:"( @(\"<=\" | \">=\" | \"==\" | \"!=\" | \"<\" | \">\")"`
-	Right *AddExpr `parser:"  @@ )?"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *AddExpr `parser:"@@"`
+	Op     string   `parser:"( @(\"<=\" | \">=\" | \"==\" | \"!=\" | \"<\" | \">\")"`
+	Right  *AddExpr `parser:"  @@ )?"`
 }
 
-// AddExpr is `parser:"a + b - …"`.
+// AddExpr is `a + b - …`.
 type AddExpr struct {
-	Pos  lexer.Position
-	Left *MulExpr   `parser:"@@"`
-	Rest []*AddTail `parser:"@@*"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *MulExpr   `parser:"@@"`
+	Rest   []*AddTail `parser:"@@*"`
 }
 
-// AddTail is one `parser:"+ operand"` or `parser:"- operand"`.
+// AddTail is one `+ operand` or `- operand`.
 type AddTail struct {
-	Pos   lexer.Position
-	Op    string   `parser:"@(\"+\" | \"-\")"`
-	Right *MulExpr `parser:"@@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Op     string   `parser:"@(\"+\" | \"-\")"`
+	Right  *MulExpr `parser:"@@"`
 }
 
-// MulExpr is `parser:"a * b / …"`.
+// MulExpr is `a * b / …`.
 type MulExpr struct {
-	Pos  lexer.Position
-	Left *UnaryExpr `parser:"@@"`
-	Rest []*MulTail `parser:"@@*"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *UnaryExpr `parser:"@@"`
+	Rest   []*MulTail `parser:"@@*"`
 }
 
-// MulTail is one `parser:"* operand"` or `parser:"/ operand"`.
+// MulTail is one `* operand` or `/ operand`.
 type MulTail struct {
-	Pos   lexer.Position
-	Op    string     `parser:"@(\"*\" | \"/\")"`
-	Right *UnaryExpr `parser:"@@"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Op     string     `parser:"@(\"*\" | \"/\")"`
+	Right  *UnaryExpr `parser:"@@"`
 }
 
-// UnaryExpr is `parser:"-x"`, `parser:"!x"` or a power. `parser:"-x^2"` is `parser:"-(x^2)"`.
+// UnaryExpr is `-x`, `!x` or a power. `-x^2` is `-(x^2)`.
 type UnaryExpr struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Op      string     `parser:"(  @(\"-\" | \"!\")"`
 	Operand *UnaryExpr `parser:"   @@"`
 	Power   *PowerExpr `parser:"| @@ )"`
 }
 
-// PowerExpr is `parser:"base"` or `parser:"base ^ exponent"` (right-associative).
+// PowerExpr is `base` or `base ^ exponent` (right-associative).
 type PowerExpr struct {
 	Pos      lexer.Position
+	EndPos   lexer.Position
 	Base     *Postfix   `parser:"@@"`
 	Exponent *UnaryExpr `parser:"(\"^\" @@)?"`
 }
 
-// Postfix is a primary, optionally indexed: `parser:"x[i-1]"`, `parser:"q[i, j]"`.
+// Postfix is a primary, optionally indexed: `x[i-1]`, `q[i, j]`.
 type Postfix struct {
 	Pos     lexer.Position
+	EndPos  lexer.Position
 	Primary *Primary `parser:"@@"`
 	Index   []*Expr  `parser:"(\"[\" @@ (\",\" @@)* \"]\")?"`
 }
@@ -292,6 +331,7 @@ type Postfix struct {
 // Primary is an operand.
 type Primary struct {
 	Pos    lexer.Position
+	EndPos lexer.Position
 	Number *string `parser:"  @Number"`
 	String *string `parser:"| @String"`
 	Bool   *string `parser:"| @(\"true\" | \"false\")"`
