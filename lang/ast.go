@@ -157,11 +157,12 @@ type ObsForm struct {
 	Call   *Call   `parser:"| @@"`
 }
 
-// ObsStmt is one equation of an obs body.
+// ObsStmt is one equation of an obs body, optionally followed by `;` or
+// `,` (the separators of every block).
 type ObsStmt struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Eq     *Equation `parser:"@@ \";\"?"`
+	Eq     *Equation `parser:"@@ (\";\" | \",\")?"`
 }
 
 // AnalysisDecl is `analysis A = etkf { … }` or `analysis X = go "…"`.
