@@ -203,3 +203,6 @@ func randomEnsemble(N, n int, mean, spread float64, seed uint64) *Ensemble {
 	}
 	return E
 }
+
+// nan returns a NaN.
+func nan() float64 { return math.NaN() }
