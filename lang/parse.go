@@ -1,11 +1,11 @@
-// Parsing: the lexer, the participle parser built on the syntax tree, and
-// the translation of parse errors into positioned diagnostics.
+// Parsing: the participle parser built on the syntax tree, run over the
+// scanner's tokens, then the syntax rules the grammar does not express
+// (rules.go) and the translation of parse errors into positioned
+// diagnostics people understand (errors.go).
 package lang
 
 import (
-	"errors"
-	"fmt"
-	"strings"
+	"strconv"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -13,8 +13,10 @@ import (
 	"github.com/cyclec/cyclec/diag"
 )
 
-// Keywords are the reserved words of language.md §1. They cannot name
-// declarations, parameters or index variables.
+// Keywords are the reserved words of language.md §1. They are lexed as
+// identifiers and matched by value in the grammar, so they stay usable as
+// option and argument names (`obs = Full`, `analysis = A`); anywhere a name
+// is declared or referred to, Parse rejects them.
 var Keywords = []string{
 	"package", "import", "const", "carrier", "forward", "obs", "analysis",
 	"cycle", "param", "ddt", "next", "go", "neural", "true", "false",
@@ -30,83 +32,86 @@ func IsKeyword(name string) bool {
 	return false
 }
 
-// cycLexer tokenises .cyc source. Keywords are lexed as identifiers and
-// matched by value in the grammar, so that option names such as `obs` and
-// `analysis` remain usable where the grammar expects a name.
-var cycLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Comment", Pattern: `//[^\n]*|/\*(?s:.*?)\*/`},
-	{Name: "String", Pattern: `"(?:\\.|[^"\\\n])*"`},
-	{Name: "Number", Pattern: `(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?`},
-	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
-	{Name: "Op", Pattern: `->|<=|>=|==|!=|&&|\|\||[-+*/^()\[\]{},=<>!;:.]`},
-	{Name: "Whitespace", Pattern: `[ \t\r\n]+`},
-})
-
 var parser = participle.MustBuild[File](
-	participle.Lexer(cycLexer),
+	participle.Lexer(cycLexer{}),
 	participle.Elide("Comment", "Whitespace"),
-	participle.Unquote("String"),
 	participle.UseLookahead(4),
 )
 
-// Parse parses one .cyc file. filename is used in positions as given. On
-// failure it returns the diagnostics (a parse stops at its first syntax
-// error) and a nil file.
+// Parse parses one .cyc file. filename is used in positions as given. It
+// returns the tree, or a nil tree and the diagnostics when the file has a
+// syntax error: every lexical error, else the first grammar error, else
+// every violation of the rules the grammar leaves to a later pass (the
+// statement separators, keywords used as names, equation forms).
 func Parse(filename string, src []byte) (*File, diag.List) {
-	var diags diag.List
-	f, err := parser.ParseBytes(filename, src)
-	if err != nil {
-		diags.Add(errorPos(filename, err), "syntax", "%s", syntaxMessage(err))
+	toks, diags := scan(filename, src)
+	if len(diags) > 0 {
 		return nil, diags
 	}
-	f.Comments = comments(filename, src)
+	plex, err := lexer.Upgrade(&sliceLexer{toks: toks}, tokComment, tokWhitespace)
+	if err != nil {
+		diags.Add(diag.Pos{File: filename, Line: 1, Col: 1}, "syntax", "%v", err)
+		return nil, diags
+	}
+	f, err := parser.ParseFromLexer(plex)
+	if err != nil {
+		pos, msg := syntaxError(filename, toks, err)
+		diags.Add(pos, "syntax", "%s", msg)
+		return nil, diags
+	}
+	unquoteStrings(f)
+	f.Comments = comments(toks)
+	if diags := checkRules(f, toks, src); len(diags) > 0 {
+		diags.Sort()
+		return nil, diags
+	}
 	return f, nil
 }
 
-// errorPos extracts the position of a participle error.
-func errorPos(filename string, err error) diag.Pos {
-	var perr participle.Error
-	if errors.As(err, &perr) {
-		return Pos(perr.Position())
-	}
-	return diag.Pos{File: filename, Line: 1, Col: 1}
-}
-
-// syntaxMessage rewrites participle's wording into the project's: no
-// position prefix (the diagnostic carries it) and token names people know.
-func syntaxMessage(err error) string {
-	var perr participle.Error
-	msg := err.Error()
-	if errors.As(err, &perr) {
-		msg = perr.Message()
-	}
-	msg = strings.ReplaceAll(msg, "<ident>", "a name")
-	msg = strings.ReplaceAll(msg, "<string>", "a string")
-	msg = strings.ReplaceAll(msg, "<number>", "a number")
-	msg = strings.ReplaceAll(msg, "<eof>", "end of file")
-	if strings.HasPrefix(msg, "invalid input text") {
-		return "unexpected character " + strings.TrimPrefix(msg, "invalid input text ")
-	}
-	return "syntax error: " + msg
-}
-
-// comments lexes src again to collect its comments for the formatter.
-func comments(filename string, src []byte) []*Comment {
-	lx, err := cycLexer.LexString(filename, string(src))
-	if err != nil {
-		return nil
-	}
-	commentType := cycLexer.Symbols()["Comment"]
+// comments collects the comment tokens for the formatter.
+func comments(toks []lexer.Token) []*Comment {
 	var out []*Comment
-	for {
-		tok, err := lx.Next()
-		if err != nil || tok.EOF() {
-			return out
-		}
-		if tok.Type == commentType {
-			out = append(out, &Comment{Pos: tok.Pos, Text: tok.Value})
+	for _, t := range toks {
+		if t.Type == tokComment {
+			end := t.Pos
+			end.Advance(t.Value)
+			out = append(out, &Comment{Pos: t.Pos, EndPos: end, Text: t.Value})
 		}
 	}
+	return out
+}
+
+// unquoteStrings replaces the quoted text of every string literal in the
+// tree by its value. The scanner has checked every escape, so unquoting
+// cannot fail; a failure leaves the text as written.
+func unquoteStrings(f *File) {
+	unq := func(s *string) {
+		if s == nil {
+			return
+		}
+		if v, err := strconv.Unquote(*s); err == nil {
+			*s = v
+		}
+	}
+	for _, im := range f.Imports {
+		unq(&im.Path)
+	}
+	Walk(f, func(n any) {
+		switch n := n.(type) {
+		case *ForwardForm:
+			unq(n.Go)
+			unq(n.Neural)
+		case *ObsForm:
+			unq(n.Go)
+			unq(n.Linear)
+		case *AnalysisDecl:
+			unq(n.Go)
+		case *Value:
+			unq(n.Go)
+		case *Primary:
+			unq(n.String)
+		}
+	})
 }
 
 // Pos converts a participle position to a diagnostic position.
@@ -115,4 +120,4 @@ func Pos(p lexer.Position) diag.Pos {
 }
 
 // Grammar returns the EBNF of the language, for the language reference.
-func Grammar() string { return fmt.Sprint(parser.String()) }
+func Grammar() string { return parser.String() }
