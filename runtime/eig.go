@@ -3,29 +3,232 @@
 package runtime
 
 import (
+	"math"
+
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/lapack"
 )
 
-// symEig computes the eigendecomposition of n×n symmetric matrices with a
-// workspace sized once.
+// symEig computes the eigendecomposition A = V Λ V' of n×n symmetric
+// matrices with a workspace sized once, allocating nothing per call.
+//
+// The reduction to tridiagonal form and the explicit orthogonal factor
+// are LAPACK's (gonum's Dsytrd and Dorgtr). The tridiagonal eigenproblem
+// is solved by the implicit QL iteration with Wilkinson shifts (EISPACK's
+// tql2), accumulating the plane rotations on the rows of V' so that each
+// rotation updates two contiguous rows: in row-major storage this is about
+// three times faster than LAPACK's Dsteqr, which rotates strided columns.
 type symEig struct {
-	n    int
-	work []float64
+	n       int
+	d, e    []float64 // diagonal and off-diagonal of the tridiagonal form
+	ev, ee  []float64 // eigenvalue-only pass: eigenvalues (sorted), scratch
+	tau     []float64
+	q       []float64 // n×n orthogonal factor of the reduction
+	work    []float64
+	maxIter int
 }
 
 // newSymEig allocates the workspace for n×n matrices.
 func newSymEig(n int) *symEig {
 	q := []float64{0}
-	w := make([]float64, n)
-	lapImpl.Dsyev(lapack.EVCompute, blas.Upper, n, nil, max(1, n), w, q, -1)
-	return &symEig{n: n, work: make([]float64, max(int(q[0]), 3*n-1, 1))}
+	lapImpl.Dsytrd(blas.Upper, n, nil, max(1, n), nil, nil, nil, q, -1)
+	lw := int(q[0])
+	lapImpl.Dorgtr(blas.Upper, n, nil, max(1, n), nil, q, -1)
+	lw = max(lw, int(q[0]), 1)
+	return &symEig{n: n, d: make([]float64, n), e: make([]float64, n), ev: make([]float64, n), ee: make([]float64, n),
+		tau: make([]float64, max(n-1, 1)),
+		q:   make([]float64, n*n), work: make([]float64, lw), maxIter: 30 * max(n, 1)}
 }
 
-// decompose overwrites the row-major matrix a (upper triangle read) with
-// its orthonormal eigenvectors, eigenvector k in column k, and writes the
-// eigenvalues in ascending order into w. It reports false if the iteration
-// did not converge (as happens for non-finite input).
-func (e *symEig) decompose(a, w []float64) bool {
-	return lapImpl.Dsyev(lapack.EVCompute, blas.Upper, e.n, a, e.n, w, e.work, len(e.work))
+// decompose computes the eigenvalues of the symmetric row-major matrix a
+// (upper triangle read, whole matrix destroyed) in ascending order into w,
+// and the orthonormal eigenvectors into the rows of z: row k of z is the
+// eigenvector of w[k]. It reports false if the iteration did not converge
+// (as happens for non-finite input).
+func (s *symEig) decompose(a, w, z []float64) bool {
+	n := s.n
+	if n == 1 {
+		w[0], z[0] = a[0], 1
+		return !math.IsNaN(a[0]) && !math.IsInf(a[0], 0)
+	}
+	lapImpl.Dsytrd(blas.Upper, n, a, n, s.d, s.e[:n-1], s.tau, s.work, len(s.work))
+	lapImpl.Dorgtr(blas.Upper, n, a, n, s.tau, s.work, len(s.work))
+	// z = Q', so rotating rows of z rotates columns of Q.
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			z[j*n+i] = a[i*n+j]
+		}
+	}
+	s.e[n-1] = 0
+	// Eigenvalues first (no vectors: cheap), then the vector pass with
+	// those as shifts, which deflates about one eigenvalue per sweep
+	// instead of one per 1.8 sweeps, halving the rotations of z.
+	copy(s.ev, s.d)
+	copy(s.ee, s.e)
+	if !s.ql(s.ev, s.ee, nil, nil) {
+		return false
+	}
+	insertionSort(s.ev)
+	copy(w, s.d)
+	if !s.ql(w, s.e, z, s.ev) || !allFinite(w) {
+		return false
+	}
+	// Selection sort, ascending, moving eigenvector rows along.
+	for i := 0; i < n-1; i++ {
+		k := i
+		for j := i + 1; j < n; j++ {
+			if w[j] < w[k] {
+				k = j
+			}
+		}
+		if k != i {
+			w[i], w[k] = w[k], w[i]
+			ri, rk := z[i*n:(i+1)*n], z[k*n:(k+1)*n]
+			for j := range ri {
+				ri[j], rk[j] = rk[j], ri[j]
+			}
+		}
+	}
+	return true
+}
+
+// ql diagonalises the symmetric tridiagonal matrix with diagonal d and
+// off-diagonal e (e[i] couples i and i+1, e[n-1] = 0) by the implicit QL
+// method, leaving the eigenvalues in d and applying every rotation to the
+// rows of z (none if z is nil). The shift is Wilkinson's; when the sorted
+// eigenvalues are known (shifts not nil) it is moved to the nearest of
+// them, except after two sweeps that did not deflate. Convergence is
+// judged the same way in both cases, so shifts only change the speed.
+func (s *symEig) ql(d, e, z, shifts []float64) bool {
+	n := s.n
+	const eps = 0x1p-52
+	var f, tst1 float64
+	iter := 0
+	for l := 0; l < n; l++ {
+		tst1 = math.Max(tst1, math.Abs(d[l])+math.Abs(e[l]))
+		if math.IsNaN(tst1) || math.IsInf(tst1, 0) {
+			return false
+		}
+		m := l
+		for m < n-1 && math.Abs(e[m]) > eps*tst1 {
+			m++
+		}
+		if m > l {
+			sweeps := 0
+			for {
+				if iter++; iter > s.maxIter {
+					return false
+				}
+				// Wilkinson's shift is the eigenvalue of the leading 2×2
+				// block nearest d[l]. It is applied to the whole trailing
+				// matrix; f accumulates the shifts.
+				g := d[l]
+				p := (d[l+1] - g) / (2 * e[l])
+				r := hypot(p, 1)
+				if p < 0 {
+					r = -r
+				}
+				sweeps++
+				perfect := shifts != nil && sweeps <= 2
+				var dl1 float64
+				if perfect {
+					sigma := nearest(shifts, g-e[l]/(p+r)+f) - f
+					for i := l; i < n; i++ {
+						d[i] -= sigma
+					}
+					f += sigma
+				} else {
+					d[l] = e[l] / (p + r)
+					d[l+1] = e[l] * (p + r)
+					dl1 = d[l+1]
+					h := g - d[l]
+					for i := l + 2; i < n; i++ {
+						d[i] -= h
+					}
+					f += h
+				}
+				// Implicit QL sweep from m-1 up to l.
+				p = d[m]
+				c, c2, c3 := 1.0, 1.0, 1.0
+				el1 := e[l+1]
+				var sn, s2 float64
+				for i := m - 1; i >= l; i-- {
+					c3, c2, s2 = c2, c, sn
+					g = c * e[i]
+					h := c * p
+					r = hypot(p, e[i])
+					e[i+1] = sn * r
+					sn = e[i] / r
+					c = p / r
+					p = c*d[i] - sn*g
+					d[i+1] = h + sn*(c*g+sn*d[i])
+					if z != nil {
+						rotateRows(z[i*n:(i+1)*n], z[(i+1)*n:(i+2)*n], c, sn)
+					}
+				}
+				if !perfect {
+					// EISPACK's accurate form of sn·p, valid because the
+					// shifted leading block is singular: d[l]·dl1 = e[l]².
+					p = -sn * s2 * c3 * el1 * e[l] / dl1
+				}
+				e[l] = sn * p
+				d[l] = c * p
+				if math.Abs(e[l]) <= eps*tst1 {
+					break
+				}
+			}
+		}
+		d[l] += f
+		e[l] = 0
+	}
+	return true
+}
+
+// rotateRows applies the plane rotation (c, s) to the rows x (index i) and
+// y (index i+1): y ← s x + c y, x ← c x - s y.
+func rotateRows(x, y []float64, c, s float64) {
+	y = y[:len(x)]
+	for k, xv := range x {
+		yv := y[k]
+		y[k] = s*xv + c*yv
+		x[k] = c*xv - s*yv
+	}
+}
+
+// hypot returns sqrt(a²+b²), directly when that cannot overflow or
+// underflow and through math.Hypot otherwise.
+func hypot(a, b float64) float64 {
+	aa, ab := math.Abs(a), math.Abs(b)
+	if aa < 1e150 && ab < 1e150 && (aa > 1e-150 || ab > 1e-150) {
+		return math.Sqrt(a*a + b*b)
+	}
+	return math.Hypot(a, b)
+}
+
+// nearest returns the element of the ascending slice v closest to x.
+func nearest(v []float64, x float64) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if v[mid] < x {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo > 0 && x-v[lo-1] < v[lo]-x {
+		return v[lo-1]
+	}
+	return v[lo]
+}
+
+// insertionSort sorts v ascending in place.
+func insertionSort(v []float64) {
+	for i := 1; i < len(v); i++ {
+		x := v[i]
+		j := i
+		for ; j > 0 && v[j-1] > x; j-- {
+			v[j] = v[j-1]
+		}
+		v[j] = x
+	}
 }

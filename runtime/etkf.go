@@ -51,13 +51,14 @@ type ETKF struct {
 	w       []float64 // N mean weights
 
 	// Ensemble-space path.
-	s, t   []float64 // N×N: S then its eigenvectors; the transform T
+	s, t   []float64 // N×N: S (destroyed by the eigensolver); the transform T
+	z      []float64 // N×N or p×p eigenvectors, one per row
 	lam    []float64 // N or p eigenvalues
 	gv, tv []float64 // N scratch vectors
 	eig    *symEig
 
 	// Observation-space path.
-	g  []float64 // p×p Ỹ'Ỹ then its eigenvectors W
+	g  []float64 // p×p Ỹ'Ỹ (destroyed by the eigensolver)
 	b  []float64 // N×p ỸW
 	bp []float64 // p×n B'A
 	pv []float64 // p scratch
@@ -87,6 +88,7 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 	}
 	if obsSpace {
 		f.g = make([]float64, p*p)
+		f.z = make([]float64, p*p)
 		f.lam = make([]float64, p)
 		f.b = make([]float64, N*p)
 		f.bp = make([]float64, p*n)
@@ -95,6 +97,7 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 	} else {
 		f.s = make([]float64, N*N)
 		f.t = make([]float64, N*N)
+		f.z = make([]float64, N*N)
 		f.lam = make([]float64, N)
 		f.gv = make([]float64, N)
 		f.tv = make([]float64, N)
@@ -164,36 +167,36 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 func (f *ETKF) transformEnsSpace() bool {
 	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
 	n1 := float64(N - 1)
-	blasImpl.Dsyrk(blas.Upper, blas.NoTrans, N, p, 1, f.y, p, 0, f.s, N)
+	syrkRows(f.s, f.y, N, p)
 	for i := 0; i < N; i++ {
 		f.s[i*N+i] += n1
 	}
-	if !allFinite(f.dy) || !f.eig.decompose(f.s, f.lam) {
+	if !allFinite(f.dy) || !f.eig.decompose(f.s, f.lam, f.z) {
 		return false
 	}
-	if !(f.lam[0] > 0) || !allFinite(f.lam) {
+	if !(f.lam[0] > 0) {
 		return false
 	}
-	v := f.s // eigenvectors in columns
+	zt := f.z // V', eigenvectors in rows
 	// w = V Λ^-1 V' Ỹδ.
 	blasImpl.Dgemv(blas.NoTrans, N, p, 1, f.y, p, f.dy, 1, 0, f.gv, 1)
-	blasImpl.Dgemv(blas.Trans, N, N, 1, v, N, f.gv, 1, 0, f.tv, 1)
+	blasImpl.Dgemv(blas.NoTrans, N, N, 1, zt, N, f.gv, 1, 0, f.tv, 1)
 	for k, l := range f.lam {
 		f.tv[k] /= l
 	}
-	blasImpl.Dgemv(blas.NoTrans, N, N, 1, v, N, f.tv, 1, 0, f.w, 1)
-	// T = U U' with U = V diag((N-1)^1/4 Λ^-1/4), built in place of V.
+	blasImpl.Dgemv(blas.Trans, N, N, 1, zt, N, f.tv, 1, 0, f.w, 1)
+	// T = U U' with U = V diag((N-1)^1/4 Λ^-1/4), built in s (free again).
+	u := f.s
 	for k, l := range f.lam {
 		f.tv[k] = math.Sqrt(math.Sqrt(n1 / l))
 	}
 	for i := 0; i < N; i++ {
-		row := v[i*N : (i+1)*N]
-		for k, s := range f.tv {
-			row[k] *= s
+		row := u[i*N : (i+1)*N]
+		for k, sc := range f.tv {
+			row[k] = zt[k*N+i] * sc
 		}
 	}
-	blasImpl.Dsyrk(blas.Upper, blas.NoTrans, N, N, 1, v, N, 0, f.t, N)
-	mirrorUpper(f.t, N)
+	syrkRows(f.t, u, N, N)
 	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, N, 1, f.t, N, f.a, n, 0, f.x, n)
 	return true
 }
@@ -204,16 +207,13 @@ func (f *ETKF) transformObsSpace() bool {
 	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
 	n1 := float64(N - 1)
 	blasImpl.Dsyrk(blas.Upper, blas.Trans, p, N, 1, f.y, p, 0, f.g, p)
-	if !allFinite(f.dy) || !f.eig.decompose(f.g, f.lam) {
+	if !allFinite(f.dy) || !f.eig.decompose(f.g, f.lam, f.z) {
 		return false
 	}
-	if !allFinite(f.lam) {
-		return false
-	}
-	// B = ỸW.
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, p, p, 1, f.y, p, f.g, p, 0, f.b, p)
+	// B = ỸW, with W' = z.
+	blasImpl.Dgemm(blas.NoTrans, blas.Trans, N, p, p, 1, f.y, p, f.z, p, 0, f.b, p)
 	// w = Ỹ ((N-1)I + Ỹ'Ỹ)^-1 δ = B diag(1/(N-1+λ)) W'δ.
-	blasImpl.Dgemv(blas.Trans, p, p, 1, f.g, p, f.dy, 1, 0, f.pv, 1)
+	blasImpl.Dgemv(blas.NoTrans, p, p, 1, f.z, p, f.dy, 1, 0, f.pv, 1)
 	for k, l := range f.lam {
 		f.pv[k] /= n1 + math.Max(l, 0)
 	}
