@@ -1,0 +1,87 @@
+// Carriers (language.md §3): nominal state shapes with positive integer
+// constant dimensions, vec (one dimension) or grid (two, row-major).
+package check
+
+import (
+	"math"
+
+	"github.com/cyclec/cyclec/ir"
+	"github.com/cyclec/cyclec/lang"
+)
+
+// maxElements bounds the size of a carrier: shapes become fixed-size Go
+// arrays, and the checker walks every element to check coverage.
+const maxElements = 1 << 24
+
+// checkCarrier computes a carrier's shape.
+func (c *checker) checkCarrier(o *object, d *lang.CarrierDecl) {
+	want := 0
+	switch d.Kind {
+	case "vec":
+		want = 1
+	case "grid":
+		want = 2
+	default:
+		c.diags.Add(o.pos, "carrier", "unknown carrier kind %s (want vec[N] or grid[R, C])", d.Kind)
+		o.bad = true
+		return
+	}
+	if len(d.Shape) != want {
+		c.diags.Add(o.pos, "shape", "%s takes %s, got %d", d.Kind, dimsWord(want), len(d.Shape))
+		o.bad = true
+		return
+	}
+	v := c.constEnv(o)
+	v.where = "a shape"
+	dims := make([]int, 0, want)
+	size := 1
+	for _, e := range d.Shape {
+		n, ok := c.shape(v, e)
+		if !ok {
+			o.bad = true
+			continue
+		}
+		dims = append(dims, n)
+		if size <= maxElements {
+			size *= n
+		}
+	}
+	if o.bad {
+		return
+	}
+	if size > maxElements {
+		c.diags.Add(o.pos, "shape", "carrier %s has more than %d elements", d.Name, maxElements)
+		o.bad = true
+		return
+	}
+	o.carrier = &ir.Carrier{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Dims: dims}
+}
+
+// shape folds one dimension: a positive whole number.
+func (c *checker) shape(v *env, e *lang.Expr) (int, bool) {
+	x := v.expr(e)
+	if x.kind == vBad {
+		return 0, false
+	}
+	p := x.pos
+	if e != nil {
+		p = lang.Pos(e.Pos)
+	}
+	if x.kind != vNum {
+		c.diags.Add(p, "shape", "shape %s must be a number, not %s", exprString(e), describe(x))
+		return 0, false
+	}
+	if x.num != math.Trunc(x.num) {
+		c.diags.Add(p, "shape", "shape %s is not a whole number", valueText(e, x.num))
+		return 0, false
+	}
+	if x.num < 1 {
+		c.diags.Add(p, "shape", "shape %s must be positive", valueText(e, x.num))
+		return 0, false
+	}
+	if x.num > maxElements {
+		c.diags.Add(p, "shape", "shape %s is too large (at most %d elements)", valueText(e, x.num), maxElements)
+		return 0, false
+	}
+	return int(x.num), true
+}

@@ -1,0 +1,146 @@
+// Package check turns the syntax tree of a .cyc file into the checked
+// program of package ir: it resolves names and imports, folds constants,
+// computes shapes, checks equation coverage, option kinds and values, the
+// wiring of cycles and the signatures of user Go references, and reports
+// every independent error with its position (language.md §2–7).
+//
+// The checker never edits the syntax tree; everything it learns lives in
+// its own tables and in the IR it returns.
+package check
+
+import (
+	"path"
+
+	"github.com/cyclec/cyclec/diag"
+	"github.com/cyclec/cyclec/ir"
+	"github.com/cyclec/cyclec/lang"
+)
+
+// Config tells the checker how to reach files outside the source text.
+type Config struct {
+	// ReadFile reads a file named by an import ("./models/ocean.cyc") or a
+	// data file (linear "H.csv", diag("v.csv"), "M.csv"), given as a path
+	// joined to the directory of the file that names it
+	// (path.Join(path.Dir(filename), rel)). nil means no file can be read:
+	// relative imports are then errors, and data-file shapes are not
+	// checked.
+	ReadFile func(path string) ([]byte, error)
+	// Go resolves user Go references (`go "example.com/ocean.Step"`) to
+	// check their signatures; nil skips the check (the reference's syntax
+	// is still checked).
+	Go GoResolver
+}
+
+// GoResolver looks up the signature of a package-level Go function, as Go
+// prints a function type without parameter names, for example
+// "func([]float64, float64, float64)".
+type GoResolver interface {
+	Signature(importPath, name string) (string, error)
+}
+
+// Check checks the parsed root file f (whose source is src) together with
+// everything it imports, which it reads through cfg and parses itself with
+// lang.Parse. The program is nil when the list holds errors; warnings may
+// accompany a program. The list is sorted by position.
+func Check(f *lang.File, src []byte, cfg Config) (*ir.Program, diag.List) {
+	c := newChecker(cfg)
+	if f == nil {
+		c.diags.Add(diag.Pos{}, "internal", "no file to check")
+		return nil, c.diags
+	}
+	root := c.loadRoot(f, src)
+	c.declareAll()
+	c.checkGoNames()
+	c.checkAll()
+	prog := c.program(root)
+	c.diags.Sort()
+	if c.diags.HasErrors() {
+		return nil, c.diags
+	}
+	return prog, c.diags
+}
+
+// CheckSource parses src as the file filename and checks it. When parsing
+// fails it returns the parse diagnostics and no program.
+func CheckSource(filename string, src []byte, cfg Config) (*ir.Program, diag.List) {
+	f, diags := lang.Parse(filename, src)
+	if diags.HasErrors() || f == nil {
+		if !diags.HasErrors() {
+			diags.Add(diag.Pos{File: filename, Line: 1, Col: 1}, "syntax", "cannot parse %s", filename)
+		}
+		diags.Sort()
+		return nil, diags
+	}
+	prog, cdiags := Check(f, src, cfg)
+	diags = append(diags, cdiags...)
+	diags.Sort()
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return prog, diags
+}
+
+// checker holds the state of one Check call.
+type checker struct {
+	cfg   Config
+	diags diag.List
+
+	modules []*module          // every loaded module, imports before importers (depth-first post-order)
+	byKey   map[string]*module // loaded modules by identity
+	loading map[string]bool    // modules on the import stack
+
+	stack []*object // declarations being resolved, for cycle reports
+
+	data map[string]*dataFile // parsed data files by resolved path
+}
+
+func newChecker(cfg Config) *checker {
+	return &checker{
+		cfg:     cfg,
+		byKey:   map[string]*module{},
+		loading: map[string]bool{},
+		data:    map[string]*dataFile{},
+	}
+}
+
+// program assembles the IR from every checked declaration in program
+// order: imported modules first (depth first), then the root, each in
+// source order.
+func (c *checker) program(root *module) *ir.Program {
+	p := &ir.Program{}
+	if root.file != nil && root.file.Package != nil {
+		p.Package = root.file.Package.Name
+	}
+	p.Source = path.Base(root.filename)
+	for _, m := range c.modules {
+		for _, o := range m.objs {
+			switch o.kind {
+			case kindConst:
+				if o.konst != nil {
+					p.Consts = append(p.Consts, o.konst)
+				}
+			case kindCarrier:
+				if o.carrier != nil {
+					p.Carriers = append(p.Carriers, o.carrier)
+				}
+			case kindForward:
+				if o.fwd != nil {
+					p.Forwards = append(p.Forwards, o.fwd)
+				}
+			case kindObs:
+				if o.obs != nil {
+					p.Obs = append(p.Obs, o.obs)
+				}
+			case kindAnalysis:
+				if o.an != nil {
+					p.Analyses = append(p.Analyses, o.an)
+				}
+			case kindCycle:
+				if o.cyc != nil {
+					p.Cycles = append(p.Cycles, o.cyc)
+				}
+			}
+		}
+	}
+	return p
+}

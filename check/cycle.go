@@ -1,0 +1,652 @@
+// Cycles (language.md §7): the options of each kind, the declarations
+// they name, and the wiring between them (carriers, sizes, analysis kinds,
+// linearity, ensemble sizes), initial distributions, sources and seeds.
+package check
+
+import (
+	"strings"
+
+	"github.com/cyclec/cyclec/diag"
+	"github.com/cyclec/cyclec/ir"
+	"github.com/cyclec/cyclec/lang"
+)
+
+// cycleKinds lists the kinds in the order messages name them.
+var cycleKinds = []ir.CycleKind{
+	ir.CycleForecast, ir.CycleEnsembleForecast, ir.CycleDA, ir.CycleEnsembleDA,
+	ir.CycleSmoother, ir.CycleWindowed, ir.CycleRecurrence, ir.CycleSequence,
+}
+
+// cycleOptions lists the options of each kind.
+var cycleOptions = map[ir.CycleKind][]string{
+	ir.CycleForecast:         {"model", "steps", "init", "seed", "history", "checkpoint"},
+	ir.CycleEnsembleForecast: {"model", "members", "steps", "init", "seed", "history", "checkpoint"},
+	ir.CycleDA:               {"model", "obs", "obs_err", "analysis", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "checkpoint"},
+	ir.CycleEnsembleDA:       {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "checkpoint"},
+	ir.CycleSmoother:         {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "window", "stride", "init", "source", "seed", "history", "checkpoint"},
+	ir.CycleWindowed:         {"step", "window", "stride", "steps", "init", "seed", "history", "checkpoint"},
+	ir.CycleRecurrence:       {"step", "until", "max_iters", "init", "seed", "history"},
+	ir.CycleSequence:         nil,
+}
+
+// cycleRequired lists the options each kind cannot do without.
+var cycleRequired = map[ir.CycleKind][]string{
+	ir.CycleForecast:         {"model", "steps"},
+	ir.CycleEnsembleForecast: {"model", "members", "steps"},
+	ir.CycleDA:               {"model", "obs", "obs_err", "analysis", "steps", "source"},
+	ir.CycleEnsembleDA:       {"model", "obs", "obs_err", "analysis", "steps", "source"},
+	ir.CycleSmoother:         {"model", "obs", "obs_err", "analysis", "steps", "window", "source"},
+	ir.CycleWindowed:         {"step", "window", "steps"},
+	ir.CycleRecurrence:       {"step", "until", "max_iters"},
+}
+
+// analysesFor lists the analysis kinds each DA cycle kind accepts.
+var analysesFor = map[ir.CycleKind][]ir.AnalysisKind{
+	ir.CycleDA:         {ir.AnalysisKF, ir.AnalysisEKF, ir.AnalysisOI, ir.AnalysisVar3D, ir.AnalysisVar4D},
+	ir.CycleEnsembleDA: ensembleKinds,
+	ir.CycleSmoother:   {ir.AnalysisVar4D, ir.AnalysisEnKS},
+}
+
+// defaultSeed seeds cycles that name no seed.
+const defaultSeed = 1
+
+// checkCycle checks a cycle and its wiring.
+func (c *checker) checkCycle(o *object, d *lang.CycleDecl) {
+	cy := &ir.Cycle{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Kind: ir.CycleKind(d.Kind)}
+	o.cyc = cy
+	allowed, known := cycleOptions[cy.Kind]
+	if !known {
+		names := make([]string, len(cycleKinds))
+		for i, k := range cycleKinds {
+			names[i] = string(k)
+		}
+		c.diags.Add(o.pos, "cycle", "unknown cycle kind %s (kinds: %s)", d.Kind, strings.Join(names, ", "))
+		o.bad = true
+		return
+	}
+	var opts []*lang.Option
+	if d.Options != nil {
+		opts = d.Options.Options
+	}
+	if cy.Kind == ir.CycleSequence {
+		c.options(o, opts, "sequence", nil)
+		if !c.sequence(o, d, cy) {
+			o.bad = true
+		}
+		return
+	}
+	ok := true
+	if d.Args != nil {
+		c.diags.Add(lang.Pos(d.Args.Pos), "cycle", "only sequence takes arguments; %s takes an option block { … }", d.Kind)
+		ok = false
+	}
+	s := c.options(o, opts, d.Kind, allowed)
+	if !s.require(cycleRequired[cy.Kind]...) {
+		ok = false
+	}
+	w := &wiring{c: c, o: o, s: s, cy: cy, ok: ok}
+	w.check()
+	if !w.ok {
+		o.bad = true
+	}
+}
+
+// wiring checks one non-sequence cycle.
+type wiring struct {
+	c  *checker
+	o  *object
+	s  *optSet
+	cy *ir.Cycle
+	ok bool
+
+	model, step, obs, an *object
+	carrier              *ir.Carrier
+	kindMismatch         bool // the analysis kind does not suit the cycle (reported)
+}
+
+// owner is the declaration whose state the cycle steps.
+func (w *wiring) owner() *object {
+	if w.model != nil {
+		return w.model
+	}
+	return w.step
+}
+
+func (w *wiring) fail() { w.ok = false }
+
+func (w *wiring) check() {
+	w.references()
+	w.counts()
+	w.observations()
+	w.analysis()
+	w.ensemble()
+	w.initial()
+	w.source()
+	w.outputs()
+	w.windows()
+	w.recurrence()
+}
+
+// refOption resolves an option that names a declaration of kind k.
+func (w *wiring) refOption(name string, k kind) *object {
+	val := w.s.value(name)
+	if val == nil {
+		return nil
+	}
+	q := nameOf(val)
+	if q == nil {
+		w.s.errorf(name, "%s must name %s", name, k.noun())
+		w.fail()
+		return nil
+	}
+	o := w.c.ref(w.o, q, k)
+	if o == nil {
+		w.fail()
+	}
+	return o
+}
+
+// references resolves model, step, obs and analysis.
+func (w *wiring) references() {
+	w.model = w.refOption("model", kindForward)
+	w.step = w.refOption("step", kindForward)
+	w.obs = w.refOption("obs", kindObs)
+	w.an = w.refOption("analysis", kindAnalysis)
+	switch {
+	case w.model != nil && w.model.fwd != nil:
+		w.cy.Model = w.model.fwd
+		w.carrier = w.model.fwd.Carrier
+	case w.step != nil && w.step.fwd != nil:
+		w.cy.Step = w.step.fwd
+		w.carrier = w.step.fwd.Carrier
+	}
+	if w.obs != nil {
+		w.cy.Obs = w.obs.obs
+	}
+	if w.an != nil {
+		w.cy.Analysis = w.an.an
+	}
+}
+
+// positive reads an integer option that must be at least lo.
+func (w *wiring) atLeast(name string, lo int) (int, bool) {
+	if !w.s.has(name) {
+		return 0, false
+	}
+	n, ok := w.s.integer(name)
+	if !ok {
+		w.fail()
+		return 0, false
+	}
+	if n < lo {
+		w.s.errorf(name, "%s must be at least %d, got %d", name, lo, n)
+		w.fail()
+		return 0, false
+	}
+	return n, true
+}
+
+// counts reads steps, obs_every and spinup.
+func (w *wiring) counts() {
+	steps, stepsOK := w.atLeast("steps", 1)
+	w.cy.Steps = steps
+	if !contains(cycleOptions[w.cy.Kind], "obs_every") {
+		return
+	}
+	w.cy.ObsEvery = 1
+	every, everyOK := w.atLeast("obs_every", 1)
+	if everyOK {
+		w.cy.ObsEvery = every
+	} else if w.s.has("obs_every") {
+		return
+	}
+	spinup, spinOK := w.atLeast("spinup", 0)
+	if spinOK {
+		w.cy.Spinup = spinup
+	} else if w.s.has("spinup") {
+		return
+	}
+	if !stepsOK {
+		return
+	}
+	analyses := steps / w.cy.ObsEvery
+	switch {
+	case analyses == 0:
+		w.s.errorf("steps", "steps = %d with obs_every = %d leaves no analysis", steps, w.cy.ObsEvery)
+		w.fail()
+	case w.cy.Spinup >= analyses:
+		w.s.errorf("spinup", "spinup = %d must be less than the number of analyses, %d (steps / obs_every)", w.cy.Spinup, analyses)
+		w.fail()
+	}
+}
+
+// observations checks that the obs operator reads the model's carrier and
+// that R matches its output.
+func (w *wiring) observations() {
+	op := w.cy.Obs
+	if op != nil && op.In != nil && w.carrier != nil && op.In != w.carrier {
+		d := w.c.diags.Add(w.s.at("obs"), "carrier", "obs %s reads %s, but model %s steps %s", w.obs.srcName, op.In.SourceName, w.owner().srcName, w.carrier.SourceName)
+		if op.In.Size() == w.carrier.Size() {
+			d.Msg += " (carriers are nominal: the same shape is not enough)"
+		}
+		d.With(w.obs.pos, "%s declared here", w.obs.srcName).With(w.owner().pos, "%s declared here", w.owner().srcName)
+		w.fail()
+	}
+	if !w.s.has("obs_err") {
+		return
+	}
+	mx, df, ok := w.c.matrixOf(w.s.v, w.s.value("obs_err"), "obs_err")
+	if !ok {
+		w.fail()
+		return
+	}
+	w.cy.ObsErr = mx
+	if op != nil && op.Out != nil {
+		if !w.c.sizeMatrix(mx, df, op.Out.Size(), "the output "+op.Out.SourceName+" of obs "+w.obs.srcName) {
+			w.fail()
+		}
+	}
+}
+
+// analysis checks the analysis kind against the cycle kind, kf's
+// linearity requirement, and the size of B.
+func (w *wiring) analysis() {
+	a := w.cy.Analysis
+	if a == nil {
+		return
+	}
+	if kinds := analysesFor[w.cy.Kind]; kinds != nil && !containsKind(kinds, a.Kind) {
+		names := make([]string, len(kinds))
+		for i, k := range kinds {
+			names[i] = string(k)
+		}
+		w.c.diags.Add(w.s.at("analysis"), "analysis", "%s needs %s analysis (%s), but %s is %s",
+			w.cy.Kind, map[bool]string{true: "an ensemble", false: "a"}[w.cy.Kind == ir.CycleEnsembleDA], orList(names), w.an.srcName, a.Kind).
+			With(w.an.pos, "%s declared here", w.an.srcName)
+		w.fail()
+		w.kindMismatch = true
+	}
+	if a.Kind == ir.AnalysisKF {
+		if m := w.cy.Model; m != nil && !m.Linear {
+			w.c.diags.Add(w.s.at("model"), "linear", "kf needs a linear model, but %s is not linear in its state", w.model.srcName).
+				With(w.model.pos, "%s declared here", w.model.srcName)
+			w.fail()
+		}
+		if op := w.cy.Obs; op != nil && !op.Linear {
+			w.c.diags.Add(w.s.at("obs"), "linear", "kf needs a linear obs operator, but %s is not linear", w.obs.srcName).
+				With(w.obs.pos, "%s declared here", w.obs.srcName)
+			w.fail()
+		}
+	}
+	if a.B != nil && w.carrier != nil {
+		if !w.c.sizeMatrix(a.B, w.an.bFile, w.carrier.Size(), "the state "+w.carrier.SourceName+" of "+w.owner().srcName) {
+			w.fail()
+		}
+	}
+}
+
+func containsKind(list []ir.AnalysisKind, k ir.AnalysisKind) bool {
+	for _, x := range list {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// ensemble settles the ensemble size from the cycle and its analysis.
+func (w *wiring) ensemble() {
+	n, given := w.atLeast("members", 2)
+	if !given && w.s.has("members") {
+		return
+	}
+	a := w.cy.Analysis
+	if given {
+		w.cy.Members = n
+		if a != nil && a.Members > 0 && a.Members != n {
+			what := "members"
+			if a.Kind == ir.AnalysisPF {
+				what = "particles"
+			}
+			w.s.errorf("members", "members = %d, but analysis %s has %s = %d", n, w.an.srcName, what, a.Members).
+				With(w.an.pos, "%s declared here", w.an.srcName)
+			w.fail()
+		}
+		if a != nil && !containsKind(ensembleKinds, a.Kind) && !w.kindMismatch {
+			w.s.errorf("members", "members means nothing with %s analysis %s", a.Kind, w.an.srcName).
+				With(w.an.pos, "%s declared here", w.an.srcName)
+			w.fail()
+		}
+		return
+	}
+	if a != nil && containsKind(ensembleKinds, a.Kind) {
+		w.cy.Members = a.Members
+		if a.Members == 0 && a.Kind == ir.AnalysisGo {
+			w.c.diags.Add(w.o.pos, "option", "%s needs members: give members on the cycle or on analysis %s", w.cy.Kind, w.an.srcName).
+				With(w.an.pos, "%s declared here", w.an.srcName)
+			w.fail()
+		}
+	}
+}
+
+// initial reads init = normal(mean = m, std = s), defaulting to
+// normal(mean = 0, std = 1).
+func (w *wiring) initial() {
+	if w.carrier == nil {
+		if w.s.has("init") {
+			// Still check the form of the value.
+			w.c.initOf(w.s, nil, w.o.pos)
+		}
+		return
+	}
+	in, ok := w.c.initOf(w.s, w.carrier, w.o.pos)
+	if !ok {
+		w.fail()
+	}
+	w.cy.Init = in
+}
+
+// initOf reads the init option for carrier car (nil when unknown).
+func (c *checker) initOf(s *optSet, car *ir.Carrier, declPos diag.Pos) (*ir.Init, bool) {
+	n := 0
+	if car != nil {
+		n = car.Size()
+	}
+	in := &ir.Init{Kind: ir.InitNormal, Pos: declPos, Mean: make([]float64, n), Std: 1}
+	val := s.value("init")
+	if val == nil {
+		return in, true
+	}
+	in.Pos = lang.Pos(val.Pos)
+	cl := callOf(val)
+	if cl == nil || callName(cl) != "normal" || cl.Args == nil {
+		s.errorf("init", "init must be normal(mean = m, std = s)")
+		return nil, false
+	}
+	args, ok := c.bindArgs(cl, []string{"mean", "std"})
+	if !ok {
+		return nil, false
+	}
+	if a := args["mean"]; a != nil {
+		e := c.valueExpr(a, "mean", "a number or a vector")
+		if e == nil {
+			return nil, false
+		}
+		x := s.v.expr(e)
+		switch x.kind {
+		case vBad:
+			return nil, false
+		case vNum:
+			for i := range in.Mean {
+				in.Mean[i] = x.num
+			}
+		case vVec:
+			if car != nil && len(x.vec) != n {
+				d := c.diags.Add(lang.Pos(a.Pos), "shape", "mean has %d elements, but %s has %d", len(x.vec), car.SourceName, n)
+				if x.from != nil {
+					d.With(x.from.pos, "%s declared here", x.from.srcName)
+				}
+				d.With(car.Pos, "%s declared here", car.SourceName)
+				return nil, false
+			}
+			in.Mean = append([]float64(nil), x.vec...)
+			if x.from != nil {
+				in.MeanFrom = x.from.srcName
+			}
+		default:
+			c.diags.Add(lang.Pos(a.Pos), "value", "mean must be a number or a vector, not %s", describe(x))
+			return nil, false
+		}
+	}
+	if a := args["std"]; a != nil {
+		x, good := c.numberOf(s.v, a, "std")
+		if !good {
+			return nil, false
+		}
+		if x < 0 {
+			c.diags.Add(lang.Pos(a.Pos), "value", "std must not be negative, got %s", fmtNum(x))
+			return nil, false
+		}
+		in.Std = x
+	}
+	return in, true
+}
+
+// source reads source = twin(seed = s) | file("path") | go "…", and the
+// cycle's seed.
+func (w *wiring) source() {
+	seed := uint64(defaultSeed)
+	seedGiven := false
+	if w.s.has("seed") {
+		n, ok := w.atLeast("seed", 0)
+		if ok {
+			seed, seedGiven = uint64(n), true
+		} else if w.s.has("seed") {
+			return
+		}
+	}
+	w.cy.Seed = seed
+	val := w.s.value("source")
+	if val == nil {
+		return
+	}
+	p := lang.Pos(val.Pos)
+	if val.Go != nil {
+		ref, ok := w.c.goRef(*val.Go, p, "", "go observation source")
+		if !ok {
+			w.fail()
+			return
+		}
+		w.cy.Source = &ir.Source{Kind: ir.SourceGo, Pos: p, Go: ref}
+		return
+	}
+	cl := callOf(val)
+	switch callName(cl) {
+	case "twin":
+		args, ok := w.c.bindArgs(cl, []string{"seed"})
+		if !ok {
+			w.fail()
+			return
+		}
+		src := &ir.Source{Kind: ir.SourceTwin, Pos: p, Seed: seed}
+		if a := args["seed"]; a != nil {
+			n, good := w.c.integerOf(w.s.v, a, "seed")
+			if good && n < 0 {
+				w.c.diags.Add(lang.Pos(a.Pos), "value", "seed must not be negative, got %d", n)
+				good = false
+			}
+			if !good {
+				w.fail()
+				return
+			}
+			if seedGiven {
+				w.s.errorf("seed", "seed given twice: source = twin(seed = …) already sets it").
+					With(lang.Pos(a.Pos), "twin seed here")
+				w.fail()
+			}
+			src.Seed = uint64(n)
+			w.cy.Seed = src.Seed
+		}
+		w.cy.Source = src
+		return
+	case "file":
+		args, ok := w.c.bindArgs(cl, []string{"path"})
+		if !ok {
+			w.fail()
+			return
+		}
+		path, isStr := stringOf(args["path"])
+		if !isStr || path == "" {
+			w.c.diags.Add(p, "value", `file needs a path: file("obs.csv")`)
+			w.fail()
+			return
+		}
+		w.cy.Source = &ir.Source{Kind: ir.SourceFile, Pos: p, Path: path}
+		return
+	}
+	w.s.errorf("source", `source must be twin(seed = s), file("path") or go "…"`)
+	w.fail()
+}
+
+// outputs reads history = every(k) and checkpoint = every(k).
+func (w *wiring) outputs() {
+	for _, name := range []string{"history", "checkpoint"} {
+		if !w.s.has(name) {
+			continue
+		}
+		val := w.s.value(name)
+		cl := callOf(val)
+		if cl == nil || callName(cl) != "every" || cl.Args == nil {
+			w.s.errorf(name, "%s must be every(k)", name)
+			w.fail()
+			continue
+		}
+		args, ok := w.c.bindArgs(cl, []string{"k"})
+		if !ok {
+			w.fail()
+			continue
+		}
+		a := args["k"]
+		if a == nil {
+			w.s.errorf(name, "%s must be every(k)", name)
+			w.fail()
+			continue
+		}
+		k, good := w.c.integerOf(w.s.v, a, "every")
+		if good && k < 1 {
+			w.c.diags.Add(lang.Pos(a.Pos), "value", "every(%d): k must be at least 1", k)
+			good = false
+		}
+		if !good {
+			w.fail()
+			continue
+		}
+		if name == "history" {
+			w.cy.History = k
+		} else {
+			w.cy.Checkpoint = k
+		}
+	}
+}
+
+// windows reads window and stride (stride ≤ window, default window).
+func (w *wiring) windows() {
+	if !contains(cycleOptions[w.cy.Kind], "window") {
+		return
+	}
+	win, ok := w.atLeast("window", 1)
+	if !ok {
+		return
+	}
+	w.cy.Window, w.cy.Stride = win, win
+	if stride, ok := w.atLeast("stride", 1); ok {
+		if stride > win {
+			w.s.errorf("stride", "stride = %d must not exceed window = %d", stride, win)
+			w.fail()
+			return
+		}
+		w.cy.Stride = stride
+	}
+}
+
+// recurrence reads until (a condition on the step model's state) and
+// max_iters.
+func (w *wiring) recurrence() {
+	if w.cy.Kind != ir.CycleRecurrence {
+		return
+	}
+	if n, ok := w.atLeast("max_iters", 1); ok {
+		w.cy.MaxIters = n
+	}
+	val := w.s.value("until")
+	if val == nil {
+		return
+	}
+	e := w.c.valueExpr(val, "until", "a condition")
+	if e == nil {
+		w.fail()
+		return
+	}
+	v := &env{c: w.c, obj: w.o, mod: w.o.mod, where: "a stop condition"}
+	if m := w.cy.Step; m != nil {
+		v.state, v.carrier = m.Var, m.Carrier
+	} else if w.s.has("step") {
+		return // the step model has an error; its state is unknown
+	}
+	x := v.expr(e)
+	switch {
+	case x.kind == vBad:
+		w.fail()
+	case x.kind != vBool || x.e == nil:
+		w.s.errorf("until", "until must be a condition on the state, such as abs(x[0]) < 1e-9, not %s", describe(x))
+		w.fail()
+	default:
+		w.cy.Until = x.e
+	}
+}
+
+// sequence checks sequence(A, B, …): cycles that step the same carrier.
+func (c *checker) sequence(o *object, d *lang.CycleDecl, cy *ir.Cycle) bool {
+	if d.Args == nil || len(d.Args.Args) == 0 {
+		c.diags.Add(o.pos, "cycle", "sequence needs the cycles it runs: sequence(A, B)")
+		return false
+	}
+	ok := true
+	var first *object
+	var firstCar *ir.Carrier
+	for _, a := range d.Args.Args {
+		if a == nil || a.Value == nil {
+			ok = false
+			continue
+		}
+		p := lang.Pos(a.Pos)
+		q := nameOf(a.Value)
+		if a.Name != "" || q == nil {
+			c.diags.Add(p, "cycle", "sequence takes the names of cycles")
+			ok = false
+			continue
+		}
+		po := c.ref(o, q, kindCycle)
+		if po == nil || po.cyc == nil {
+			ok = false
+			continue
+		}
+		car := cycleCarrier(po.cyc)
+		switch {
+		case car == nil:
+		case firstCar == nil:
+			first, firstCar = po, car
+		case car != firstCar:
+			c.diags.Add(p, "carrier", "%s steps %s, but %s steps %s: a sequence threads one state through its cycles",
+				po.srcName, car.SourceName, first.srcName, firstCar.SourceName).
+				With(po.pos, "%s declared here", po.srcName).With(first.pos, "%s declared here", first.srcName)
+			ok = false
+		}
+		cy.Parts = append(cy.Parts, po.cyc)
+	}
+	return ok
+}
+
+// cycleCarrier is the carrier a cycle steps, or nil when unknown.
+func cycleCarrier(cy *ir.Cycle) *ir.Carrier {
+	switch {
+	case cy.Model != nil:
+		return cy.Model.Carrier
+	case cy.Step != nil:
+		return cy.Step.Carrier
+	}
+	for _, p := range cy.Parts {
+		if car := cycleCarrier(p); car != nil {
+			return car
+		}
+	}
+	return nil
+}

@@ -1,0 +1,340 @@
+// Forward models (language.md §4): equation bodies (ddt ODEs and next
+// maps) with parameters and integrator options, and the go, compose and
+// neural forms.
+package check
+
+import (
+	"math"
+	"path"
+	"strings"
+
+	"github.com/cyclec/cyclec/ir"
+	"github.com/cyclec/cyclec/lang"
+)
+
+// Options of each forward form, in the order messages list them.
+var (
+	forwardBodyOptions    = []string{"dt", "scheme", "substeps"}
+	forwardGoOptions      = []string{"dt"}
+	forwardComposeOptions = []string{"dt"}
+	forwardNeuralOptions  = []string{"dt", "residual"}
+)
+
+// composeTolerance is how far dt/component.dt may be from a whole number.
+const composeTolerance = 1e-9
+
+// checkForward checks a forward model and builds its IR.
+func (c *checker) checkForward(o *object, d *lang.ForwardDecl) {
+	f := &ir.Forward{Name: o.goName, SourceName: o.srcName, Pos: o.pos}
+	car, v, ok := c.signature(o, d.Sig, true)
+	f.Var, f.Carrier = v, car
+	if !ok {
+		o.bad = true
+	}
+	var good bool
+	switch {
+	case d.Form != nil:
+		good = c.forwardForm(o, d, f)
+	default:
+		good = c.forwardBody(o, d, f)
+	}
+	if !good {
+		o.bad = true
+	}
+	o.fwd = f
+}
+
+// signature checks `(x: State)`, returning the carrier (nil when unknown)
+// and the variable.
+func (c *checker) signature(o *object, sig *lang.Signature, forward bool) (*ir.Carrier, string, bool) {
+	if sig == nil {
+		return nil, "", false
+	}
+	p := lang.Pos(sig.Pos)
+	ok := true
+	switch {
+	case lang.IsKeyword(sig.Var):
+		c.diags.Add(p, "keyword", "%s is a keyword and cannot name the state", sig.Var)
+		ok = false
+	case forward && (sig.Var == "t" || sig.Var == "dt"):
+		c.diags.Add(p, "reserved", "%s is reserved for the model time and cannot name the state", sig.Var)
+		ok = false
+	}
+	co := c.ref(o, sig.Carrier, kindCarrier)
+	if co == nil || co.carrier == nil {
+		return nil, sig.Var, false
+	}
+	return co.carrier, sig.Var, ok
+}
+
+// forwardBody checks `{ param …; dt = …; ddt x[i] = … }`.
+func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) bool {
+	ok := true
+	params := map[string]*ir.Param{}
+	paramPos := map[string]*lang.ParamStmt{}
+	var opts []*lang.Option
+	var eqs []*lang.Equation
+	cv := c.constEnv(o)
+	cv.where = "a parameter value"
+	for _, st := range d.Body {
+		if st == nil {
+			continue
+		}
+		switch {
+		case st.Param != nil:
+			if !c.param(o, st.Param, f, cv, params, paramPos) {
+				ok = false
+			}
+		case st.Option != nil:
+			opts = append(opts, st.Option)
+		case st.Eq != nil:
+			eqs = append(eqs, st.Eq)
+		}
+	}
+	s := c.options(o, opts, "forward model "+o.name, forwardBodyOptions)
+	if !c.forwardDT(s, f) {
+		ok = false
+	}
+
+	// Equations: the first one with a kind decides between ddt and next.
+	var first *lang.Equation
+	for _, eq := range eqs {
+		if eq != nil && eq.Kind != "" {
+			first = eq
+			break
+		}
+	}
+	f.Kind = ir.ForwardODE
+	if first != nil && first.Kind == "next" {
+		f.Kind = ir.ForwardMap
+	}
+	base := &env{c: c, obj: o, mod: o.mod, state: f.Var, carrier: f.Carrier, params: params, time: true}
+	var infos []*eqInfo
+	linear := true
+	for _, eq := range eqs {
+		if eq == nil {
+			continue
+		}
+		p := lang.Pos(eq.Pos)
+		switch {
+		case eq.Kind == "":
+			c.diags.Add(p, "equation", "equation %s[…] needs ddt or next in a forward model", eq.Var)
+			ok = false
+		case eq.Kind != first.Kind:
+			c.diags.Add(p, "equation", "cannot mix ddt and next equations in one forward model").
+				With(lang.Pos(first.Pos), "%s equation here", first.Kind)
+			ok = false
+		}
+		if eq.Var != f.Var && f.Var != "" {
+			c.diags.Add(p, "equation", "equation for %s, but the state of %s is %s", eq.Var, o.name, f.Var)
+			ok = false
+			continue
+		}
+		info := c.equation(base, eq, f.Carrier)
+		if !info.ok {
+			ok = false
+		}
+		if info.lin != linFree && info.lin != linAffine {
+			linear = false
+		}
+		infos = append(infos, info)
+		if info.eq != nil {
+			f.Eqs = append(f.Eqs, info.eq)
+		}
+	}
+	if len(eqs) == 0 {
+		c.diags.Add(o.pos, "equation", "forward model %s has no ddt or next equations", o.name)
+		ok = false
+	}
+	f.Linear = linear && ok
+	what := "ddt equation"
+	if f.Kind == ir.ForwardMap {
+		what = "next equation"
+	}
+	if f.Carrier != nil && len(infos) > 0 && len(infos) == len(eqs) {
+		if !c.coverage(infos, f.Carrier, f.Var, what, o.pos) {
+			ok = false
+		}
+	}
+
+	if f.Kind == ir.ForwardODE {
+		f.Scheme, f.Substeps = ir.SchemeRK4, 1
+		if s.has("scheme") {
+			switch name, good := s.choice("scheme", "euler", "rk2", "rk4"); {
+			case !good:
+				ok = false
+			case name == "euler":
+				f.Scheme = ir.SchemeEuler
+			case name == "rk2":
+				f.Scheme = ir.SchemeRK2
+			}
+		}
+		if s.has("substeps") {
+			n, good := s.integer("substeps")
+			switch {
+			case !good:
+				ok = false
+			case n < 1:
+				s.errorf("substeps", "substeps must be at least 1, got %d", n)
+				ok = false
+			default:
+				f.Substeps = n
+			}
+		}
+	} else {
+		for _, name := range []string{"scheme", "substeps"} {
+			if s.has(name) {
+				s.errorf(name, "%s applies to ddt models; %s is a next map", name, o.name)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// param checks `param NAME = const-expr`.
+func (c *checker) param(o *object, ps *lang.ParamStmt, f *ir.Forward, cv *env, params map[string]*ir.Param, seen map[string]*lang.ParamStmt) bool {
+	p := lang.Pos(ps.Pos)
+	ok := true
+	switch {
+	case lang.IsKeyword(ps.Name):
+		c.diags.Add(p, "keyword", "%s is a keyword and cannot name a parameter", ps.Name)
+		ok = false
+	case ps.Name == "t" || ps.Name == "dt":
+		c.diags.Add(p, "reserved", "%s is reserved for the model time and cannot name a parameter", ps.Name)
+		ok = false
+	case ps.Name == f.Var:
+		c.diags.Add(p, "redeclared", "parameter %s has the name of the state", ps.Name)
+		ok = false
+	case seen[ps.Name] != nil:
+		c.diags.Add(p, "redeclared", "parameter %s redeclared", ps.Name).With(lang.Pos(seen[ps.Name].Pos), "previously declared here")
+		ok = false
+	}
+	if k := o.mod.scope[ps.Name]; ok && k != nil && k.kind == kindConst {
+		c.diags.Add(p, "redeclared", "parameter %s hides the constant %s", ps.Name, ps.Name).With(k.pos, "constant declared here")
+		ok = false
+	}
+	x := cv.expr(ps.Value)
+	switch {
+	case x.kind == vBad:
+		ok = false
+	case x.kind != vNum || !x.konst:
+		c.diags.Add(x.pos, "type", "parameter %s must be a number, not %s", ps.Name, describe(x))
+		ok = false
+	}
+	if seen[ps.Name] == nil {
+		seen[ps.Name] = ps
+		prm := &ir.Param{Name: ps.Name, Pos: p, Default: x.num}
+		params[ps.Name] = prm
+		f.Params = append(f.Params, prm)
+	}
+	return ok
+}
+
+// forwardDT reads the required dt option (> 0).
+func (c *checker) forwardDT(s *optSet, f *ir.Forward) bool {
+	if !s.require("dt") {
+		return false
+	}
+	x, ok := s.number("dt")
+	if !ok {
+		return false
+	}
+	if x <= 0 {
+		s.errorf("dt", "dt must be positive, got %s", fmtNum(x))
+		return false
+	}
+	f.DT = x
+	return true
+}
+
+// forwardForm checks `= go "…"`, `= compose(…)` and `= neural "…"`.
+func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) bool {
+	form := d.Form
+	var opts []*lang.Option
+	if d.Options != nil {
+		opts = d.Options.Options
+	}
+	p := lang.Pos(form.Pos)
+	ok := true
+	switch {
+	case form.Go != nil:
+		f.Kind = ir.ForwardGo
+		s := c.options(o, opts, "go forward model "+o.name, forwardGoOptions)
+		ok = c.forwardDT(s, f)
+		ref, good := c.goRef(*form.Go, p, sigForwardGo, "go forward model")
+		f.Go = ref
+		ok = ok && good
+	case form.Neural != nil:
+		f.Kind = ir.ForwardNeural
+		s := c.options(o, opts, "neural forward model "+o.name, forwardNeuralOptions)
+		ok = c.forwardDT(s, f)
+		nn := &ir.Neural{Path: *form.Neural}
+		if s.has("residual") {
+			r, good := s.boolean("residual")
+			nn.Residual = r
+			ok = ok && good
+		}
+		f.Neural = nn
+		// The weights file must exist; its input and output widths are
+		// checked against the carrier once the weights format is fixed
+		// (language.md §4 leaves it to the project), not yet.
+		switch {
+		case nn.Path == "":
+			c.diags.Add(p, "file", "neural needs a weights file")
+			ok = false
+		case c.cfg.ReadFile != nil && !o.mod.std:
+			if _, err := c.cfg.ReadFile(path.Join(path.Dir(o.mod.filename), nn.Path)); err != nil {
+				c.diags.Add(p, "file", "cannot read weights %s: %v", nn.Path, err)
+				ok = false
+			}
+		}
+	case len(form.Compose) > 0:
+		f.Kind = ir.ForwardCompose
+		s := c.options(o, opts, "composed forward model "+o.name, forwardComposeOptions)
+		ok = c.forwardDT(s, f)
+		f.Linear = true
+		for _, q := range form.Compose {
+			part, good := c.composePart(o, q, f)
+			if !good {
+				ok = false
+				f.Linear = false
+				continue
+			}
+			f.Parts = append(f.Parts, part)
+			f.Linear = f.Linear && part.Model.Linear
+		}
+		f.Linear = f.Linear && ok
+	default:
+		return false
+	}
+	return ok
+}
+
+// composePart checks one component of a composed forward model: same
+// carrier, and a dt that divides the composite's.
+func (c *checker) composePart(o *object, q *lang.QualIdent, f *ir.Forward) (*ir.Component, bool) {
+	po := c.ref(o, q, kindForward)
+	if po == nil || po.fwd == nil {
+		return nil, false
+	}
+	m := po.fwd
+	p := lang.Pos(q.Pos)
+	name := strings.Join(q.Parts, ".")
+	if f.Carrier != nil && m.Carrier != nil && m.Carrier != f.Carrier {
+		c.diags.Add(p, "carrier", "%s steps %s, but %s steps %s", name, m.Carrier.SourceName, o.name, f.Carrier.SourceName).
+			With(po.pos, "%s declared here", name)
+		return nil, false
+	}
+	if f.DT <= 0 || m.DT <= 0 {
+		return nil, false
+	}
+	ratio := f.DT / m.DT
+	n := math.Round(ratio)
+	if n < 1 || math.Abs(ratio-n) > composeTolerance*math.Max(1, ratio) || n > maxInt {
+		c.diags.Add(p, "dt", "dt = %s of %s is not a whole multiple of dt = %s of %s", fmtNum(f.DT), o.name, fmtNum(m.DT), name).
+			With(po.pos, "%s declared here", name)
+		return nil, false
+	}
+	return &ir.Component{Model: m, Steps: int(n)}, true
+}

@@ -1,0 +1,190 @@
+// Matrices (R and B) and the CSV data files behind them and behind linear
+// obs operators: forms, positive values, and sizes when files are
+// readable.
+package check
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/cyclec/cyclec/diag"
+	"github.com/cyclec/cyclec/ir"
+	"github.com/cyclec/cyclec/lang"
+)
+
+// dataFile is a parsed CSV data file: rows of numbers separated by
+// commas; blank lines and lines starting with # are skipped.
+type dataFile struct {
+	rel   string // the path as written
+	rows  [][]float64
+	lines []int // source line of each row
+	ok    bool  // read and parsed
+}
+
+// count is the number of values in the file.
+func (d *dataFile) count() int {
+	n := 0
+	for _, r := range d.rows {
+		n += len(r)
+	}
+	return n
+}
+
+// readData reads and parses the data file rel named by module m, once per
+// file. It returns nil when files cannot be read at all (no ReadFile);
+// otherwise a dataFile whose ok says whether it parsed. Errors are
+// reported at p the first time the file is named.
+func (c *checker) readData(m *module, rel string, p diag.Pos) *dataFile {
+	if c.cfg.ReadFile == nil || m.std {
+		return nil
+	}
+	full := path.Join(path.Dir(m.filename), rel)
+	if d := c.data[full]; d != nil {
+		return d
+	}
+	d := &dataFile{rel: rel}
+	c.data[full] = d
+	if rel == "" {
+		c.diags.Add(p, "file", "empty file name")
+		return d
+	}
+	src, err := c.cfg.ReadFile(full)
+	if err != nil {
+		c.diags.Add(p, "file", "cannot read %s: %v", rel, err)
+		return d
+	}
+	for i, line := range strings.Split(string(src), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Split(line, ",")
+		row := make([]float64, 0, len(fields))
+		for _, f := range fields {
+			f = strings.TrimSpace(f)
+			x, err := strconv.ParseFloat(f, 64)
+			if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
+				c.diags.Add(p, "file", "%s:%d: %q is not a finite number", rel, i+1, f)
+				return d
+			}
+			row = append(row, x)
+		}
+		d.rows = append(d.rows, row)
+		d.lines = append(d.lines, i+1)
+	}
+	if len(d.rows) == 0 {
+		c.diags.Add(p, "file", "%s holds no numbers", rel)
+		return d
+	}
+	d.ok = true
+	return d
+}
+
+// matrixForms lists the matrix forms for messages.
+const matrixForms = `diag(v), diag("v.csv"), "M.csv" or scaled_identity(v)`
+
+// matrixOf reads a matrix value: diag(v > 0), diag("v.csv"), "M.csv" or
+// scaled_identity(v > 0). The data file, when there is one and it can be
+// read, is returned for the size check at the place of use.
+func (c *checker) matrixOf(v *env, val *lang.Value, label string) (*ir.Matrix, *dataFile, bool) {
+	if val == nil {
+		return nil, nil, false
+	}
+	p := lang.Pos(val.Pos)
+	if s, ok := stringOf(val); ok {
+		df := c.readData(v.mod, s, p)
+		return &ir.Matrix{Kind: ir.MatrixFile, Pos: p, Path: s}, df, df == nil || df.ok
+	}
+	cl := callOf(val)
+	if cl == nil || cl.Args == nil || (callName(cl) != "diag" && callName(cl) != "scaled_identity") {
+		c.diags.Add(p, "value", "%s must be a matrix: %s", label, matrixForms)
+		return nil, nil, false
+	}
+	name := callName(cl)
+	args, ok := c.bindArgs(cl, []string{"v"})
+	if !ok {
+		return nil, nil, false
+	}
+	a := args["v"]
+	if a == nil {
+		c.diags.Add(p, "call", "%s needs its value: %s(v)", name, name)
+		return nil, nil, false
+	}
+	if s, isStr := stringOf(a); isStr {
+		if name != "diag" {
+			c.diags.Add(lang.Pos(a.Pos), "value", "scaled_identity takes a number, not a file")
+			return nil, nil, false
+		}
+		df := c.readData(v.mod, s, lang.Pos(a.Pos))
+		if df != nil && df.ok {
+			for i, r := range df.rows {
+				for _, x := range r {
+					if x <= 0 {
+						c.diags.Add(lang.Pos(a.Pos), "value", "%s:%d: variance %s must be positive", s, df.lines[i], fmtNum(x))
+						return nil, nil, false
+					}
+				}
+			}
+		}
+		return &ir.Matrix{Kind: ir.MatrixDiagFile, Pos: p, Path: s}, df, df == nil || df.ok
+	}
+	x, ok := c.numberOf(v, a, name+"'s value")
+	if !ok {
+		return nil, nil, false
+	}
+	if x <= 0 {
+		c.diags.Add(lang.Pos(a.Pos), "value", "%s(%s): the variance must be positive", name, fmtNum(x))
+		return nil, nil, false
+	}
+	kind := ir.MatrixDiag
+	if name == "scaled_identity" {
+		kind = ir.MatrixScaledIdentity
+	}
+	return &ir.Matrix{Kind: kind, Pos: p, Value: x}, nil, true
+}
+
+// sizeMatrix sets the size of a matrix used where an n×n matrix is
+// needed (what describes that place) and checks the file behind it.
+func (c *checker) sizeMatrix(mx *ir.Matrix, df *dataFile, n int, what string) bool {
+	if mx.Size == 0 {
+		mx.Size = n
+	}
+	if df == nil || !df.ok {
+		return true
+	}
+	switch mx.Kind {
+	case ir.MatrixDiagFile:
+		if got := df.count(); got != n {
+			c.diags.Add(mx.Pos, "shape", "%s holds %d values, but %s needs %d", df.rel, got, what, n)
+			return false
+		}
+	case ir.MatrixFile:
+		if len(df.rows) != n {
+			c.diags.Add(mx.Pos, "shape", "%s has %d rows, but %s needs a %d×%d matrix", df.rel, len(df.rows), what, n, n)
+			return false
+		}
+		for i, r := range df.rows {
+			if len(r) != n {
+				c.diags.Add(mx.Pos, "shape", "%s:%d: row has %d columns, but %s needs a %d×%d matrix", df.rel, df.lines[i], len(r), what, n, n)
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// matrixString describes a matrix for notes.
+func matrixString(mx *ir.Matrix) string {
+	switch mx.Kind {
+	case ir.MatrixDiag:
+		return fmt.Sprintf("diag(%s)", fmtNum(mx.Value))
+	case ir.MatrixScaledIdentity:
+		return fmt.Sprintf("scaled_identity(%s)", fmtNum(mx.Value))
+	case ir.MatrixDiagFile:
+		return fmt.Sprintf("diag(%q)", mx.Path)
+	}
+	return strconv.Quote(mx.Path)
+}

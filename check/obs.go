@@ -1,0 +1,359 @@
+// Observation operators (language.md §5): identity, subsample, indices,
+// linear "H.csv", expression bodies, compose and go, with shapes checked
+// along every arrow.
+package check
+
+import (
+	"strconv"
+
+	"github.com/cyclec/cyclec/diag"
+	"github.com/cyclec/cyclec/ir"
+	"github.com/cyclec/cyclec/lang"
+)
+
+const obsForms = `identity, subsample(start, step), indices(…), linear "H.csv", compose(A, B), go "…" or a body { y[j] = … }`
+
+// checkObs checks an obs operator and builds its IR.
+func (c *checker) checkObs(o *object, d *lang.ObsDecl) {
+	op := &ir.ObsOp{Name: o.goName, SourceName: o.srcName, Pos: o.pos}
+	in, v, ok := c.signature(o, d.Sig, false)
+	op.Var, op.In = v, in
+	if co := c.ref(o, d.Out, kindCarrier); co != nil && co.carrier != nil {
+		op.Out = co.carrier
+	} else {
+		ok = false
+	}
+	var opts []*lang.Option
+	if d.Options != nil {
+		opts = d.Options.Options
+	}
+	form := d.Form
+	var good bool
+	switch {
+	case form == nil:
+		good = c.obsBody(o, d, op)
+	case form.Go != nil:
+		good = c.obsGo(o, *form.Go, lang.Pos(form.Pos), opts, op)
+	case form.Linear != nil:
+		c.options(o, opts, "linear obs "+o.name, nil)
+		good = c.obsLinear(o, *form.Linear, lang.Pos(form.Pos), op)
+	case form.Call != nil:
+		good = c.obsCall(o, form.Call, opts, op)
+	}
+	if !ok || !good {
+		o.bad = true
+	}
+	o.obs = op
+}
+
+// sizes reports whether both ends of the operator are known.
+func sizes(op *ir.ObsOp) bool { return op.In != nil && op.Out != nil }
+
+// obsCall checks the forms written as calls: identity, subsample(…),
+// indices(…) and compose(…).
+func (c *checker) obsCall(o *object, cl *lang.Call, opts []*lang.Option, op *ir.ObsOp) bool {
+	name := callName(cl)
+	p := lang.Pos(cl.Pos)
+	switch name {
+	case "identity", "subsample", "indices", "compose":
+		c.options(o, opts, name+" obs "+o.name, nil)
+	default:
+		c.diags.Add(p, "obs", "unknown obs form %s (forms: %s)", name, obsForms)
+		return false
+	}
+	switch name {
+	case "identity":
+		op.Kind, op.Linear = ir.ObsIdentity, true
+		if cl.Args != nil && len(cl.Args.Args) > 0 {
+			c.diags.Add(p, "call", "identity takes no arguments")
+			return false
+		}
+		if sizes(op) && op.In.Size() != op.Out.Size() {
+			c.diags.Add(p, "shape", "identity needs equal sizes, but %s has %d elements and %s has %d",
+				op.In.SourceName, op.In.Size(), op.Out.SourceName, op.Out.Size())
+			return false
+		}
+		return sizes(op)
+	case "subsample":
+		return c.obsSubsample(o, cl, op)
+	case "indices":
+		return c.obsIndices(o, cl, op)
+	}
+	return c.obsCompose(o, cl, op)
+}
+
+// obsSubsample checks subsample(start = s, step = k): y[j] = x[s + j·k].
+func (c *checker) obsSubsample(o *object, cl *lang.Call, op *ir.ObsOp) bool {
+	op.Kind, op.Linear = ir.ObsSubsample, true
+	p := lang.Pos(cl.Pos)
+	if cl.Args == nil {
+		c.diags.Add(p, "call", "subsample needs its step: subsample(start = 0, step = 2)")
+		return false
+	}
+	args, ok := c.bindArgs(cl, []string{"start", "step"})
+	v := c.constEnv(o)
+	v.where = "an obs operator"
+	op.Step = 0
+	if a := args["start"]; a != nil {
+		s, good := c.integerOf(v, a, "start")
+		switch {
+		case !good:
+			ok = false
+		case s < 0 || (op.In != nil && s >= op.In.Size()):
+			n := "its input"
+			if op.In != nil {
+				n = op.In.SourceName + " (0 to " + itoa(op.In.Size()-1) + ")"
+			}
+			c.diags.Add(lang.Pos(a.Pos), "value", "start = %d is outside %s", s, n)
+			ok = false
+		default:
+			op.Start = s
+		}
+	}
+	if a := args["step"]; a != nil {
+		s, good := c.integerOf(v, a, "step")
+		switch {
+		case !good:
+			ok = false
+		case s < 1:
+			c.diags.Add(lang.Pos(a.Pos), "value", "step must be at least 1, got %d", s)
+			ok = false
+		default:
+			op.Step = s
+		}
+	} else if ok {
+		c.diags.Add(p, "call", "subsample needs step")
+		ok = false
+	}
+	if !ok || !sizes(op) {
+		return false
+	}
+	n := op.In.Size()
+	count := (n - op.Start + op.Step - 1) / op.Step
+	if count != op.Out.Size() {
+		c.diags.Add(p, "shape", "subsample(start = %d, step = %d) selects %d elements of %s (size %d), but %s has %d",
+			op.Start, op.Step, count, op.In.SourceName, n, op.Out.SourceName, op.Out.Size())
+		return false
+	}
+	return true
+}
+
+// obsIndices checks indices(i, j, …): y[k] = x[indices[k]].
+func (c *checker) obsIndices(o *object, cl *lang.Call, op *ir.ObsOp) bool {
+	op.Kind, op.Linear = ir.ObsIndices, true
+	p := lang.Pos(cl.Pos)
+	if cl.Args == nil || len(cl.Args.Args) == 0 {
+		c.diags.Add(p, "call", "indices needs the observed elements: indices(0, 5, 10)")
+		return false
+	}
+	v := c.constEnv(o)
+	v.where = "an obs operator"
+	ok := true
+	for _, a := range cl.Args.Args {
+		if a == nil || a.Value == nil {
+			ok = false
+			continue
+		}
+		if a.Name != "" {
+			c.diags.Add(lang.Pos(a.Pos), "call", "indices takes positional arguments, not %s = …", a.Name)
+			ok = false
+			continue
+		}
+		k, good := c.integerOf(v, a.Value, "an index")
+		if !good {
+			ok = false
+			continue
+		}
+		if k < 0 || (op.In != nil && k >= op.In.Size()) {
+			n := "its input"
+			if op.In != nil {
+				n = op.In.SourceName + " (0 to " + itoa(op.In.Size()-1) + ")"
+			}
+			c.diags.Add(lang.Pos(a.Pos), "value", "index %d is outside %s", k, n)
+			ok = false
+			continue
+		}
+		op.Indices = append(op.Indices, k)
+	}
+	if !ok || !sizes(op) {
+		return false
+	}
+	if len(op.Indices) != op.Out.Size() {
+		c.diags.Add(p, "shape", "indices selects %d elements, but %s has %d", len(op.Indices), op.Out.SourceName, op.Out.Size())
+		return false
+	}
+	return true
+}
+
+// obsCompose checks compose(A, B, …): A first, each output feeding the
+// next input, from this operator's input to its output.
+func (c *checker) obsCompose(o *object, cl *lang.Call, op *ir.ObsOp) bool {
+	op.Kind = ir.ObsCompose
+	p := lang.Pos(cl.Pos)
+	if cl.Args == nil || len(cl.Args.Args) == 0 {
+		c.diags.Add(p, "call", "compose needs the operators it chains: compose(A, B)")
+		return false
+	}
+	ok := true
+	type part struct {
+		o   *object
+		pos diag.Pos
+	}
+	var parts []part
+	for _, a := range cl.Args.Args {
+		if a == nil || a.Value == nil {
+			ok = false
+			continue
+		}
+		ap := lang.Pos(a.Pos)
+		q := nameOf(a.Value)
+		if a.Name != "" || q == nil {
+			c.diags.Add(ap, "call", "compose takes the names of obs operators")
+			ok = false
+			continue
+		}
+		po := c.ref(o, q, kindObs)
+		if po == nil || po.obs == nil {
+			ok = false
+			continue
+		}
+		parts = append(parts, part{po, ap})
+	}
+	if !ok {
+		return false
+	}
+	op.Linear = true
+	prevOut, prevName, prevPos := op.In, "the input of "+o.name, o.pos
+	for _, pt := range parts {
+		m := pt.o.obs
+		if prevOut != nil && m.In != nil && m.In != prevOut {
+			c.diags.Add(pt.pos, "carrier", "%s reads %s, but %s is %s", pt.o.srcName, m.In.SourceName, prevName, prevOut.SourceName).
+				With(prevPos, "declared here")
+			ok = false
+		}
+		prevOut, prevName, prevPos = m.Out, "the output of "+pt.o.srcName, pt.o.pos
+		op.Parts = append(op.Parts, m)
+		op.Linear = op.Linear && m.Linear
+	}
+	if prevOut != nil && op.Out != nil && prevOut != op.Out {
+		c.diags.Add(p, "carrier", "%s is %s, but %s gives %s", prevName, prevOut.SourceName, o.name, op.Out.SourceName).
+			With(prevPos, "declared here")
+		ok = false
+	}
+	op.Linear = op.Linear && ok
+	return ok
+}
+
+// obsLinear checks linear "H.csv": rows = output size, columns = input
+// size, when the file can be read.
+func (c *checker) obsLinear(o *object, file string, p diag.Pos, op *ir.ObsOp) bool {
+	op.Kind, op.Linear, op.Matrix = ir.ObsLinear, true, file
+	df := c.readData(o.mod, file, p)
+	if df == nil {
+		return true
+	}
+	if !df.ok {
+		return false
+	}
+	if !sizes(op) {
+		return false
+	}
+	rows, cols := op.Out.Size(), op.In.Size()
+	if len(df.rows) != rows {
+		c.diags.Add(p, "shape", "%s has %d rows, but %s has %d elements (rows are observations)", file, len(df.rows), op.Out.SourceName, rows)
+		return false
+	}
+	for i, r := range df.rows {
+		if len(r) != cols {
+			c.diags.Add(p, "shape", "%s:%d: row has %d columns, but %s has %d elements (columns are state elements)", file, df.lines[i], len(r), op.In.SourceName, cols)
+			return false
+		}
+	}
+	return true
+}
+
+// obsGo checks go "…" { jacobian = go "…" }.
+func (c *checker) obsGo(o *object, ref string, p diag.Pos, opts []*lang.Option, op *ir.ObsOp) bool {
+	op.Kind = ir.ObsGo
+	s := c.options(o, opts, "go obs "+o.name, []string{"jacobian"})
+	r, ok := c.goRef(ref, p, sigObsGo, "go obs operator")
+	op.Go = r
+	if val := s.value("jacobian"); val != nil {
+		if val.Go == nil {
+			s.errorf("jacobian", `jacobian must be a go reference: jacobian = go "example.com/inst.Jacobian"`)
+			return false
+		}
+		j, good := c.goRef(*val.Go, lang.Pos(val.Pos), sigJacobian, "jacobian")
+		op.Jacobian = j
+		ok = ok && good
+	} else {
+		c.diags.Warn(p, "jacobian", "obs %s has no jacobian: analyses that need its linearisation will use finite differences (add jacobian = go \"…\")", o.name)
+	}
+	return ok
+}
+
+// obsBody checks `{ y[j] = e … }`: the left-hand sides cover the output,
+// the right-hand sides read the input.
+func (c *checker) obsBody(o *object, d *lang.ObsDecl, op *ir.ObsOp) bool {
+	op.Kind = ir.ObsExpr
+	ok := true
+	var first *lang.Equation
+	for _, st := range d.Body {
+		if st != nil && st.Eq != nil {
+			first = st.Eq
+			break
+		}
+	}
+	if first == nil {
+		c.diags.Add(o.pos, "equation", "obs %s has no equations", o.name)
+		return false
+	}
+	out := first.Var
+	base := &env{c: c, obj: o, mod: o.mod, state: op.Var, carrier: op.In, output: out, where: "an obs operator"}
+	var infos []*eqInfo
+	linear := true
+	all := 0
+	for _, st := range d.Body {
+		if st == nil || st.Eq == nil {
+			continue
+		}
+		all++
+		eq := st.Eq
+		p := lang.Pos(eq.Pos)
+		if eq.Kind != "" {
+			c.diags.Add(p, "equation", "%s belongs in forward models: obs equations are written %s[j] = …", eq.Kind, eq.Var)
+			ok = false
+		}
+		switch {
+		case eq.Var == op.Var:
+			c.diags.Add(p, "equation", "%s is the input of %s and cannot be assigned: obs equations give the output, as y[j] = …", eq.Var, o.name)
+			ok = false
+			continue
+		case eq.Var != out:
+			c.diags.Add(p, "equation", "equation for %s, but the other equations give %s", eq.Var, out).
+				With(lang.Pos(first.Pos), "first equation here")
+			ok = false
+			continue
+		}
+		info := c.equation(base, eq, op.Out)
+		if !info.ok {
+			ok = false
+		}
+		if info.lin != linFree && info.lin != linAffine {
+			linear = false
+		}
+		infos = append(infos, info)
+		if info.eq != nil {
+			op.Eqs = append(op.Eqs, info.eq)
+		}
+	}
+	if op.Out != nil && len(infos) == all {
+		if !c.coverage(infos, op.Out, out, "equation", o.pos) {
+			ok = false
+		}
+	}
+	op.Linear = linear && ok
+	return ok && sizes(op)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
