@@ -98,6 +98,10 @@ func TestAnalyzeBadInput(t *testing.T) {
 				return NewEnsemble(f.members, n+1), HE, y
 			}, "state ensemble has"},
 			{"nil HE", func(E, HE *Ensemble, y []float64) (*Ensemble, *Ensemble, []float64) { return E, nil, y }, "observed ensemble is nil"},
+			{"NaN E", func(E, HE *Ensemble, y []float64) (*Ensemble, *Ensemble, []float64) {
+				E.Data[2] = math.NaN()
+				return E, HE, y
+			}, "non-finite"},
 			{"NaN y", func(E, HE *Ensemble, y []float64) (*Ensemble, *Ensemble, []float64) {
 				y[1] = math.NaN()
 				return E, HE, y
@@ -115,8 +119,10 @@ func TestAnalyzeBadInput(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.want) {
 					t.Fatalf("error %v, want one containing %q", err, tc.want)
 				}
-				if maxAbsDiff(E.Data, before) != 0 {
-					t.Error("ensemble changed by a failed analysis")
+				for i := range before {
+					if math.Float64bits(E.Data[i]) != math.Float64bits(before[i]) {
+						t.Fatalf("ensemble element %d changed by a failed analysis", i)
+					}
 				}
 			})
 		}
