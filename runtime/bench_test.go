@@ -50,39 +50,6 @@ func BenchmarkEnKF40(b *testing.B) { benchAnalysis(b, "EnKF", 40, 40, 40, 1.06, 
 // observed, inflation 1.02, rotation.
 func BenchmarkETKF10L63(b *testing.B) { benchAnalysis(b, "ETKF", 10, 3, 3, 1.02, true) }
 
-// l96 is a hand-written Lorenz-96 RK4 step for 40 variables, as generated
-// code would write it, used to time a whole cycle.
-type l96 struct{ k1, k2, k3, k4, tmp [40]float64 }
-
-func (m *l96) tendency(dx, x *[40]float64) {
-	const F = 8.0
-	dx[0] = (x[1]-x[38])*x[39] - x[0] + F
-	dx[1] = (x[2]-x[39])*x[0] - x[1] + F
-	for i := 2; i < 39; i++ {
-		dx[i] = (x[i+1]-x[i-2])*x[i-1] - x[i] + F
-	}
-	dx[39] = (x[0]-x[37])*x[38] - x[39] + F
-}
-
-func (m *l96) step(x *[40]float64, dt float64) {
-	m.tendency(&m.k1, x)
-	for i := range x {
-		m.tmp[i] = x[i] + 0.5*dt*m.k1[i]
-	}
-	m.tendency(&m.k2, &m.tmp)
-	for i := range x {
-		m.tmp[i] = x[i] + 0.5*dt*m.k2[i]
-	}
-	m.tendency(&m.k3, &m.tmp)
-	for i := range x {
-		m.tmp[i] = x[i] + dt*m.k3[i]
-	}
-	m.tendency(&m.k4, &m.tmp)
-	for i := range x {
-		x[i] += dt / 6 * (m.k1[i] + 2*m.k2[i] + 2*m.k3[i] + m.k4[i])
-	}
-}
-
 // benchL96Cycle times a whole L96 twin-experiment cycle as benchmarks.md
 // counts it: truth step, observation, ensemble forecast (one RK4 step per
 // member, dt = 0.05), H = I, forecast statistics, analysis, analysis

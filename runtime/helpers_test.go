@@ -206,3 +206,6 @@ func randomEnsemble(N, n int, mean, spread float64, seed uint64) *Ensemble {
 
 // nan returns a NaN.
 func nan() float64 { return math.NaN() }
+
+// sqrt is math.Sqrt.
+func sqrt(x float64) float64 { return math.Sqrt(x) }
