@@ -1,0 +1,394 @@
+// Cycles, the parts every kind shares: the struct's settings fields, the
+// constructor with the source's defaults, Name, Set (exactly the names of
+// ir.Settings) and the initial-state draw. The kinds themselves are in
+// cycle_da.go and cycle_forecast.go.
+package codegen
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/cyclec/cyclec/ir"
+)
+
+// cycleGen emits one cycle.
+type cycleGen struct {
+	g       *gen
+	c       *ir.Cycle
+	st      string // Go type of the model state
+	dt      string // the model's time step constant
+	model   string // field of the cycle struct that holds the model
+	members int    // ensemble size (0 for a single trajectory)
+	recv    string // receiver name
+}
+
+// cycleFields are the exported fields a cycle struct may have; a model
+// whose type name is one of them is held in a field named Model instead
+// of being embedded.
+var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "Seed", "Dir", "E", "HE", "Truth", "X"}
+
+// emitCycle declares cycle c.
+func (g *gen) emitCycle(c *ir.Cycle) {
+	cg := &cycleGen{g: g, c: c, st: c.Model.Carrier.Name, dt: c.Model.Name + "DT", model: c.Model.Name, recv: "c"}
+	for _, f := range cycleFields {
+		if f == c.Model.Name {
+			cg.model = "Model"
+		}
+	}
+	switch c.Kind {
+	case ir.CycleEnsembleDA:
+		cg.members = c.Members
+		if cg.members < 1 {
+			cg.members = c.Analysis.Members
+		}
+		cg.emitEnsembleDA()
+	case ir.CycleEnsembleForecast:
+		cg.members = c.Members
+		cg.emitEnsembleForecast()
+	case ir.CycleForecast:
+		cg.emitForecast()
+	}
+}
+
+// id and helpers for the receiver.
+func (cg *cycleGen) self(path ...string) *jen.Statement {
+	s := jen.Id(cg.recv)
+	for _, p := range path {
+		s = s.Dot(p)
+	}
+	return s
+}
+
+// modelField is the struct field declaration of the model: embedded, or
+// named Model when the type name would clash with a cycle field.
+func (cg *cycleGen) modelField() jen.Code {
+	comment := fmt.Sprintf("the forward model %s, whose fields are its run-time parameters", cg.c.Model.SourceName)
+	if cg.model == cg.c.Model.Name {
+		return jen.Id(cg.c.Model.Name).Comment(comment)
+	}
+	return jen.Id(cg.model).Id(cg.c.Model.Name).Comment(comment)
+}
+
+// membersConst is the name of the ensemble-size constant.
+func (cg *cycleGen) membersConst() string { return cg.c.Name + "Members" }
+
+// emitMembersConst declares the ensemble size of the cycle.
+func (cg *cycleGen) emitMembersConst() {
+	cg.g.f.Add(doc("%s is the ensemble size of cycle %s, fixed at compile time.", cg.membersConst(), cg.c.Name))
+	cg.g.f.Const().Id(cg.membersConst()).Op("=").Lit(cg.members)
+}
+
+// seed is the cycle's default seed: from source = twin(seed = s), else
+// the cycle's own.
+func (cg *cycleGen) seed() uint64 {
+	if cg.c.Source != nil && cg.c.Source.Kind == ir.SourceTwin && cg.c.Source.Seed != 0 {
+		return cg.c.Source.Seed
+	}
+	return cg.c.Seed
+}
+
+// emitConstructor writes NewC with the defaults from the source; settings
+// are the kind's own fields between Steps and Seed.
+func (cg *cycleGen) emitConstructor(settings ...jen.Code) {
+	c := cg.c
+	vals := []jen.Code{jen.Id("Steps").Op(":").Lit(c.Steps)}
+	vals = append(vals, settings...)
+	vals = append(vals,
+		jen.Id("Seed").Op(":").Op(strconv.FormatUint(cg.seed(), 10)),
+		jen.Id("Dir").Op(":").Lit("."),
+		jen.Id(cg.model).Op(":").Op("*").Id("New"+c.Model.Name).Call(),
+	)
+	cg.g.f.Add(doc("New%s returns cycle %s with the settings written in the source.", c.Name, c.Name))
+	cg.g.f.Func().Id("New" + c.Name).Params().Op("*").Id(c.Name).Block(
+		jen.Return(jen.Op("&").Id(c.Name).Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, vals...)),
+	)
+}
+
+// emitName writes Name.
+func (cg *cycleGen) emitName() {
+	c := cg.c
+	cg.g.f.Add(doc("Name returns the name of the cycle as declared in the program."))
+	cg.g.f.Func().Params(jen.Id(cg.recv).Op("*").Id(c.Name)).Id("Name").Params().String().Block(
+		jen.Return(jen.Lit(c.SourceName)),
+	)
+}
+
+// emitSet writes Set over exactly the names of ir.Settings.
+func (cg *cycleGen) emitSet() {
+	c := cg.c
+	settings := ir.Settings(c)
+	nm := cg.g.top.fork()
+	nm.take(cg.recv)
+	name, value := nm.name("name"), nm.name("value")
+	var known []string
+	var cases []jen.Code
+	for _, s := range settings {
+		names := []jen.Code{jen.Lit(s.Name)}
+		known = append(known, s.Name)
+		if s.Alias != "" {
+			names = append(names, jen.Lit(s.Alias))
+			known = append(known, s.Alias)
+		}
+		var dst *jen.Statement
+		switch {
+		case s.Param != nil:
+			if s.Model != c.Model {
+				cg.g.internal(c.Pos, "setting %s belongs to a model cycle %s does not step", s.Name, c.SourceName)
+				continue
+			}
+			dst = cg.self(cg.model, cg.g.fields[s.Param])
+		case s.Name == "steps":
+			dst = cg.self("Steps")
+		case s.Name == "obs_every":
+			dst = cg.self("ObsEvery")
+		case s.Name == "spinup":
+			dst = cg.self("Spinup")
+		case s.Name == "seed":
+			dst = cg.self("Seed")
+		default:
+			cg.g.internal(c.Pos, "cycle %s has setting %s the generator does not know", c.SourceName, s.Name)
+			continue
+		}
+		helper := cg.g.setHelper(s.Kind)
+		cases = append(cases, jen.Case(names...).Block(
+			jen.Return(jen.Id(helper).Call(jen.Op("&").Add(dst), jen.Id(name), jen.Id(value))),
+		))
+	}
+	cases = append(cases, jen.Default().Block(
+		jen.Return(jen.Qual("fmt", "Errorf").Call(
+			jen.Lit(fmt.Sprintf("cycle %s has no setting %%q (known: %s)", c.SourceName, strings.Join(known, ", "))),
+			jen.Id(name))),
+	))
+	cg.g.f.Add(doc("Set applies a run-time setting: %s. Model parameters take their bare "+
+		"name where no other setting has it. An unknown name or a value that does not parse "+
+		"is an error naming both.", strings.Join(known, ", ")))
+	cg.g.f.Func().Params(jen.Id(cg.recv).Op("*").Id(c.Name)).Id("Set").Params(jen.List(jen.Id(name), jen.Id(value)).String()).Error().Block(
+		jen.Switch(jen.Id(name)).Block(cases...),
+	)
+}
+
+// setHelper returns the generated helper that parses a setting of kind k.
+func (g *gen) setHelper(k ir.SettingKind) string {
+	var h string
+	switch k {
+	case ir.SettingInt:
+		h = "cycSetInt"
+	case ir.SettingSeed:
+		h = "cycSetSeed"
+	case ir.SettingPath:
+		h = "cycSetPath"
+	default:
+		h = "cycSetFloat"
+	}
+	g.helpers[h] = true
+	return h
+}
+
+// initMean returns the mean argument of cycrt.InitNormal for the cycle's
+// initial distribution, plus statements that must run before it.
+func (cg *cycleGen) initMean(nm *namer) (jen.Code, []jen.Code) {
+	in := cg.c.Init
+	if in == nil || len(in.Mean) == 0 {
+		return jen.Nil(), nil
+	}
+	n := cg.c.Model.Carrier.Size()
+	if k, ok := cg.g.consts[in.MeanFrom]; ok && in.MeanFrom != "" && len(k.Vec) == n && equalFloats(k.Vec, in.Mean) {
+		return jen.Id(k.Name).Index(jen.Op(":")), nil
+	}
+	allSame := true
+	for _, v := range in.Mean {
+		if v != in.Mean[0] {
+			allSame = false
+		}
+	}
+	if allSame && in.Mean[0] == 0 && !signbit(in.Mean[0]) {
+		return jen.Nil(), nil
+	}
+	if allSame {
+		mean, i := nm.name("mean"), nm.name("i")
+		v, _ := num(in.Mean[0], true)
+		return jen.Id(mean).Index(jen.Op(":")), []jen.Code{
+			jen.Var().Id(mean).Id(cg.st),
+			jen.For(jen.Id(i).Op(":=").Range().Id(mean)).Block(jen.Id(mean).Index(jen.Id(i)).Op("=").Add(v)),
+		}
+	}
+	name := cg.g.top.name(prefix + cg.c.Name + "InitMean")
+	cg.g.f.Add(doc("%s is the mean of the initial distribution of cycle %s.", name, cg.c.Name))
+	cg.g.f.Var().Id(name).Op("=").Id(cg.st).Add(floatRows(in.Mean))
+	return jen.Id(name).Index(jen.Op(":")), nil
+}
+
+// initStd is the standard deviation of the initial distribution.
+func (cg *cycleGen) initStd() jen.Code {
+	std := 1.0
+	if cg.c.Init != nil {
+		std = cg.c.Init.Std
+	}
+	v, _ := num(std, true)
+	return v
+}
+
+// initText describes the initial distribution for comments.
+func (cg *cycleGen) initText() string {
+	in := cg.c.Init
+	if in == nil {
+		return "normal(mean = 0, std = 1)"
+	}
+	mean := "0"
+	switch {
+	case in.MeanFrom != "":
+		mean = in.MeanFrom
+	case len(in.Mean) > 0:
+		mean = floatText(in.Mean[0], false)
+		for _, v := range in.Mean {
+			if v != in.Mean[0] {
+				mean = "a vector"
+			}
+		}
+	}
+	return fmt.Sprintf("normal(mean = %s, std = %s)", mean, floatText(in.Std, false))
+}
+
+// equalFloats reports whether a and b hold the same values.
+func equalFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// signbit reports whether v is negative zero or negative.
+func signbit(v float64) bool { return v < 0 || (v == 0 && 1/v < 0) }
+
+// errorf is fmt.Errorf with a literal format.
+func errorf(format string, args ...jen.Code) *jen.Statement {
+	return jen.Qual("fmt", "Errorf").Call(append([]jen.Code{jen.Lit(format)}, args...)...)
+}
+
+// ifErr is `if err != nil { return <ret…> }`.
+func ifErr(err string, ret ...jen.Code) jen.Code {
+	return jen.If(jen.Id(err).Op("!=").Nil()).Block(jen.Return(ret...))
+}
+
+// emitRecord writes the history helpers of a cycle that declares a
+// history: record, and for ensembles recordEnsemble.
+func (cg *cycleGen) emitRecord() {
+	if cg.c.History <= 0 {
+		return
+	}
+	g, c := cg.g, cg.c
+	nm := g.top.fork()
+	nm.take(cg.recv)
+	kind, mean, spread, err := nm.name("kind"), nm.name("mean"), nm.name("spread"), nm.name("err")
+	id := jen.Id
+	g.f.Add(doc("record writes one history record of kind at the current step."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("record").Params(id(kind).String(), jen.List(id(mean), id(spread)).Index().Float64()).Error().Block(
+		cg.self("rec").Op("=").Qual(rtPath, "Record").Values(
+			id("Step").Op(":").Add(cg.self("step")),
+			id("Time").Op(":").Float64().Call(cg.self("step")).Op("*").Id(cg.dt),
+			id("Kind").Op(":").Id(kind),
+			id("Mean").Op(":").Id(mean),
+			id("Spread").Op(":").Id(spread),
+		),
+		jen.If(id(err).Op(":=").Add(cg.self("history")).Dot("Record").Call(jen.Op("&").Add(cg.self("rec"))), id(err).Op("!=").Nil()).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: history: %%w", c.SourceName), id(err))),
+		),
+		jen.Return(jen.Nil()),
+	)
+	if cg.members == 0 {
+		return
+	}
+	g.f.Add(doc("recordEnsemble records the mean and the element-wise spread of E."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("recordEnsemble").Params(id(kind).String()).Error().Block(
+		jen.Qual(rtPath, "ElementMeanSpread").Call(cg.self("E"), cg.self("mean").Index(jen.Op(":")), cg.self("spread").Index(jen.Op(":"))),
+		jen.Return(cg.self("record").Call(id(kind), cg.self("mean").Index(jen.Op(":")), cg.self("spread").Index(jen.Op(":")))),
+	)
+}
+
+// historyFields are the struct fields a cycle with a history needs.
+func (cg *cycleGen) historyFields() []jen.Code {
+	if cg.c.History <= 0 {
+		return nil
+	}
+	fields := []jen.Code{}
+	if cg.members > 0 {
+		fields = append(fields, jen.Id("mean").Op(",").Id("spread").Id(cg.st).Comment("history buffers"))
+	}
+	return append(fields,
+		jen.Id("rec").Qual(rtPath, "Record"),
+		jen.Id("history").Qual(rtPath, "History").Comment(fmt.Sprintf("set by Run; written every %d steps", cg.c.History)),
+	)
+}
+
+// emitRun writes Run: Start, Next until Done (checking ctx every 64
+// calls), then the summary. count is the field counting the cycles the
+// summary's SecondsPerCycle divides by; kind is Summary.Kind; fill adds
+// the kind's scores to the summary: statements run unconditionally, and
+// statements run only when count > 0 (sum and err are the names of the
+// summary and of an error variable free for `if err := …` statements).
+func (cg *cycleGen) emitRun(count, kind string, fill func(sum, err string) (scores, perCycle []jen.Code)) {
+	g, c := cg.g, cg.c
+	nm := g.top.fork()
+	nm.take(cg.recv)
+	ctx, opts, begin, err, wall, sum := nm.name("ctx"), nm.name("opts"), nm.name("begin"), nm.name("err"), nm.name("wall"), nm.name("sum")
+	id := jen.Id
+	var body []jen.Code
+	body = append(body, id(begin).Op(":=").Qual("time", "Now").Call())
+	if c.History > 0 {
+		body = append(body,
+			cg.self("history").Op("=").Id(opts).Dot("History"),
+			jen.Defer().Func().Params().Block(cg.self("history").Op("=").Nil()).Call(),
+		)
+	}
+	members := jen.Lit(1)
+	if cg.members > 0 {
+		members = id(cg.membersConst())
+	}
+	body = append(body,
+		jen.If(id(err).Op(":=").Add(cg.self("Start")).Call(), id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
+		jen.For(jen.Op("!").Add(cg.self("Done")).Call()).Block(
+			jen.If(cg.self(count).Op("%").Lit(64).Op("==").Lit(0)).Block(
+				jen.If(id(err).Op(":=").Id(ctx).Dot("Err").Call(), id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
+			),
+			jen.If(id(err).Op(":=").Add(cg.self("Next")).Call(), id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
+			jen.If(id(opts).Dot("Progress").Op("!=").Nil()).Block(
+				id(opts).Dot("Progress").Call(cg.self("step"), cg.self("Steps")),
+			),
+		),
+		id(wall).Op(":=").Qual("time", "Since").Call(id(begin)).Dot("Seconds").Call(),
+		id(sum).Op(":=").Op("&").Qual(rtPath, "Summary").Values(
+			id("Cycle").Op(":").Lit(c.SourceName),
+			id("Kind").Op(":").Lit(kind),
+			id("Seed").Op(":").Add(cg.self("Seed")),
+			id("Members").Op(":").Add(members),
+			id("Steps").Op(":").Add(cg.self("step")),
+			id("WallSeconds").Op(":").Id(wall),
+		),
+	)
+	scores, perCycle := fill(sum, err)
+	body = append(body, scores...)
+	body = append(body,
+		jen.If(cg.self(count).Op(">").Lit(0)).Block(append(perCycle,
+			id(sum).Dot("SecondsPerCycle").Op("=").Id(wall).Op("/").Float64().Call(cg.self(count)),
+		)...),
+		jen.Return(id(sum), jen.Nil()),
+	)
+	per := "analysis cycle"
+	if count == "step" {
+		per = "model step"
+	}
+	g.f.Add(doc("Run implements cycrt.Cycle: Start, then Next until Done, then the summary "+
+		"(SecondsPerCycle is the wall time per %s). It returns ctx.Err() when ctx is "+
+		"cancelled, and reports progress through opts.Progress after every call of Next.", per))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Run").Params(
+		id(ctx).Qual("context", "Context"), id(opts).Qual(rtPath, "RunOptions"),
+	).Params(jen.Op("*").Qual(rtPath, "Summary"), jen.Error()).Block(body...)
+}

@@ -1,0 +1,263 @@
+// The ensemble_da cycle: a twin experiment stepping a truth and an
+// ensemble, observing the truth with noise and analysing, with Start, Next
+// and Done for callers (benchmarks, tests) that drive it cycle by cycle,
+// and Run for cycrt.Cycle.
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/cyclec/cyclec/ir"
+)
+
+// emitEnsembleDA declares an ensemble_da cycle.
+func (cg *cycleGen) emitEnsembleDA() {
+	g, c := cg.g, cg.c
+	a, o := c.Analysis, c.Obs
+	typ, _, _ := analysisType(a)
+	st, out, in := cg.st, o.Out.Name, o.In.Name
+
+	cg.emitMembersConst()
+	g.f.Add(doc("%s is the cycle %s declared at %s: a twin experiment in which a truth run of %s "+
+		"from %s is observed through %s every ObsEvery steps with error covariance %s, and an "+
+		"ensemble of %s members started from independent draws of the same distribution is "+
+		"corrected by the %s analysis %s.\n\n"+
+		"Call Start, then Next until Done, or Run for the whole experiment. E and HE hold the "+
+		"ensemble and its observed image between calls. A %s is not safe for concurrent use.",
+		c.Name, c.SourceName, g.at(c.Pos), c.Model.SourceName, cg.initText(), o.SourceName, matrixText(c.ObsErr),
+		cg.membersConst(), typ, a.SourceName, c.Name))
+	fields := []jen.Code{
+		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
+		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", c.ObsEvery)),
+		jen.Id("Spinup").Int().Comment(fmt.Sprintf("analyses left out of the scores (default %d)", c.Spinup)),
+		jen.Id("Seed").Uint64().Comment(fmt.Sprintf("keys every random stream of the run (default %d)", cg.seed())),
+		jen.Id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
+		jen.Line(),
+		cg.modelField(),
+		jen.Line(),
+		jen.Id("E").Op("*").Qual(rtPath, "Ensemble").Comment("the ensemble, one member per row; allocated by Start"),
+		jen.Id("HE").Op("*").Qual(rtPath, "Ensemble").Comment("the observed ensemble, HE.Member(k) = H(E.Member(k))"),
+		jen.Id("Truth").Id(st).Comment("the truth run"),
+		jen.Line(),
+		jen.Id("obs").Op("*").Id(o.Name),
+		jen.Id("filter").Op("*").Qual(rtPath, typ),
+		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
+		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
+		jen.Id("noise").Op("*").Qual(rtPath, "Stream"),
+		jen.Id("y").Id(out).Comment("the observation of the truth"),
+		jen.Id("step").Op(",").Id("analyses").Int().Comment("model steps and analyses done"),
+		jen.Id("started").Bool(),
+	}
+	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
+	cg.emitConstructor(
+		jen.Id("ObsEvery").Op(":").Lit(c.ObsEvery),
+		jen.Id("Spinup").Op(":").Lit(c.Spinup),
+	)
+	cg.emitName()
+	cg.emitSet()
+	cg.emitDAStart(in, out)
+	cg.emitDANext(in, out)
+	g.f.Add(doc("Done reports whether the run has no whole assimilation cycle left: the run " +
+		"makes Steps/ObsEvery cycles, and trailing steps that would not reach an analysis are " +
+		"not run."))
+	g.f.Func().Params(jen.Id("c").Op("*").Id(c.Name)).Id("Done").Params().Bool().Block(
+		jen.Return(cg.self("step").Op("+").Add(cg.self("ObsEvery")).Op(">").Add(cg.self("Steps"))),
+	)
+	cg.emitRecord()
+	cg.emitRun("analyses", string(a.Kind), func(sum, err string) ([]jen.Code, []jen.Code) {
+		return []jen.Code{
+			cg.self("stats").Dot("Fill").Call(jen.Id(sum)),
+			jen.If(jen.Id(err).Op(":=").Add(cg.self("stats")).Dot("Err").Call(), jen.Id(err).Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), jen.Id(err))),
+			),
+		}, nil
+	})
+}
+
+// matrixText describes a covariance for comments.
+func matrixText(m *ir.Matrix) string {
+	switch m.Kind {
+	case ir.MatrixDiag:
+		return fmt.Sprintf("diag(%s)", floatText(m.Value, false))
+	case ir.MatrixScaledIdentity:
+		return fmt.Sprintf("scaled_identity(%s)", floatText(m.Value, false))
+	case ir.MatrixDiagFile:
+		return fmt.Sprintf("diag(%q)", m.Path)
+	}
+	return fmt.Sprintf("%q", m.Path)
+}
+
+// castTo converts a pointer to carrier from into a pointer to carrier to
+// when they are distinct Go types (same size, so the conversion is legal).
+func castTo(x jen.Code, from, to *ir.Carrier) jen.Code {
+	if from == to || from.Name == to.Name {
+		return x
+	}
+	return jen.Parens(jen.Op("*").Id(to.Name)).Call(x)
+}
+
+// emitDAStart writes Start for an ensemble_da cycle.
+func (cg *cycleGen) emitDAStart(in, out string) {
+	g, c := cg.g, cg.c
+	nm := g.top.fork()
+	nm.take(cg.recv)
+	name := c.SourceName
+	n, p := c.Model.Carrier.Name+"Size", c.Obs.Out.Name+"Size"
+	r, h, filter, err, s, k := nm.name("r"), nm.name("h"), nm.name("filter"), nm.name("err"), nm.name("s"), nm.name("k")
+	id := jen.Id
+	var body []jen.Code
+	body = append(body, jen.Switch().Block(
+		jen.Case(cg.self("ObsEvery").Op("<").Lit(1)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: obs_every = %%d, want at least 1", name), cg.self("ObsEvery")))),
+		jen.Case(cg.self("Steps").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", name), cg.self("Steps")))),
+		jen.Case(cg.self("Spinup").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d, want at least 0", name), cg.self("Spinup")))),
+	))
+
+	// R.
+	m := c.ObsErr
+	switch m.Kind {
+	case ir.MatrixDiag, ir.MatrixScaledIdentity:
+		vars, i := nm.name("variances"), nm.name("i")
+		v, _ := num(m.Value, true)
+		body = append(body,
+			id(vars).Op(":=").Make(jen.Index().Float64(), id(p)),
+			jen.For(id(i).Op(":=").Range().Id(vars)).Block(id(vars).Index(id(i)).Op("=").Add(v)),
+			jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewDiagObsError").Call(id(vars)),
+		)
+	case ir.MatrixDiagFile:
+		vars := nm.name("variances")
+		body = append(body,
+			jen.List(id(vars), id(err)).Op(":=").Qual(rtPath, "ReadVectorCSV").Call(dataPath(cg.self("Dir"), m.Path), id(p)),
+			ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))),
+			jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewDiagObsError").Call(id(vars)),
+		)
+	case ir.MatrixFile:
+		cov := nm.name("cov")
+		body = append(body,
+			jen.List(id(cov), id(err)).Op(":=").Qual(rtPath, "ReadMatrixCSV").Call(dataPath(cg.self("Dir"), m.Path), id(p), id(p)),
+			ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))),
+			jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewObsError").Call(id(cov), id(p)),
+		)
+	}
+	body = append(body, ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))))
+
+	// H.
+	if c.Obs.Kind == ir.ObsLinear {
+		body = append(body,
+			jen.List(id(h), id(err)).Op(":=").Id("New"+c.Obs.Name).Call(cg.self("Dir")),
+			ifErr(err, errorf(fmt.Sprintf("cycle %s: %%w", name), id(err))),
+		)
+	} else {
+		body = append(body, id(h).Op(":=").Op("&").Id(c.Obs.Name).Values())
+	}
+
+	// The analysis.
+	body = append(body,
+		jen.List(id(filter), id(err)).Op(":=").Id("New"+c.Analysis.Name).Call(id(cg.membersConst()), id(n), id(p), id(r), cg.self("Seed")),
+		ifErr(err, errorf(fmt.Sprintf("cycle %s: analysis %s: %%w", name, c.Analysis.SourceName), id(err))),
+		jen.List(cg.self("obs"), cg.self("filter"), cg.self("r")).Op("=").List(id(h), id(filter), id(r)),
+		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(n)),
+		cg.self("HE").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(p)),
+		cg.self("stats").Op("=").Qual(rtPath, "NewStats").Call(id(n), cg.self("Spinup")),
+		cg.self("noise").Op("=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeObsNoise"), jen.Lit(0)),
+	)
+
+	// The initial truth and members.
+	mean, pre := cg.initMean(nm)
+	body = append(body, pre...)
+	std := cg.initStd()
+	body = append(body,
+		jen.Comment(fmt.Sprintf("The truth and the members are independent draws from %s.", cg.initText())),
+		id(s).Op(":=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeTruthInit"), jen.Lit(0)),
+		jen.Qual(rtPath, "InitNormal").Call(cg.self("Truth").Index(jen.Op(":")), mean, std, id(s)),
+		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
+			id(s).Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Uint64().Call(id(k))),
+			jen.Qual(rtPath, "InitNormal").Call(cg.self("E").Dot("Member").Call(id(k)), mean, std, id(s)),
+		),
+		jen.List(cg.self("step"), cg.self("analyses"), cg.self("started")).Op("=").List(jen.Lit(0), jen.Lit(0), jen.True()),
+		jen.Return(jen.Nil()),
+	)
+	g.f.Add(doc("Start validates the settings and prepares a run: it builds R, the observation "+
+		"operator and the analysis, allocates the ensemble E (%s×%s) and its observed image HE "+
+		"once, and draws the truth from the stream (Seed, PurposeTruthInit, 0) and member k from "+
+		"(Seed, PurposeEnsembleInit, k).", cg.membersConst(), n))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
+}
+
+// emitDANext writes Next for an ensemble_da cycle.
+func (cg *cycleGen) emitDANext(in, out string) {
+	g, c := cg.g, cg.c
+	nm := g.top.fork()
+	nm.take(cg.recv)
+	name := c.SourceName
+	m, t0, s, k, x, err := nm.name("m"), nm.name("t0"), nm.name("s"), nm.name("k"), nm.name("x"), nm.name("err")
+	id := jen.Id
+	member := func(e string) jen.Code {
+		return jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self(e).Dot("Member").Call(id(k)))
+	}
+	stepAt := func(x jen.Code) jen.Code {
+		return id(m).Dot("Step").Call(x, id(t0).Op("+").Float64().Call(id(s)).Op("*").Id(cg.dt))
+	}
+	obsIn, obsOut := c.Obs.In, c.Obs.Out
+	var body []jen.Code
+	body = append(body,
+		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
+			jen.Return(jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cycle %s: Next called before Start", name)))),
+		),
+		id(m).Op(":=").Op("&").Add(cg.self(cg.model)),
+		id(t0).Op(":=").Float64().Call(cg.self("step")).Op("*").Id(cg.dt),
+		jen.Comment("Forecast: ObsEvery model steps of the truth and of every member."),
+		jen.For(id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(stepAt(jen.Op("&").Add(cg.self("Truth")))),
+		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
+			id(x).Op(":=").Add(member("E")),
+			jen.For(id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(stepAt(id(x))),
+		),
+		cg.self("step").Op("+=").Add(cg.self("ObsEvery")),
+		jen.Line(),
+		jen.Comment("Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis)."),
+		cg.self("obs").Dot("Apply").Call(castTo(jen.Op("&").Add(cg.self("y")), obsOut, obsOut), castTo(jen.Op("&").Add(cg.self("Truth")), c.Model.Carrier, obsIn)),
+		cg.self("noise").Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeObsNoise"), jen.Uint64().Call(cg.self("analyses"))),
+		cg.self("r").Dot("AddNoise").Call(cg.self("y").Index(jen.Op(":")), cg.self("noise")),
+		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
+			cg.self("obs").Dot("Apply").Call(
+				jen.Parens(jen.Op("*").Id(out)).Call(cg.self("HE").Dot("Member").Call(id(k))),
+				castTo(member("E"), c.Model.Carrier, obsIn)),
+		),
+		cg.self("stats").Dot("Forecast").Call(cg.self("E"), cg.self("Truth").Index(jen.Op(":"))),
+	)
+	var due string
+	if c.History > 0 {
+		due = nm.name("due")
+		body = append(body,
+			jen.Line(),
+			jen.Comment(fmt.Sprintf("History at the first analysis at or after every %d-th model step.", c.History)),
+			id(due).Op(":=").Add(cg.self("history")).Op("!=").Nil().Op("&&").
+				Add(cg.self("step")).Op("/").Lit(c.History).Op("!=").Parens(cg.self("step").Op("-").Add(cg.self("ObsEvery"))).Op("/").Lit(c.History),
+			jen.If(id(due)).Block(
+				jen.If(id(err).Op(":=").Add(cg.self("record")).Call(jen.Lit("truth"), cg.self("Truth").Index(jen.Op(":")), jen.Nil()), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+				jen.If(id(err).Op(":=").Add(cg.self("recordEnsemble")).Call(jen.Lit("forecast")), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+			),
+		)
+	}
+	body = append(body,
+		jen.Line(),
+		jen.Comment("Analyse."),
+		jen.If(id(err).Op(":=").Add(cg.self("filter")).Dot("Analyze").Call(cg.self("E"), cg.self("HE"), cg.self("y").Index(jen.Op(":")), jen.Uint64().Call(cg.self("analyses"))), id(err).Op("!=").Nil()).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: analysis %%d at step %%d: %%w", name), cg.self("analyses"), cg.self("step"), id(err))),
+		),
+		cg.self("stats").Dot("Analysis").Call(cg.self("E"), cg.self("Truth").Index(jen.Op(":"))),
+		cg.self("analyses").Op("++"),
+	)
+	if due != "" {
+		body = append(body, jen.If(id(due)).Block(
+			jen.Return(cg.self("recordEnsemble").Call(jen.Lit("analysis"))),
+		))
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Add(doc("Next runs one assimilation cycle: ObsEvery model steps of the truth and of " +
+		"every member, the noisy observation of the truth and of every member, the forecast " +
+		"scores, the analysis (numbered from 0, which keys its random streams) and the analysis " +
+		"scores. It allocates nothing."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
+}

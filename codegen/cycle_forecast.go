@@ -1,0 +1,187 @@
+// The forecast and ensemble_forecast cycles: one trajectory, or an
+// ensemble, stepped from the initial distribution with no observations.
+// Next advances one model step.
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// emitEnsembleForecast declares an ensemble_forecast cycle.
+func (cg *cycleGen) emitEnsembleForecast() {
+	g, c := cg.g, cg.c
+	id := jen.Id
+	cg.emitMembersConst()
+	g.f.Add(doc("%s is the cycle %s declared at %s: an ensemble of %s members of %s drawn from "+
+		"%s and stepped forward with no observations. Summary.SpreadForecast is the time mean "+
+		"of the ensemble spread after each step.\n\n"+
+		"Call Start, then Next (one model step) until Done, or Run. A %s is not safe for "+
+		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), cg.membersConst(), c.Model.SourceName, cg.initText(), c.Name))
+	fields := []jen.Code{
+		id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
+		id("Seed").Uint64().Comment(fmt.Sprintf("keys the draws of the members (default %d)", cg.seed())),
+		id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
+		jen.Line(),
+		cg.modelField(),
+		jen.Line(),
+		id("E").Op("*").Qual(rtPath, "Ensemble").Comment("the ensemble, one member per row; allocated by Start"),
+		jen.Line(),
+		id("spreadSum").Float64().Comment("sum of the spread after each step"),
+		id("step").Int().Comment("model steps done"),
+		id("started").Bool(),
+	}
+	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
+	cg.emitConstructor()
+	cg.emitName()
+	cg.emitSet()
+
+	// Start.
+	nm := g.top.fork()
+	nm.take(cg.recv)
+	s, k := nm.name("s"), nm.name("k")
+	mean, pre := cg.initMean(nm)
+	std := cg.initStd()
+	body := []jen.Code{
+		jen.If(cg.self("Steps").Op("<").Lit(0)).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", c.SourceName), cg.self("Steps"))),
+		),
+		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(c.Model.Carrier.Name+"Size")),
+	}
+	body = append(body, pre...)
+	body = append(body,
+		id(s).Op(":=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Lit(0)),
+		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
+			id(s).Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Uint64().Call(id(k))),
+			jen.Qual(rtPath, "InitNormal").Call(cg.self("E").Dot("Member").Call(id(k)), mean, std, id(s)),
+		),
+		jen.List(cg.self("step"), cg.self("spreadSum"), cg.self("started")).Op("=").List(jen.Lit(0), jen.Lit(0), jen.True()),
+	)
+	if c.History > 0 {
+		body = append(body, jen.If(cg.self("history").Op("!=").Nil()).Block(
+			jen.Return(cg.self("recordEnsemble").Call(jen.Lit("forecast"))),
+		))
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Add(doc("Start validates the settings, allocates the ensemble E once and draws member k " +
+		"from the stream (Seed, PurposeEnsembleInit, k)."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
+
+	// Next.
+	nm = g.top.fork()
+	nm.take(cg.recv)
+	m, t := nm.name("m"), nm.name("t")
+	k = nm.name("k")
+	err := nm.name("err")
+	body = []jen.Code{
+		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
+			jen.Return(jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cycle %s: Next called before Start", c.SourceName)))),
+		),
+		id(m).Op(":=").Op("&").Add(cg.self(cg.model)),
+		id(t).Op(":=").Float64().Call(cg.self("step")).Op("*").Id(cg.dt),
+		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
+			id(m).Dot("Step").Call(jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self("E").Dot("Member").Call(id(k))), id(t)),
+		),
+		cg.self("step").Op("++"),
+		cg.self("spreadSum").Op("+=").Add(cg.self("E")).Dot("Spread").Call(),
+	}
+	if c.History > 0 {
+		body = append(body, jen.If(cg.self("history").Op("!=").Nil().Op("&&").Add(cg.self("step")).Op("%").Lit(c.History).Op("==").Lit(0)).Block(
+			jen.If(id(err).Op(":=").Add(cg.self("recordEnsemble")).Call(jen.Lit("forecast")), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+		))
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Add(doc("Next advances every member by one model step and accumulates the spread. It allocates nothing."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
+
+	cg.emitStepDone()
+	cg.emitRecord()
+	cg.emitRun("step", string(c.Kind), func(sum, err string) ([]jen.Code, []jen.Code) {
+		return nil, []jen.Code{
+			id(sum).Dot("SpreadForecast").Op("=").Add(cg.self("spreadSum")).Op("/").Float64().Call(cg.self("step")),
+		}
+	})
+}
+
+// emitForecast declares a forecast cycle.
+func (cg *cycleGen) emitForecast() {
+	g, c := cg.g, cg.c
+	id := jen.Id
+	g.f.Add(doc("%s is the cycle %s declared at %s: one trajectory of %s drawn from %s and "+
+		"stepped forward with no observations.\n\n"+
+		"Call Start, then Next (one model step) until Done, or Run. A %s is not safe for "+
+		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), c.Model.SourceName, cg.initText(), c.Name))
+	fields := []jen.Code{
+		id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
+		id("Seed").Uint64().Comment(fmt.Sprintf("keys the draw of the initial state (default %d)", cg.seed())),
+		id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
+		jen.Line(),
+		cg.modelField(),
+		jen.Line(),
+		id("X").Id(cg.st).Comment("the state"),
+		jen.Line(),
+		id("step").Int().Comment("model steps done"),
+		id("started").Bool(),
+	}
+	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
+	cg.emitConstructor()
+	cg.emitName()
+	cg.emitSet()
+
+	// Start.
+	nm := g.top.fork()
+	nm.take(cg.recv)
+	mean, pre := cg.initMean(nm)
+	body := []jen.Code{
+		jen.If(cg.self("Steps").Op("<").Lit(0)).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", c.SourceName), cg.self("Steps"))),
+		),
+	}
+	body = append(body, pre...)
+	body = append(body,
+		jen.Qual(rtPath, "InitNormal").Call(cg.self("X").Index(jen.Op(":")), mean, cg.initStd(),
+			jen.Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeTruthInit"), jen.Lit(0))),
+		jen.List(cg.self("step"), cg.self("started")).Op("=").List(jen.Lit(0), jen.True()),
+	)
+	if c.History > 0 {
+		body = append(body, jen.If(cg.self("history").Op("!=").Nil()).Block(
+			jen.Return(cg.self("record").Call(jen.Lit("state"), cg.self("X").Index(jen.Op(":")), jen.Nil())),
+		))
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Add(doc("Start validates the settings and draws the initial state from the stream (Seed, PurposeTruthInit, 0)."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
+
+	// Next.
+	nm = g.top.fork()
+	nm.take(cg.recv)
+	err := nm.name("err")
+	body = []jen.Code{
+		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
+			jen.Return(jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cycle %s: Next called before Start", c.SourceName)))),
+		),
+		cg.self(cg.model).Dot("Step").Call(jen.Op("&").Add(cg.self("X")), jen.Float64().Call(cg.self("step")).Op("*").Id(cg.dt)),
+		cg.self("step").Op("++"),
+	}
+	if c.History > 0 {
+		body = append(body, jen.If(cg.self("history").Op("!=").Nil().Op("&&").Add(cg.self("step")).Op("%").Lit(c.History).Op("==").Lit(0)).Block(
+			jen.If(id(err).Op(":=").Add(cg.self("record")).Call(jen.Lit("state"), cg.self("X").Index(jen.Op(":")), jen.Nil()), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+		))
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Add(doc("Next advances the state by one model step. It allocates nothing."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
+
+	cg.emitStepDone()
+	cg.emitRecord()
+	cg.emitRun("step", string(c.Kind), func(sum, err string) ([]jen.Code, []jen.Code) { return nil, nil })
+}
+
+// emitStepDone writes Done for the cycles whose Next is one model step.
+func (cg *cycleGen) emitStepDone() {
+	cg.g.f.Add(doc("Done reports whether all Steps model steps have been made."))
+	cg.g.f.Func().Params(jen.Id(cg.recv).Op("*").Id(cg.c.Name)).Id("Done").Params().Bool().Block(
+		jen.Return(cg.self("step").Op(">=").Add(cg.self("Steps"))),
+	)
+}
