@@ -100,6 +100,7 @@ type wiring struct {
 	ok bool
 
 	model, step, obs, an *object
+	stepAny              *object // the step model even when it has errors
 	carrier              *ir.Carrier
 	kindMismatch         bool // the analysis kind does not suit the cycle (reported)
 }
@@ -127,31 +128,34 @@ func (w *wiring) check() {
 	w.recurrence()
 }
 
-// refOption resolves an option that names a declaration of kind k.
-func (w *wiring) refOption(name string, k kind) *object {
+// refOption resolves an option that names a declaration of kind k. It
+// returns the declaration when it is sound, and in any case what the name
+// denotes if it is of kind k.
+func (w *wiring) refOption(name string, k kind) (good, any *object) {
 	val := w.s.value(name)
 	if val == nil {
-		return nil
+		return nil, nil
 	}
 	q := nameOf(val)
 	if q == nil {
 		w.s.errorf(name, "%s must name %s", name, k.noun())
 		w.fail()
-		return nil
+		return nil, nil
 	}
-	o := w.c.ref(w.o, q, k)
-	if o == nil {
+	o := w.c.refAny(w.o, q, k)
+	if o == nil || o.bad {
 		w.fail()
+		return nil, o
 	}
-	return o
+	return o, o
 }
 
 // references resolves model, step, obs and analysis.
 func (w *wiring) references() {
-	w.model = w.refOption("model", kindForward)
-	w.step = w.refOption("step", kindForward)
-	w.obs = w.refOption("obs", kindObs)
-	w.an = w.refOption("analysis", kindAnalysis)
+	w.model, _ = w.refOption("model", kindForward)
+	w.step, w.stepAny = w.refOption("step", kindForward)
+	w.obs, _ = w.refOption("obs", kindObs)
+	w.an, _ = w.refOption("analysis", kindAnalysis)
 	switch {
 	case w.model != nil && w.model.fwd != nil:
 		w.cy.Model = w.model.fwd
@@ -260,13 +264,16 @@ func (w *wiring) analysis() {
 		for i, k := range kinds {
 			names[i] = string(k)
 		}
-		w.c.diags.Add(w.s.at("analysis"), "analysis", "%s needs %s analysis (%s), but %s is %s",
-			w.cy.Kind, map[bool]string{true: "an ensemble", false: "a"}[w.cy.Kind == ir.CycleEnsembleDA], orList(names), w.an.srcName, a.Kind).
+		need := "an analysis of kind " + orList(names)
+		if w.cy.Kind == ir.CycleEnsembleDA {
+			need = "an ensemble analysis (" + orList(names) + ")"
+		}
+		w.c.diags.Add(w.s.at("analysis"), "analysis", "%s needs %s, but %s is %s", w.cy.Kind, need, w.an.srcName, a.Kind).
 			With(w.an.pos, "%s declared here", w.an.srcName)
 		w.fail()
 		w.kindMismatch = true
 	}
-	if a.Kind == ir.AnalysisKF {
+	if a.Kind == ir.AnalysisKF && !w.kindMismatch {
 		if m := w.cy.Model; m != nil && !m.Linear {
 			w.c.diags.Add(w.s.at("model"), "linear", "kf needs a linear model, but %s is not linear in its state", w.model.srcName).
 				With(w.model.pos, "%s declared here", w.model.srcName)
@@ -576,10 +583,11 @@ func (w *wiring) recurrence() {
 		return
 	}
 	v := &env{c: w.c, obj: w.o, mod: w.o.mod, where: "a stop condition"}
-	if m := w.cy.Step; m != nil {
-		v.state, v.carrier = m.Var, m.Carrier
-	} else if w.s.has("step") {
-		return // the step model has an error; its state is unknown
+	switch {
+	case w.stepAny != nil && w.stepAny.fwd != nil && w.stepAny.fwd.Var != "":
+		v.state, v.carrier = w.stepAny.fwd.Var, w.stepAny.fwd.Carrier
+	case w.s.has("step"):
+		return // the step model is unknown, and so is its state
 	}
 	x := v.expr(e)
 	switch {
@@ -590,6 +598,9 @@ func (w *wiring) recurrence() {
 		w.fail()
 	default:
 		w.cy.Until = x.e
+		if w.cy.Step == nil {
+			w.fail()
+		}
 	}
 }
 

@@ -31,6 +31,22 @@ func plainName(e *lang.Expr) string {
 	return q.Parts[0]
 }
 
+// freeNames returns the names in e that are neither declared nor
+// parameters: index variables inside an expression, as in x[i+1].
+func freeNames(e *lang.Expr, base *env) []string {
+	var found []string
+	lang.Walk(e, func(n any) {
+		p, ok := n.(*lang.Primary)
+		if !ok {
+			return
+		}
+		if q := primaryName(p); q != nil && len(q.Parts) == 1 && base.mod.scope[q.Parts[0]] == nil && base.params[q.Parts[0]] == nil {
+			found = append(found, q.Parts[0])
+		}
+	})
+	return found
+}
+
 // equation checks eq, whose left-hand side indexes car (nil when the
 // carrier is unknown) and whose right-hand side is evaluated in base with
 // the left-hand side's index variables bound.
@@ -80,6 +96,18 @@ func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInf
 			}
 			loops = append(loops, n)
 			lhs = append(lhs, ir.LHSIndex{Var: n})
+			continue
+		}
+		if free := freeNames(ie, base); len(free) > 0 {
+			c.diags.Add(ip, "index", "left-hand index %s must be an index variable or an integer constant", exprString(ie))
+			info.cover, info.ok = false, false
+			// Bind the names anyway, so the right-hand side does not
+			// report them again.
+			for _, n := range free {
+				if !contains(loops, n) {
+					loops = append(loops, n)
+				}
+			}
 			continue
 		}
 		x := cv.expr(ie)

@@ -784,7 +784,7 @@ func (v *env) name(q *lang.QualIdent, p diag.Pos) val {
 			v.c.undefinedOnce(v.obj, p, n, "%s is the model %s and means nothing in %s: it can only be used in forward model equations", n, what, where)
 			return bad()
 		}
-		if v.mod.scope[n] == nil && v.inEq {
+		if v.mod.scope[n] == nil && v.inEq && looksLikeIndex(n) {
 			hint := "binds no index variable"
 			if len(v.loops) == 1 {
 				hint = "binds only the index variable " + v.loops[0]
@@ -816,6 +816,13 @@ func (v *env) name(q *lang.QualIdent, p diag.Pos) val {
 		x = v.withAff(x)
 	}
 	return x
+}
+
+// looksLikeIndex reports whether an undefined name is probably meant as
+// an index variable (i, j, k, i2, …), so a message can say which ones the
+// left-hand side binds.
+func looksLikeIndex(n string) bool {
+	return len(n) <= 2 && n[0] >= 'a' && n[0] <= 'z'
 }
 
 // primaryName returns the name a primary consists of, or nil.

@@ -332,6 +332,16 @@ func (c *checker) lookup(from *object, m *module, p diag.Pos, parts []string) *o
 // returns nil when the name is undefined, of another kind (reported with a
 // note at the declaration) or bad.
 func (c *checker) ref(from *object, q *lang.QualIdent, want kind) *object {
+	o := c.refAny(from, q, want)
+	if o == nil || o.bad {
+		return nil
+	}
+	return o
+}
+
+// refAny is ref that also returns declarations with errors, for checks
+// that need only what such a declaration still knows (its state variable).
+func (c *checker) refAny(from *object, q *lang.QualIdent, want kind) *object {
 	if q == nil {
 		return nil
 	}
@@ -343,9 +353,6 @@ func (c *checker) ref(from *object, q *lang.QualIdent, want kind) *object {
 	if o.kind != want {
 		c.diags.Add(p, "kind", "%s is %s, not %s", strings.Join(q.Parts, "."), o.kind.noun(), want.noun()).
 			With(o.pos, "declared here")
-		return nil
-	}
-	if o.bad {
 		return nil
 	}
 	return o
