@@ -9,9 +9,10 @@ import (
 	"github.com/cyclec/cyclec/lang"
 )
 
-// maxElements bounds the size of a carrier: shapes become fixed-size Go
-// arrays, and the checker walks every element to check coverage.
-const maxElements = 1 << 24
+// maxElements bounds the size of a carrier (4M elements, a 2048×2048
+// grid): shapes become fixed-size Go arrays, ensembles hold many of them,
+// and the IR carries initial means element by element.
+const maxElements = 1 << 22
 
 // checkCarrier computes a carrier's shape.
 func (c *checker) checkCarrier(o *object, d *lang.CarrierDecl) {

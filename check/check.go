@@ -9,6 +9,7 @@
 package check
 
 import (
+	"go/token"
 	"path"
 
 	"github.com/cyclec/cyclec/diag"
@@ -49,6 +50,7 @@ func Check(f *lang.File, src []byte, cfg Config) (*ir.Program, diag.List) {
 		return nil, c.diags
 	}
 	root := c.loadRoot(f, src)
+	c.checkPackage(f)
 	c.declareAll()
 	c.checkGoNames()
 	c.checkAll()
@@ -91,7 +93,8 @@ type checker struct {
 
 	stack []*object // declarations being resolved, for cycle reports
 
-	data map[string]*dataFile // parsed data files by resolved path
+	data  map[string]*dataFile    // parsed data files by resolved path
+	means map[filledKey][]float64 // broadcast initial means, shared
 }
 
 func newChecker(cfg Config) *checker {
@@ -100,6 +103,22 @@ func newChecker(cfg Config) *checker {
 		byKey:   map[string]*module{},
 		loading: map[string]bool{},
 		data:    map[string]*dataFile{},
+		means:   map[filledKey][]float64{},
+	}
+}
+
+// checkPackage checks that the package clause names a Go package.
+func (c *checker) checkPackage(f *lang.File) {
+	if f.Package == nil {
+		c.diags.Add(lang.Pos(f.Pos), "package", "missing package clause: a .cyc file starts with `package NAME`")
+		return
+	}
+	p := lang.Pos(f.Package.Pos)
+	switch name := f.Package.Name; {
+	case !token.IsIdentifier(name):
+		c.diags.Add(p, "package", "package name %q is not a Go identifier", name)
+	case name == "_":
+		c.diags.Add(p, "package", "package name _ is not allowed in Go")
 	}
 }
 

@@ -367,7 +367,7 @@ func (c *checker) initOf(s *optSet, car *ir.Carrier, declPos diag.Pos) (*ir.Init
 	if car != nil {
 		n = car.Size()
 	}
-	in := &ir.Init{Kind: ir.InitNormal, Pos: declPos, Mean: make([]float64, n), Std: 1}
+	in := &ir.Init{Kind: ir.InitNormal, Pos: declPos, Mean: c.filled(n, 0), Std: 1}
 	val := s.value("init")
 	if val == nil {
 		return in, true
@@ -392,9 +392,7 @@ func (c *checker) initOf(s *optSet, car *ir.Carrier, declPos diag.Pos) (*ir.Init
 		case vBad:
 			return nil, false
 		case vNum:
-			for i := range in.Mean {
-				in.Mean[i] = x.num
-			}
+			in.Mean = c.filled(n, x.num)
 		case vVec:
 			if car != nil && len(x.vec) != n {
 				d := c.diags.Add(lang.Pos(a.Pos), "shape", "mean has %d elements, but %s has %d", len(x.vec), car.SourceName, n)
@@ -404,7 +402,7 @@ func (c *checker) initOf(s *optSet, car *ir.Carrier, declPos diag.Pos) (*ir.Init
 				d.With(car.Pos, "%s declared here", car.SourceName)
 				return nil, false
 			}
-			in.Mean = append([]float64(nil), x.vec...)
+			in.Mean = x.vec
 			if x.from != nil {
 				in.MeanFrom = x.from.srcName
 			}
@@ -425,6 +423,27 @@ func (c *checker) initOf(s *optSet, car *ir.Carrier, declPos diag.Pos) (*ir.Init
 		in.Std = x
 	}
 	return in, true
+}
+
+// filled returns n copies of x. Broadcast means are shared between the
+// cycles that use them (the IR is read-only to its consumers), so that many
+// cycles over a large carrier cost one slice.
+func (c *checker) filled(n int, x float64) []float64 {
+	key := filledKey{n, x}
+	if s, ok := c.means[key]; ok {
+		return s
+	}
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = x
+	}
+	c.means[key] = s
+	return s
+}
+
+type filledKey struct {
+	n int
+	x float64
 }
 
 // source reads source = twin(seed = s) | file("path") | go "…", and the

@@ -237,16 +237,11 @@ const maxGapsNamed = 3
 
 // gapsOf finds the elements no equation gives: the first few and how
 // many. It works from the structure of the left-hand sides (a loop
-// dimension covers the whole dimension), without a table per element.
+// dimension covers the whole dimension): the count is arithmetic and the
+// search for the first gaps stops early, so the cost is bounded by the
+// number of equations, not the size of the carrier.
 func gapsOf(eqs []*eqInfo, dims []int) ([][]int, int) {
 	var gaps [][]int
-	total := 0
-	add := func(idx ...int) {
-		total++
-		if len(gaps) < maxGapsNamed {
-			gaps = append(gaps, idx)
-		}
-	}
 	switch len(dims) {
 	case 1:
 		fixed := map[int]bool{}
@@ -256,11 +251,12 @@ func gapsOf(eqs []*eqInfo, dims []int) ([][]int, int) {
 			}
 			fixed[e.eq.LHS[0].Fixed] = true
 		}
-		for i := 0; i < dims[0]; i++ {
+		for i := 0; i < dims[0] && len(gaps) < maxGapsNamed; i++ {
 			if !fixed[i] {
-				add(i)
+				gaps = append(gaps, []int{i})
 			}
 		}
+		return gaps, dims[0] - len(fixed)
 	case 2:
 		rows, cols := map[int]bool{}, map[int]bool{}
 		cells := map[[2]int]bool{}
@@ -277,16 +273,28 @@ func gapsOf(eqs []*eqInfo, dims []int) ([][]int, int) {
 				cells[[2]int{r.Fixed, cl.Fixed}] = true
 			}
 		}
-		for i := 0; i < dims[0]; i++ {
+		if len(rows) == dims[0] || len(cols) == dims[1] {
+			return nil, 0
+		}
+		// Cells outside the covered rows and columns.
+		extra := 0
+		for cell := range cells {
+			if !rows[cell[0]] && !cols[cell[1]] {
+				extra++
+			}
+		}
+		total := (dims[0]-len(rows))*(dims[1]-len(cols)) - extra
+		for i := 0; i < dims[0] && len(gaps) < maxGapsNamed; i++ {
 			if rows[i] {
 				continue
 			}
-			for j := 0; j < dims[1]; j++ {
+			for j := 0; j < dims[1] && len(gaps) < maxGapsNamed; j++ {
 				if !cols[j] && !cells[[2]int{i, j}] {
-					add(i, j)
+					gaps = append(gaps, []int{i, j})
 				}
 			}
 		}
+		return gaps, total
 	}
-	return gaps, total
+	return nil, 0
 }
