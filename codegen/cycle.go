@@ -208,7 +208,8 @@ func (cg *cycleGen) initMean(nm *namer) (jen.Code, []jen.Code) {
 		return jen.Nil(), nil
 	}
 	if allSame {
-		mean, i := nm.name("mean"), nm.name("i")
+		mean := nm.name("mean")
+		i := nm.fork().name("i") // scoped to its loop
 		v, _ := num(in.Mean[0], true)
 		return jen.Id(mean).Index(jen.Op(":")), []jen.Code{
 			jen.Var().Id(mean).Id(cg.st),
@@ -242,14 +243,24 @@ func (cg *cycleGen) initText() string {
 	case in.MeanFrom != "":
 		mean = in.MeanFrom
 	case len(in.Mean) > 0:
-		mean = floatText(in.Mean[0], false)
+		mean = commentNum(in.Mean[0])
 		for _, v := range in.Mean {
 			if v != in.Mean[0] {
 				mean = "a vector"
 			}
 		}
 	}
-	return fmt.Sprintf("normal(mean = %s, std = %s)", mean, floatText(in.Std, false))
+	return fmt.Sprintf("normal(mean = %s, std = %s)", mean, commentNum(in.Std))
+}
+
+// commentNum prints a number for a comment: exactly when that is short,
+// else to four significant digits followed by an ellipsis.
+func commentNum(v float64) string {
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if len(s) <= 8 {
+		return s
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64) + "…"
 }
 
 // equalFloats reports whether a and b hold the same values.

@@ -118,7 +118,7 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 	m := c.ObsErr
 	switch m.Kind {
 	case ir.MatrixDiag, ir.MatrixScaledIdentity:
-		vars, i := nm.name("variances"), nm.name("i")
+		vars, i := nm.name("variances"), nm.fork().name("i") // i is scoped to its loop
 		v, _ := num(m.Value, true)
 		body = append(body,
 			id(vars).Op(":=").Make(jen.Index().Float64(), id(p)),

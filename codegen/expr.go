@@ -196,7 +196,9 @@ func (env *exprEnv) expr(e ir.Expr, loops []binding) (jen.Code, int) {
 	case *ir.IndexVar:
 		b := loops[e.Dim]
 		if b.name == "" {
-			return num(float64(b.fixed), false)
+			// A typed constant, so that arithmetic with it rounds exactly
+			// as float64(i) does in the loops of the same equation.
+			return jen.Float64().Call(jen.Lit(b.fixed)), precPrimary
 		}
 		return jen.Float64().Call(jen.Id(b.name)), precPrimary
 	case *ir.Index:

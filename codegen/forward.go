@@ -60,7 +60,7 @@ func (g *gen) emitForward(m *ir.Forward) {
 	for _, p := range m.Params {
 		name := fieldNames.name(exported(p.Name))
 		g.fields[p] = name
-		fields = append(fields, jen.Id(name).Float64().Comment(fmt.Sprintf("param %s (default %s)", p.Name, floatText(p.Default, false))))
+		fields = append(fields, jen.Id(name).Float64().Comment(fmt.Sprintf("param %s (default %s)", p.Name, commentNum(p.Default))))
 		d, _ := num(p.Default, true)
 		defaults = append(defaults, jen.Id(name).Op(":").Add(d))
 	}

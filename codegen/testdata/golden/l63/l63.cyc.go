@@ -38,7 +38,7 @@ const StateSize = 3
 type L63 struct {
 	Sigma float64 // param sigma (default 10)
 	Rho   float64 // param rho (default 28)
-	Beta  float64 // param beta (default 2.6666666666666665)
+	Beta  float64 // param beta (default 2.667…)
 
 	k1, k2, k3, k4, tmp State // RK4 stages, allocated once
 }
@@ -106,10 +106,10 @@ func NewF(members, dim, obs int, r *cycrt.ObsError, seed uint64) (*cycrt.EnKF, e
 const TwinMembers = 10
 
 // Twin is the cycle Twin declared at l63.cyc:17:1: a twin experiment in
-// which a truth run of L63 from normal(mean = X0, std = 1.4142135623730951)
-// is observed through Full every ObsEvery steps with error covariance
-// diag(2), and an ensemble of TwinMembers members started from independent
-// draws of the same distribution is corrected by the EnKF analysis F.
+// which a truth run of L63 from normal(mean = X0, std = 1.414…) is
+// observed through Full every ObsEvery steps with error covariance diag(2),
+// and an ensemble of TwinMembers members started from independent draws of
+// the same distribution is corrected by the EnKF analysis F.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E and
 // HE hold the ensemble and its observed image between calls. A Twin is not
@@ -211,7 +211,7 @@ func (c *Twin) Start() error {
 	c.HE = cycrt.NewEnsemble(TwinMembers, StateSize)
 	c.stats = cycrt.NewStats(StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
-	// The truth and the members are independent draws from normal(mean = X0, std = 1.4142135623730951).
+	// The truth and the members are independent draws from normal(mean = X0, std = 1.414…).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], X0[:], 1.4142135623730951, s)
 	for k := range TwinMembers {

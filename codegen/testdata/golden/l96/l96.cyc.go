@@ -132,10 +132,10 @@ func NewA(members, dim, obs int, r *cycrt.ObsError, seed uint64) (*cycrt.ETKF, e
 const TwinMembers = 40
 
 // Twin is the cycle Twin declared at l96.cyc:17:1: a twin experiment in
-// which a truth run of L96 from normal(mean = X0, std = 0.03162277660168379)
-// is observed through Full every ObsEvery steps with error covariance
-// diag(1), and an ensemble of TwinMembers members started from independent
-// draws of the same distribution is corrected by the ETKF analysis A.
+// which a truth run of L96 from normal(mean = X0, std = 0.03162…) is
+// observed through Full every ObsEvery steps with error covariance diag(1),
+// and an ensemble of TwinMembers members started from independent draws of
+// the same distribution is corrected by the ETKF analysis A.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E and
 // HE hold the ensemble and its observed image between calls. A Twin is not
@@ -235,7 +235,7 @@ func (c *Twin) Start() error {
 	c.HE = cycrt.NewEnsemble(TwinMembers, StateSize)
 	c.stats = cycrt.NewStats(StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
-	// The truth and the members are independent draws from normal(mean = X0, std = 0.03162277660168379).
+	// The truth and the members are independent draws from normal(mean = X0, std = 0.03162…).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], X0[:], 0.03162277660168379, s)
 	for k := range TwinMembers {

@@ -92,8 +92,8 @@ func (m *Odd) Step(x *Ring, t float64) {
 // plain offsets with no modulo.
 func (m *Odd) tendency(dx, x *Ring, t float64) {
 	a := m.A
-	dx[0] = x[3] - x[38] + a*x[0] - x[1]*x[7] + 0.01*0 + x[5] + t*OddDT
-	dx[1] = x[4] - x[39] + a*x[2] - x[0]*x[10] + 0.01*1 + x[5] + t*OddDT
+	dx[0] = x[3] - x[38] + a*x[0] - x[1]*x[7] + 0.01*float64(0) + x[5] + t*OddDT
+	dx[1] = x[4] - x[39] + a*x[2] - x[0]*x[10] + 0.01*float64(1) + x[5] + t*OddDT
 	for i := 2; i < 11; i++ {
 		dx[i] = x[i+3] - x[i-2] + a*x[2*i] - x[41-i]*x[3*i+7] + 0.01*float64(i) + x[5] + t*OddDT
 	}
@@ -106,9 +106,9 @@ func (m *Odd) tendency(dx, x *Ring, t float64) {
 	for i := 25; i < 37; i++ {
 		dx[i] = x[i+3] - x[i-2] + a*x[2*i-40] - x[41-i]*x[3*i-73] + 0.01*float64(i) + x[5] + t*OddDT
 	}
-	dx[37] = x[0] - x[35] + a*x[34] - x[4]*x[38] + 0.01*37 + x[5] + t*OddDT
-	dx[38] = x[1] - x[36] + a*x[36] - x[3]*x[1] + 0.01*38 + x[5] + t*OddDT
-	dx[39] = x[2] - x[37] + a*x[38] - x[2]*x[4] + 0.01*39 + x[5] + t*OddDT
+	dx[37] = x[0] - x[35] + a*x[34] - x[4]*x[38] + 0.01*float64(37) + x[5] + t*OddDT
+	dx[38] = x[1] - x[36] + a*x[36] - x[3]*x[1] + 0.01*float64(38) + x[5] + t*OddDT
+	dx[39] = x[2] - x[37] + a*x[38] - x[2]*x[4] + 0.01*float64(39) + x[5] + t*OddDT
 }
 
 // Tail is the forward model Tail declared at stencil.cyc:5:1: an ODE on Ring
