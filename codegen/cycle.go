@@ -81,14 +81,9 @@ func (cg *cycleGen) emitMembersConst() {
 	cg.g.f.Const().Id(cg.membersConst()).Op("=").Lit(cg.members)
 }
 
-// seed is the cycle's default seed: from source = twin(seed = s), else
-// the cycle's own.
-func (cg *cycleGen) seed() uint64 {
-	if cg.c.Source != nil && cg.c.Source.Kind == ir.SourceTwin && cg.c.Source.Seed != 0 {
-		return cg.c.Source.Seed
-	}
-	return cg.c.Seed
-}
+// seed is the cycle's default seed (the checker resolves it from
+// source = twin(seed = s) or the cycle's own seed option).
+func (cg *cycleGen) seed() uint64 { return cg.c.Seed }
 
 // emitConstructor writes NewC with the defaults from the source; settings
 // are the kind's own fields between Steps and Seed.
