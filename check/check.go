@@ -41,8 +41,9 @@ type GoResolver interface {
 
 // Check checks the parsed root file f (whose source is src) together with
 // everything it imports, which it reads through cfg and parses itself with
-// lang.Parse. The program is nil when the list holds errors; warnings may
-// accompany a program. The list is sorted by position.
+// lang.Parse. Positions come from the tree, so src is not read again. The
+// program is nil when the list holds errors; warnings may accompany a
+// program. The list is sorted by position.
 func Check(f *lang.File, src []byte, cfg Config) (*ir.Program, diag.List) {
 	c := newChecker(cfg)
 	if f == nil {

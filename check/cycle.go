@@ -451,13 +451,8 @@ type filledKey struct {
 func (w *wiring) source() {
 	seed := uint64(defaultSeed)
 	seedGiven := false
-	if w.s.has("seed") {
-		n, ok := w.atLeast("seed", 0)
-		if ok {
-			seed, seedGiven = uint64(n), true
-		} else if w.s.has("seed") {
-			return
-		}
+	if n, ok := w.atLeast("seed", 0); ok {
+		seed, seedGiven = uint64(n), true
 	}
 	w.cy.Seed = seed
 	val := w.s.value("source")

@@ -249,6 +249,9 @@ func describe(x val) string {
 	case vVec:
 		return "a vector"
 	case vBool:
+		if x.e == nil {
+			return "a constant true or false"
+		}
 		return "a condition"
 	case vStr:
 		return "a string"

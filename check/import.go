@@ -111,9 +111,7 @@ func (c *checker) importOne(m *module, imp *lang.Import, stack []*module, edges 
 	c.byKey[key] = dep
 	ref.mod = dep
 	if pd.HasErrors() || f == nil {
-		for _, d := range pd {
-			c.diags = append(c.diags, d)
-		}
+		c.diags = append(c.diags, pd...)
 		if !pd.HasErrors() {
 			c.diags.Add(p, "import", "cannot parse %s", imp.Path)
 		}

@@ -223,21 +223,21 @@ func (c *checker) obsCompose(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 		return false
 	}
 	op.Linear = true
-	prevOut, prevName, prevPos := op.In, "the input of "+o.name, o.pos
+	prevOut, prevName, prev := op.In, "the input of "+o.name, o
 	for _, pt := range parts {
 		m := pt.o.obs
 		if prevOut != nil && m.In != nil && m.In != prevOut {
 			c.diags.Add(pt.pos, "carrier", "%s reads %s, but %s is %s", pt.o.srcName, m.In.SourceName, prevName, prevOut.SourceName).
-				With(prevPos, "declared here")
+				With(pt.o.pos, "%s declared here", pt.o.srcName).With(prev.pos, "%s declared here", prev.srcName)
 			ok = false
 		}
-		prevOut, prevName, prevPos = m.Out, "the output of "+pt.o.srcName, pt.o.pos
+		prevOut, prevName, prev = m.Out, "the output of "+pt.o.srcName, pt.o
 		op.Parts = append(op.Parts, m)
 		op.Linear = op.Linear && m.Linear
 	}
 	if prevOut != nil && op.Out != nil && prevOut != op.Out {
 		c.diags.Add(p, "carrier", "%s is %s, but %s gives %s", prevName, prevOut.SourceName, o.name, op.Out.SourceName).
-			With(prevPos, "declared here")
+			With(prev.pos, "%s declared here", prev.srcName)
 		ok = false
 	}
 	op.Linear = op.Linear && ok

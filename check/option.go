@@ -36,10 +36,14 @@ func (c *checker) options(o *object, opts []*lang.Option, what string, allowed [
 		}
 		p := lang.Pos(op.Pos)
 		if !contains(allowed, op.Name) {
+			var d *diag.Diagnostic
 			if len(allowed) == 0 {
-				c.diags.Add(p, "option", "unknown option %s for %s (it takes no options)", op.Name, what)
+				d = c.diags.Add(p, "option", "unknown option %s for %s (it takes no options)", op.Name, what)
 			} else {
-				c.diags.Add(p, "option", "unknown option %s for %s (options: %s)", op.Name, what, strings.Join(allowed, ", "))
+				d = c.diags.Add(p, "option", "unknown option %s for %s (options: %s)", op.Name, what, strings.Join(allowed, ", "))
+			}
+			if near := nearest(op.Name, allowed); near != "" {
+				d.Msg += "; did you mean " + near + "?"
 			}
 			continue
 		}
@@ -50,6 +54,39 @@ func (c *checker) options(o *object, opts []*lang.Option, what string, allowed [
 		s.m[op.Name] = op
 	}
 	return s
+}
+
+// nearest returns the name of list closest to s when it is a likely typo
+// (at most two edits away), or "".
+func nearest(s string, list []string) string {
+	best, bestD := "", 3
+	for _, x := range list {
+		if d := editDistance(s, x); d < bestD {
+			best, bestD = x, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func contains(list []string, s string) bool {
@@ -82,16 +119,24 @@ func (s *optSet) at(name string) diag.Pos {
 	return s.pos
 }
 
-// require reports each missing option and reports whether all are given.
+// require reports the missing options, in one message, and reports
+// whether all are given.
 func (s *optSet) require(names ...string) bool {
-	ok := true
+	var missing []string
 	for _, n := range names {
 		if !s.has(n) {
-			s.c.diags.Add(s.pos, "option", "%s needs option %s", s.what, n)
-			ok = false
+			missing = append(missing, n)
 		}
 	}
-	return ok
+	switch len(missing) {
+	case 0:
+		return true
+	case 1:
+		s.c.diags.Add(s.pos, "option", "%s needs option %s", s.what, missing[0])
+	default:
+		s.c.diags.Add(s.pos, "option", "%s needs options %s and %s", s.what, strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])
+	}
+	return false
 }
 
 func (s *optSet) number(name string) (float64, bool) {
