@@ -4,6 +4,7 @@
 package lang
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -166,7 +167,7 @@ func (s *scanner) next() {
 		s.emit(tokWhitespace, n)
 	case c == '/' && len(rest) > 1 && rest[1] == '/':
 		n := len(rest)
-		if i := strings.IndexByte(string(rest), '\n'); i >= 0 {
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			n = i
 		}
 		if !utf8.Valid(rest[:n]) {
@@ -174,7 +175,7 @@ func (s *scanner) next() {
 		}
 		s.emit(tokComment, n)
 	case c == '/' && len(rest) > 1 && rest[1] == '*':
-		i := strings.Index(string(rest[2:]), "*/")
+		i := bytes.Index(rest[2:], []byte("*/"))
 		if i < 0 {
 			s.errorf(s.pos(), "block comment is not terminated: `/*` has no matching `*/`")
 			s.advance(len(rest))
@@ -196,7 +197,7 @@ func (s *scanner) next() {
 		s.emit(tokIdent, n)
 	default:
 		for _, op := range operators {
-			if strings.HasPrefix(string(rest), op) {
+			if bytes.HasPrefix(rest, []byte(op)) {
 				s.emit(tokOp, len(op))
 				return
 			}
@@ -260,7 +261,8 @@ func (s *scanner) scanString() {
 			break
 		}
 		if c == '\\' {
-			_, _, tail, err := strconv.UnquoteChar(string(rest[i:]), '"')
+			chunk := string(rest[i:min(len(rest), i+10)]) // the longest escape is \UXXXXXXXX
+			_, _, tail, err := strconv.UnquoteChar(chunk, '"')
 			if err != nil {
 				n := escapeLen(rest[i:])
 				s.errorf(s.posAt(i), "invalid escape sequence `%s` in string", string(rest[i:i+n]))
@@ -268,7 +270,7 @@ func (s *scanner) scanString() {
 				i += n
 				continue
 			}
-			i = len(rest) - len(tail)
+			i += len(chunk) - len(tail)
 			continue
 		}
 		r, size := utf8.DecodeRune(rest[i:])
