@@ -4,6 +4,7 @@ package codegen
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -15,6 +16,14 @@ import (
 // constants, vectors as arrays.
 func (g *gen) emitConsts() {
 	for _, c := range g.p.Consts {
+		if c.Vec == nil && (math.IsNaN(c.Value) || math.IsInf(c.Value, 0)) {
+			// math.NaN() and math.Inf are not Go constants.
+			g.f.Add(doc("%s is the constant %s declared at %s (a variable only because Go has no "+
+				"constant for it: do not modify it).", c.Name, c.SourceName, g.at(c.Pos)))
+			v, _ := num(c.Value, true)
+			g.f.Var().Id(c.Name).Op("=").Add(v)
+			continue
+		}
 		if c.Vec == nil {
 			g.f.Add(doc("%s is the constant %s declared at %s.", c.Name, c.SourceName, g.at(c.Pos)))
 			var v jen.Code

@@ -25,9 +25,9 @@ func (cg *cycleGen) emitEnsembleDA() {
 		"ensemble of %s members started from independent draws of the same distribution is "+
 		"corrected by the %s analysis %s.\n\n"+
 		"Call Start, then Next until Done, or Run for the whole experiment. E and HE hold the "+
-		"ensemble and its observed image between calls. A %s is not safe for concurrent use.",
+		"ensemble and its observed image between calls. It is not safe for concurrent use.",
 		c.Name, c.SourceName, g.at(c.Pos), c.Model.SourceName, cg.initText(), o.SourceName, matrixText(c.ObsErr),
-		cg.membersConst(), typ, a.SourceName, c.Name))
+		cg.membersConst(), typ, a.SourceName))
 	fields := []jen.Code{
 		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
 		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", c.ObsEvery)),

@@ -17,8 +17,8 @@ func (cg *cycleGen) emitEnsembleForecast() {
 	g.f.Add(doc("%s is the cycle %s declared at %s: an ensemble of %s members of %s drawn from "+
 		"%s and stepped forward with no observations. Summary.SpreadForecast is the time mean "+
 		"of the ensemble spread after each step.\n\n"+
-		"Call Start, then Next (one model step) until Done, or Run. A %s is not safe for "+
-		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), cg.membersConst(), c.Model.SourceName, cg.initText(), c.Name))
+		"Call Start, then Next (one model step) until Done, or Run. It is not safe for "+
+		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), cg.membersConst(), c.Model.SourceName, cg.initText()))
 	fields := []jen.Code{
 		id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
 		id("Seed").Uint64().Comment(fmt.Sprintf("keys the draws of the members (default %d)", cg.seed())),
@@ -110,8 +110,8 @@ func (cg *cycleGen) emitForecast() {
 	id := jen.Id
 	g.f.Add(doc("%s is the cycle %s declared at %s: one trajectory of %s drawn from %s and "+
 		"stepped forward with no observations.\n\n"+
-		"Call Start, then Next (one model step) until Done, or Run. A %s is not safe for "+
-		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), c.Model.SourceName, cg.initText(), c.Name))
+		"Call Start, then Next (one model step) until Done, or Run. It is not safe for "+
+		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), c.Model.SourceName, cg.initText()))
 	fields := []jen.Code{
 		id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
 		id("Seed").Uint64().Comment(fmt.Sprintf("keys the draw of the initial state (default %d)", cg.seed())),

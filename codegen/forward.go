@@ -84,7 +84,7 @@ func (g *gen) emitForward(m *ir.Forward) {
 
 	g.f.Add(doc("%s is the forward model %s declared at %s: %s. Its exported fields are the "+
 		"run-time parameters; the zero value has them all 0, so use %s for the defaults. "+
-		"A %s is not safe for concurrent use.", m.Name, m.SourceName, g.at(m.Pos), what, "New"+m.Name, m.Name))
+		"It is not safe for concurrent use.", m.Name, m.SourceName, g.at(m.Pos), what, "New"+m.Name))
 	g.f.Type().Id(m.Name).Struct(fields...)
 
 	g.f.Add(doc("%s is the model time advanced by one %s.Step.", dtName, m.Name))

@@ -258,6 +258,7 @@ func obsProgram() *ir.Program {
 // the index variable as a value, t and dt, and a power that needs math.Pow:
 //
 //	package stencil
+//	const Half = 0.5; const Big = 1e400 (infinite)
 //	carrier Ring = vec[40]; carrier Small = vec[7]; carrier Field = grid[6, 5]
 //	forward Odd(x: Ring) { param a = 0.5; dt = 0.01
 //	    ddt x[i] = x[i+3] - x[i-2] + a * x[2*i] - x[1-i] * x[3*i+7] + 0.01 * i + x[5] + t * dt }
@@ -315,6 +316,10 @@ func stencilProgram() *ir.Program {
 	}
 	return &ir.Program{
 		Package: "stencil", Source: "stencil.cyc",
+		Consts: []*ir.Const{
+			{Name: "Half", SourceName: "Half", Pos: pos(f, 1, 1), Value: 0.5},
+			{Name: "Big", SourceName: "Big", Pos: pos(f, 1, 20), Value: math.Inf(1)},
+		},
 		Carriers: []*ir.Carrier{ring, small, field},
 		Forwards: []*ir.Forward{odd, tail, logistic, heat},
 		Cycles:   []*ir.Cycle{iterate},

@@ -34,7 +34,7 @@ const StateSize = 3
 // L63 is the forward model L63 declared at l63.cyc:4:1: an ODE on State
 // integrated with RK4, one substep per step of L63DT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewL63
-// for the defaults. A L63 is not safe for concurrent use.
+// for the defaults. It is not safe for concurrent use.
 type L63 struct {
 	Sigma float64 // param sigma (default 10)
 	Rho   float64 // param rho (default 28)
@@ -112,8 +112,8 @@ const TwinMembers = 10
 // the same distribution is corrected by the EnKF analysis F.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E and
-// HE hold the ensemble and its observed image between calls. A Twin is not
-// safe for concurrent use.
+// HE hold the ensemble and its observed image between calls. It is not safe
+// for concurrent use.
 type Twin struct {
 	Steps    int    // model steps (default 5000)
 	ObsEvery int    // model steps between analyses (default 25)

@@ -48,7 +48,7 @@ const HalfSize = 20
 // L96 is the forward model L96 declared at l96.cyc:6:1: an ODE on State
 // integrated with RK4, one substep per step of L96DT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewL96
-// for the defaults. A L96 is not safe for concurrent use.
+// for the defaults. It is not safe for concurrent use.
 type L96 struct {
 	F float64 // param F (default 8)
 
@@ -138,8 +138,8 @@ const TwinMembers = 40
 // the same distribution is corrected by the ETKF analysis A.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E and
-// HE hold the ensemble and its observed image between calls. A Twin is not
-// safe for concurrent use.
+// HE hold the ensemble and its observed image between calls. It is not safe
+// for concurrent use.
 type Twin struct {
 	Steps    int    // model steps (default 2000)
 	ObsEvery int    // model steps between analyses (default 1)
@@ -370,8 +370,8 @@ const SubMembers = 40
 // same distribution is corrected by the ETKF analysis A.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E and
-// HE hold the ensemble and its observed image between calls. A Sub is not
-// safe for concurrent use.
+// HE hold the ensemble and its observed image between calls. It is not safe
+// for concurrent use.
 type Sub struct {
 	Steps    int    // model steps (default 300)
 	ObsEvery int    // model steps between analyses (default 2)
@@ -560,8 +560,8 @@ func (c *Sub) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 // drawn from normal(mean = 0, std = 1) and stepped forward with no
 // observations.
 //
-// Call Start, then Next (one model step) until Done, or Run. A Traj is not
-// safe for concurrent use.
+// Call Start, then Next (one model step) until Done, or Run. It is not safe
+// for concurrent use.
 type Traj struct {
 	Steps int    // model steps (default 100)
 	Seed  uint64 // keys the draw of the initial state (default 1)
@@ -693,8 +693,8 @@ const SpreadMembers = 10
 // stepped forward with no observations. Summary.SpreadForecast is the time
 // mean of the ensemble spread after each step.
 //
-// Call Start, then Next (one model step) until Done, or Run. A Spread is not
-// safe for concurrent use.
+// Call Start, then Next (one model step) until Done, or Run. It is not safe
+// for concurrent use.
 type Spread struct {
 	Steps int    // model steps (default 50)
 	Seed  uint64 // keys the draws of the members (default 1)

@@ -49,7 +49,7 @@ const TenSize = 10
 // Damp is the forward model Damp declared at obs.cyc:3:1: an ODE on State
 // integrated with forward Euler, 2 substeps per step of DampDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewDamp for the defaults. A Damp is not safe for concurrent use.
+// NewDamp for the defaults. It is not safe for concurrent use.
 type Damp struct {
 	K float64 // param k (default 0.5)
 
@@ -94,7 +94,7 @@ func (m *Damp) tendency(dx, x *State, t float64) {
 // Heun is the forward model Heun declared at obs.cyc:5:1: an ODE on State
 // integrated with RK2 (Heun), one substep per step of HeunDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewHeun for the defaults. A Heun is not safe for concurrent use.
+// NewHeun for the defaults. It is not safe for concurrent use.
 type Heun struct {
 	k1, k2, tmp State // RK2 stages, allocated once
 }
@@ -245,8 +245,8 @@ const FilesMembers = 8
 // the same distribution is corrected by the ETKF analysis E.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E and
-// HE hold the ensemble and its observed image between calls. A Files is not
-// safe for concurrent use.
+// HE hold the ensemble and its observed image between calls. It is not safe
+// for concurrent use.
 type Files struct {
 	Steps    int    // model steps (default 30)
 	ObsEvery int    // model steps between analyses (default 3)
@@ -480,8 +480,8 @@ const FullRMembers = 8
 // same distribution is corrected by the ETKF analysis E.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E and
-// HE hold the ensemble and its observed image between calls. A FullR is not
-// safe for concurrent use.
+// HE hold the ensemble and its observed image between calls. It is not safe
+// for concurrent use.
 type FullR struct {
 	Steps    int    // model steps (default 20)
 	ObsEvery int    // model steps between analyses (default 1)

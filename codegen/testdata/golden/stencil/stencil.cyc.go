@@ -21,6 +21,13 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)
 const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)
 
+// Half is the constant Half declared at stencil.cyc:1:1.
+const Half = 0.5
+
+// Big is the constant Big declared at stencil.cyc:1:20 (a variable only
+// because Go has no constant for it: do not modify it).
+var Big = math.Inf(1)
+
 // Ring is the carrier Ring declared at stencil.cyc:2:1: vec[40].
 type Ring [40]float64
 
@@ -49,7 +56,7 @@ const (
 // Odd is the forward model Odd declared at stencil.cyc:3:1: an ODE on Ring
 // integrated with RK4, one substep per step of OddDT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewOdd
-// for the defaults. A Odd is not safe for concurrent use.
+// for the defaults. It is not safe for concurrent use.
 type Odd struct {
 	A float64 // param a (default 0.5)
 
@@ -114,7 +121,7 @@ func (m *Odd) tendency(dx, x *Ring, t float64) {
 // Tail is the forward model Tail declared at stencil.cyc:5:1: an ODE on Ring
 // integrated with RK4, one substep per step of TailDT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewTail
-// for the defaults. A Tail is not safe for concurrent use.
+// for the defaults. It is not safe for concurrent use.
 type Tail struct {
 	k1, k2, k3, k4, tmp Ring // RK4 stages, allocated once
 }
@@ -162,8 +169,8 @@ func (m *Tail) tendency(dx, x *Ring, t float64) {
 
 // Logistic is the forward model Logistic declared at stencil.cyc:6:1: a
 // discrete map on Small. Its exported fields are the run-time parameters;
-// the zero value has them all 0, so use NewLogistic for the defaults. A
-// Logistic is not safe for concurrent use.
+// the zero value has them all 0, so use NewLogistic for the defaults. It is
+// not safe for concurrent use.
 type Logistic struct {
 	R float64 // param r (default 3.7)
 
@@ -200,7 +207,7 @@ func (m *Logistic) next(dst, x *Small, t float64) {
 // Heat is the forward model Heat declared at stencil.cyc:8:1: an ODE on
 // Field integrated with RK4, one substep per step of HeatDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewHeat for the defaults. A Heat is not safe for concurrent use.
+// NewHeat for the defaults. It is not safe for concurrent use.
 type Heat struct {
 	Kappa float64 // param kappa (default 0.1)
 
@@ -266,8 +273,8 @@ func (m *Heat) tendency(dq, q *Field, t float64) {
 // of Logistic drawn from normal(mean = 0.5, std = 0.1) and stepped forward
 // with no observations.
 //
-// Call Start, then Next (one model step) until Done, or Run. A Iterate is
-// not safe for concurrent use.
+// Call Start, then Next (one model step) until Done, or Run. It is not safe
+// for concurrent use.
 type Iterate struct {
 	Steps int    // model steps (default 20)
 	Seed  uint64 // keys the draw of the initial state (default 1)
