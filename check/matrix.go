@@ -4,7 +4,6 @@
 package check
 
 import (
-	"fmt"
 	"math"
 	"path"
 	"strconv"
@@ -174,17 +173,4 @@ func (c *checker) sizeMatrix(mx *ir.Matrix, df *dataFile, n int, what string) bo
 		}
 	}
 	return true
-}
-
-// matrixString describes a matrix for notes.
-func matrixString(mx *ir.Matrix) string {
-	switch mx.Kind {
-	case ir.MatrixDiag:
-		return fmt.Sprintf("diag(%s)", fmtNum(mx.Value))
-	case ir.MatrixScaledIdentity:
-		return fmt.Sprintf("scaled_identity(%s)", fmtNum(mx.Value))
-	case ir.MatrixDiagFile:
-		return fmt.Sprintf("diag(%q)", mx.Path)
-	}
-	return strconv.Quote(mx.Path)
 }
