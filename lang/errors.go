@@ -166,13 +166,36 @@ func (e *explainer) explain() (int, string) {
 		}
 	}
 
+	// A bracket left open or closed by the wrong bracket, around the place
+	// where parsing stopped, is the cause.
+	if at, open, msg := e.bracketProblem(); msg != "" && open >= 0 && open <= k {
+		// Unless participle already stopped where that bracket's closer was
+		// expected, which names the token found instead.
+		if first != `"`+closer(e.toks[open].Value)+`"` || t.Type == tokEOF {
+			return at, msg
+		}
+	}
+
+	// A declaration keyword read as a name: the declaration before it is
+	// unfinished.
+	if k >= 2 && prev.Type == tokIdent && (isDeclKeyword(prev.Value) || prev.Value == "import") && t.Type == tokIdent {
+		if before := e.toks[k-2]; expectsOperand(before) {
+			return k - 1, fmt.Sprintf("expected an expression after `%s`, found `%s`", before.Value, prev.Value)
+		}
+	}
+
+	// `name == value` where `name = value` was meant.
+	if t.Value == "==" && t.Type == tokOp && prev.Type == tokIdent && e.startsItem(k-1) {
+		return k, fmt.Sprintf("expected `=` after option name `%s`, found `==`", prev.Value)
+	}
+
 	// An operator without its right operand, or a chained comparison.
 	if t.Type == tokOp && isBinary(t.Value) && e.k+1 < len(e.toks) {
 		next := e.toks[k+1]
 		if !startsOperand(next) {
 			return k + 1, fmt.Sprintf("expected an expression after `%s`, found %s", t.Value, describe(next))
 		}
-		if isComparison(t.Value) {
+		if isComparison(t.Value) && e.comparisonBefore(k) {
 			return k, fmt.Sprintf("comparisons do not chain: write `a %s b && b %s c`", t.Value, t.Value)
 		}
 	}
@@ -266,7 +289,10 @@ func (e *explainer) statement(k int, kind string) (int, string) {
 			return at, msg
 		}
 		j, ok := e.matching(i)
-		if !ok {
+		if !ok || e.toks[j].Value != "]" {
+			if at, _, msg := e.bracketProblem(); msg != "" {
+				return at, msg
+			}
 			return -1, ""
 		}
 		i = j + 1
@@ -356,6 +382,100 @@ func (e *explainer) expression(i int) (int, string) {
 	return -1, ""
 }
 
+// bracketProblem finds the first bracket closed by the wrong bracket or
+// never closed: it returns the token to blame, the index of the opening
+// bracket involved (-1 for a closer without one) and the message. Braces
+// left open at the end of the file are left to the block rules.
+func (e *explainer) bracketProblem() (int, int, string) {
+	var stack []int
+	for i, t := range e.toks {
+		if t.Type == tokEOF {
+			for j := len(stack) - 1; j >= 0; j-- {
+				o := e.toks[stack[j]]
+				if o.Value == "{" {
+					break
+				}
+				return i, stack[j], fmt.Sprintf("unexpected end of file: missing `%s` to close the `%s` opened at %d:%d", closer(o.Value), o.Value, o.Pos.Line, o.Pos.Column)
+			}
+			return -1, -1, ""
+		}
+		if t.Type != tokOp {
+			continue
+		}
+		switch t.Value {
+		case "(", "[", "{":
+			stack = append(stack, i)
+		case ")", "]", "}":
+			n := len(stack)
+			if n == 0 {
+				return i, -1, fmt.Sprintf("unmatched `%s`", t.Value)
+			}
+			o := e.toks[stack[n-1]]
+			if closer(o.Value) == t.Value {
+				stack = stack[:n-1]
+				continue
+			}
+			if o.Value == "{" {
+				return i, -1, fmt.Sprintf("unmatched `%s`", t.Value)
+			}
+			return i, stack[n-1], fmt.Sprintf("expected `%s` to close the `%s` opened at %d:%d, found %s", closer(o.Value), o.Value, o.Pos.Line, o.Pos.Column, describe(t))
+		}
+	}
+	return -1, -1, ""
+}
+
+// startsItem reports whether the token at i starts a statement or option:
+// it follows `{`, `;` or `,`, or starts a line.
+func (e *explainer) startsItem(i int) bool {
+	if i == 0 {
+		return true
+	}
+	p := e.toks[i-1]
+	return p.Type == tokOp && (p.Value == "{" || p.Value == ";" || p.Value == ",") || p.Pos.Line < e.toks[i].Pos.Line
+}
+
+// comparisonBefore reports whether the expression that the token at k
+// continues already holds a comparison at the same bracket depth.
+func (e *explainer) comparisonBefore(k int) bool {
+	depth := 0
+	for i := k - 1; i >= 0; i-- {
+		t := e.toks[i]
+		if t.Type != tokOp {
+			continue
+		}
+		switch t.Value {
+		case ")", "]":
+			depth++
+		case "(", "[":
+			depth--
+			if depth < 0 {
+				return false
+			}
+		case "=", ",", ";", "{", "}":
+			if depth == 0 {
+				return false
+			}
+		default:
+			if depth == 0 && isComparison(t.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// expectsOperand reports whether an expression must follow t.
+func expectsOperand(t lexer.Token) bool {
+	if t.Type != tokOp {
+		return false
+	}
+	switch t.Value {
+	case "=", "(", "[", ",", "!":
+		return true
+	}
+	return isBinary(t.Value)
+}
+
 // topLevel explains a token that cannot start a declaration.
 func (e *explainer) topLevel() (int, string) {
 	k, t := e.k, e.toks[e.k]
@@ -364,6 +484,12 @@ func (e *explainer) topLevel() (int, string) {
 		return k, fmt.Sprintf("expected a string after `%s`, as in `%s \"file\"`; found %s", prev.Value, prev.Value, describe(t))
 	case t.Value == "import" && t.Type == tokIdent:
 		return k, "imports must come before all declarations"
+	case t.Value == ";" && t.Type == tokOp:
+		return k, "unexpected `;`"
+	case e.name != "" && (e.decl == "analysis" || e.decl == "cycle" || e.decl == "forward" || e.decl == "obs") &&
+		(t.Value == "(" || t.Type == tokIdent && k+1 < len(e.toks) && e.toks[k+1].Value == "=") &&
+		e.prevTok().Pos.Line == t.Pos.Line:
+		return k, fmt.Sprintf("expected `{` to start the options of %s `%s`, found %s", declNoun[e.decl], e.name, describe(t))
 	case t.Value == "package" && t.Type == tokIdent:
 		return k, "a file has one `package` clause, at its start"
 	case t.Type == tokOp && (t.Value == "}" || t.Value == ")" || t.Value == "]"):
@@ -395,11 +521,17 @@ func (e *explainer) missingCloser(k int, want string) (int, string) {
 	if t.Value == "," && k+1 < len(e.toks) && e.toks[k+1].Value == want {
 		return k, fmt.Sprintf("unexpected `,` before `%s`: a trailing comma is not allowed here", want)
 	}
+	if t.Value == "," && e.prevTok().Value == "," {
+		return k, "unexpected `,` after `,`"
+	}
+	if t.Value == ":" && e.prevTok().Type == tokIdent {
+		return k, fmt.Sprintf("expected `=` after `%s`, found `:`: named arguments are written `name = value`", e.prevTok().Value)
+	}
 	if top != nil && closer(top.tok.Value) == want {
 		if isComparison(t.Value) {
 			return k, fmt.Sprintf("comparisons do not chain: write `a %s b && b %s c`", t.Value, t.Value)
 		}
-		if startsOperand(t) && want != "}" {
+		if startsOperand(t) && want != "}" && top.kind != "paren" {
 			return k, fmt.Sprintf("expected `,` or `%s`, found %s", want, describe(t))
 		}
 		return k, fmt.Sprintf("expected `%s` to close the `%s` opened at %d:%d, found %s", want, top.tok.Value, top.tok.Pos.Line, top.tok.Pos.Column, describe(t))

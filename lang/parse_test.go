@@ -125,6 +125,16 @@ func TestSyntaxErrors(t *testing.T) {
 		{"unmatched )", "package a\nconst N = 1 )\n", "2:13", "unmatched `)`"},
 		{"index unclosed", "package a\ncycle C = da { until = x[0 }\n", "2:28", "expected `]` to close the `[` opened at 2:25, found `}`"},
 		{"qualified", "package a\nconst N = a.\n", "3:1", "expected a name after `.`"},
+		{"double equals", "package a\ncycle C = da { model == L }\n", "2:22", "expected `=` after option name `model`, found `==`"},
+		{"options in parentheses", "package a\nanalysis A = etkf ( members = 40 )\n", "2:19", "expected `{` to start the options of analysis `A`, found `(`"},
+		{"options without braces", "package a\nforward F(x: S) = go \"a\" dt = 1\n", "2:26", "expected `{` to start the options of forward model `F`"},
+		{"empty statement", "package a\nconst N = 40;;\n", "2:14", "unexpected `;`"},
+		{"colon for equals", "package a\nobs H(x: S) -> O = subsample(start: 0)\n", "2:35", "expected `=` after `start`, found `:`"},
+		{"double comma", "package a\nconst X = [1, 2,, 3]\n", "2:17", "unexpected `,` after `,`"},
+		{"index closed by brace", "package a\nforward F(x: S) { ddt x[i = 1 }\n", "2:31", "expected `]` to close the `[` opened at 2:24, found `}`"},
+		{"index left open", "package a\nforward F(x: S) {\n    ddt x[i] = x[i-1\n}\n", "4:1", "expected `]` to close the `[` opened at 3:17, found `}`"},
+		{"paren left open", "package a\nforward F(x: S) {\n    ddt x[i] = (x[i] + 1\n    dt = 1\n}\n", "4:5", "expected `)` to close the `(` opened at 3:16, found `dt`"},
+		{"unfinished declaration", "package a\nconst A = 1 +\nconst B = 2\n", "3:1", "expected an expression after `+`, found `const`"},
 	})
 }
 
@@ -185,6 +195,8 @@ func TestRules(t *testing.T) {
 		{"param without name", "package a\nforward F(x: S) {\n    param = 1\n}\n", "3:11", "expected a parameter name after `param`"},
 		{"obs equation kind", "package a\nobs H(x: S) -> O { ddt y[j] = x[j] }\n", "2:20", "an obs body equation has no `ddt`"},
 		{"obs output name", "package a\nobs H(x: S) -> O { z[j] = x[j] }\n", "2:20", "an obs body defines its output `y`"},
+		{"go without string", "package a\ncycle C = da { source = go }\n", "2:27", "expected a string after `go`"},
+		{"ddt without variable", "package a\nforward F(x: S) {\n    ddt = 1\n}\n", "3:9", "expected a state variable after `ddt`"},
 		{"linear without file", "package a\nobs H(x: S) -> O = linear\n", "2:26", "expected a file name after `linear`"},
 	})
 }

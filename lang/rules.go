@@ -130,6 +130,8 @@ func (c *ruleChecker) names(f *File) {
 					c.diags.Add(Pos(s.Eq.Pos), "syntax", "an equation of a forward body starts with `ddt` (a tendency) or `next` (a map): write `ddt %s[…] = …`", s.Eq.Var)
 				case s.Option != nil && s.Option.Name == "param":
 					c.diags.Add(Pos(c.tok(s.Option.Pos, 1).Pos), "syntax", "expected a parameter name after `param`, found `=`")
+				case s.Option != nil && (s.Option.Name == "ddt" || s.Option.Name == "next"):
+					c.diags.Add(Pos(c.tok(s.Option.Pos, 1).Pos), "syntax", "expected a state variable after `%s`, as in `%s x[i] = …`; found `=`", s.Option.Name, s.Option.Name)
 				}
 			}
 		case *ObsDecl:
@@ -168,6 +170,10 @@ func (c *ruleChecker) names(f *File) {
 			}
 			c.notKeyword(c.tok(at, 0), "an equation's variable")
 		case *QualIdent:
+			if len(n.Parts) == 1 && n.Parts[0] == "go" {
+				c.diags.Add(Pos(n.EndPos), "syntax", "expected a string after `go`, as in `go \"example.com/pkg.Name\"`")
+				return
+			}
 			for j := range n.Parts {
 				c.notKeyword(c.tok(n.Pos, 2*j), "a name")
 			}
