@@ -79,6 +79,13 @@ links against the cyclec runtime.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	root.CompletionOptions.HiddenDefaultCmd = true
+	// A bare `cyclec` is misuse, as a bare `go` is: usage on stderr, exit 2.
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		cmd.SetOut(stderr)
+		cmd.Usage()
+		return &exitError{code: exitUsage}
+	}
 	root.AddCommand(
 		newCheckCmd(),
 		newBuildCmd(),
