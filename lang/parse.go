@@ -48,6 +48,9 @@ func Parse(filename string, src []byte) (*File, diag.List) {
 	if len(diags) > 0 {
 		return nil, diags
 	}
+	if diags := checkNesting(toks); len(diags) > 0 {
+		return nil, diags
+	}
 	plex, err := lexer.Upgrade(&sliceLexer{toks: toks}, tokComment, tokWhitespace)
 	if err != nil {
 		diags.Add(diag.Pos{File: filename, Line: 1, Col: 1}, "syntax", "%v", err)
@@ -66,6 +69,57 @@ func Parse(filename string, src []byte) (*File, diag.List) {
 		return nil, diags
 	}
 	return f, nil
+}
+
+// maxNesting bounds how deeply constructs may nest, so that the recursive
+// parser cannot exhaust the stack on hostile input.
+const maxNesting = 500
+
+// checkNesting rejects input that nests deeper than maxNesting: brackets,
+// and unbroken chains of unary operators and `^` (`- -x`, `a^b^c`), which
+// parse recursively too.
+func checkNesting(toks []lexer.Token) diag.List {
+	var diags diag.List
+	chain := []int{0} // unary and ^ operators in the current expression, per bracket level
+	depth := 0
+	prevEnds := false // the previous significant token ends an operand
+	for _, t := range toks {
+		if t.Type == tokComment || t.Type == tokWhitespace {
+			continue
+		}
+		if t.Type == tokOp {
+			switch t.Value {
+			case "(", "[", "{":
+				depth++
+				chain = append(chain, 0)
+			case ")", "]", "}":
+				if depth > 0 {
+					depth--
+					chain = chain[:len(chain)-1]
+				}
+			case "^", "!":
+				chain[len(chain)-1]++
+			case "-":
+				if prevEnds { // binary minus ends the chain
+					chain[len(chain)-1] = 0
+				} else {
+					chain[len(chain)-1]++
+				}
+			default: // separators and the other binary operators end it
+				chain[len(chain)-1] = 0
+			}
+		}
+		total := depth
+		for _, n := range chain {
+			total += n
+		}
+		if total > maxNesting {
+			diags.Add(Pos(t.Pos), "syntax", "nesting too deep: more than %d levels of brackets and operators", maxNesting)
+			return diags
+		}
+		prevEnds = t.Type == tokIdent || t.Type == tokNumber || t.Type == tokString || t.Value == ")" || t.Value == "]"
+	}
+	return diags
 }
 
 // comments collects the comment tokens for the formatter.

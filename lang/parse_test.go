@@ -336,3 +336,37 @@ func sourceFiles(t *testing.T) []string {
 	}
 	return files
 }
+
+// TestNestingLimit checks that hostile nesting is an error, not a stack
+// overflow, and that reasonable nesting parses.
+func TestNestingLimit(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		src  string
+		ok   bool
+	}{
+		{"parens 400", strings.Repeat("(", 400) + "1" + strings.Repeat(")", 400), true},
+		{"powers 400", strings.Repeat("2^", 400) + "1", true},
+		{"long sum", strings.Repeat("-x^2 + ", 2000) + "1", true},
+		{"parens 600", strings.Repeat("(", 600) + "1" + strings.Repeat(")", 600), false},
+		{"brackets 100000", strings.Repeat("[", 100000), false},
+		{"unary 100000", strings.Repeat("-", 100000) + "1", false},
+		{"powers 100000", strings.Repeat("2^", 100000) + "1", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, diags := Parse("f.cyc", []byte("package a\nconst A = "+c.src+"\n"))
+			if c.ok {
+				if f == nil {
+					t.Fatal(diags)
+				}
+				if err := roundTrip("f.cyc", []byte("package a\nconst A = "+c.src+"\n")); err != nil {
+					t.Error(err)
+				}
+				return
+			}
+			if f != nil || len(diags) != 1 || !strings.Contains(diags[0].Msg, "nesting too deep") {
+				t.Errorf("got %v, want one nesting error", diags)
+			}
+		})
+	}
+}
