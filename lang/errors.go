@@ -78,15 +78,19 @@ func syntaxError(filename string, toks []lexer.Token, err error) (diag.Pos, stri
 	if msg == "" {
 		at, msg = e.k, e.fallback(perr.Message())
 	}
+	if at < 0 || at >= len(e.toks) {
+		at = e.k
+	}
 	return Pos(e.toks[at].Pos), msg
 }
 
 // context finds the enclosing declaration and the open brackets at k.
 func (e *explainer) context() {
+	assigned := false // the declaration has an `=` outside brackets
 	for i := 0; i < e.k; i++ {
 		t := e.toks[i]
 		if len(e.open) == 0 && t.Type == tokIdent && (isDeclKeyword(t.Value) || t.Value == "import" || t.Value == "package") {
-			e.decl, e.name = t.Value, ""
+			e.decl, e.name, assigned = t.Value, "", false
 			if i+1 < e.k && e.toks[i+1].Type == tokIdent {
 				e.name = e.toks[i+1].Value
 			}
@@ -95,16 +99,14 @@ func (e *explainer) context() {
 			continue
 		}
 		switch t.Value {
+		case "=":
+			if len(e.open) == 0 {
+				assigned = true
+			}
 		case "{":
 			kind := "options"
-			if i > 0 && e.toks[i-1].Value == ")" && len(e.open) == 0 && (e.decl == "forward" || e.decl == "obs") {
+			if len(e.open) == 0 && !assigned && (e.decl == "forward" || e.decl == "obs") {
 				kind = "body"
-			}
-			if i > 0 && e.toks[i-1].Type == tokIdent && e.decl == "obs" && len(e.open) == 0 && i >= 2 && e.toks[i-2].Value == "->" {
-				kind = "body"
-			}
-			if i > 0 && e.toks[i-1].Type == tokIdent && e.decl == "obs" && len(e.open) == 0 && i >= 4 && e.toks[i-4].Value == "->" {
-				kind = "body" // -> pkg.Obs {
 			}
 			e.open = append(e.open, opener{t, kind})
 		case "(":

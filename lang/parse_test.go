@@ -78,6 +78,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"forward form", "package a\nforward O(x: State) = step(A) { dt = 1 }\n", "2:23", "expected `go \"…\"`, `neural \"…\"` or `compose(…)`"},
 		{"compose trailing comma", "package a\nforward O(x: State) = compose(A, ) { dt = 1 }\n", "2:32", "unexpected `,` before `)`"},
 		{"compose empty", "package a\nforward O(x: State) = compose() { dt = 1 }\n", "2:31", "expected a model name after `(`, found `)`"},
+		{"form options unclosed", "package a\nforward O(x: State) = compose(A, B) { dt = 1\n", "3:1", "missing `}` to close the options of forward model `O` opened at 2:37"},
 		{"form options", "package a\nforward O(x: State) = neural \"e.json\" { dt 1 }\n", "2:44", "expected `=` after option name `dt`, found `1`"},
 		// forward body
 		{"body option", "package a\nforward L96(x: State) {\n    dt 0.05\n}\n", "3:8", "expected `=` after option name `dt`, found `0.05`"},
@@ -368,5 +369,30 @@ func TestNestingLimit(t *testing.T) {
 				t.Errorf("got %v, want one nesting error", diags)
 			}
 		})
+	}
+}
+
+// TestLexerDefinition drives the participle lexer definition on its own.
+func TestLexerDefinition(t *testing.T) {
+	lx, err := cycLexer{}.Lex("f.cyc", strings.NewReader("package a // c\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		tok, err := lx.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok.EOF() {
+			break
+		}
+		got = append(got, tok.Value)
+	}
+	if want := []string{"package", " ", "a", " ", "// c", "\n"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("tokens %q, want %q", got, want)
+	}
+	if _, err := (cycLexer{}).Lex("f.cyc", strings.NewReader("package a\n@")); err == nil || !strings.Contains(err.Error(), "unexpected character `@`") {
+		t.Errorf("error %v, want the unexpected character", err)
 	}
 }
