@@ -196,9 +196,9 @@ func TestRules(t *testing.T) {
 		{"param without name", "package a\nforward F(x: S) {\n    param = 1\n}\n", "3:11", "expected a parameter name after `param`"},
 		{"obs equation kind", "package a\nobs H(x: S) -> O { ddt y[j] = x[j] }\n", "2:20", "an obs body equation has no `ddt`"},
 		{"obs output name", "package a\nobs H(x: S) -> O { z[j] = x[j] }\n", "2:20", "an obs body defines its output `y`"},
-		{"go without string", "package a\ncycle C = da { source = go }\n", "2:27", "expected a string after `go`"},
+		{"go without string", "package a\ncycle C = da { source = go }\n", "2:28", "expected a string after `go`"},
 		{"ddt without variable", "package a\nforward F(x: S) {\n    ddt = 1\n}\n", "3:9", "expected a state variable after `ddt`"},
-		{"linear without file", "package a\nobs H(x: S) -> O = linear\n", "2:26", "expected a file name after `linear`"},
+		{"linear without file", "package a\nobs H(x: S) -> O = linear\n", "3:1", "expected a file name after `linear`"},
 	})
 }
 

@@ -145,7 +145,7 @@ func (c *ruleChecker) names(f *File) {
 				}
 			}
 			if n.Form != nil && n.Form.Call != nil && n.Form.Call.Args == nil && len(n.Form.Call.Name.Parts) == 1 && n.Form.Call.Name.Parts[0] == "linear" {
-				c.diags.Add(Pos(n.Form.Call.Name.EndPos), "syntax", "expected a file name after `linear`, as in `linear \"H.csv\"`")
+				c.diags.Add(Pos(c.tok(n.Form.Call.Name.Pos, 1).Pos), "syntax", "expected a file name after `linear`, as in `linear \"H.csv\"`")
 			}
 		case *AnalysisDecl:
 			c.notKeyword(c.tok(n.Pos, 1), "an analysis name")
@@ -171,7 +171,7 @@ func (c *ruleChecker) names(f *File) {
 			c.notKeyword(c.tok(at, 0), "an equation's variable")
 		case *QualIdent:
 			if len(n.Parts) == 1 && n.Parts[0] == "go" {
-				c.diags.Add(Pos(n.EndPos), "syntax", "expected a string after `go`, as in `go \"example.com/pkg.Name\"`")
+				c.diags.Add(Pos(c.tok(n.Pos, 1).Pos), "syntax", "expected a string after `go`, as in `go \"example.com/pkg.Name\"`")
 				return
 			}
 			for j := range n.Parts {
