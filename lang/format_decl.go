@@ -7,6 +7,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
+// noPos is the position of tokens the tree does not locate (`=`, `,`, names).
 var noPos lexer.Position
 
 // importClause prints `import "path"` or `import "path" as name`.

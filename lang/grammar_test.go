@@ -57,3 +57,32 @@ func TestGrammarCoversTree(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguageDocExamplesParse parses every code block of
+// docs/language.md except the grammar, after a package clause when the
+// block has none.
+func TestLanguageDocExamplesParse(t *testing.T) {
+	doc, err := os.ReadFile(languageDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(doc), "```")
+	n := 0
+	for i := 1; i < len(blocks); i += 2 {
+		block := blocks[i]
+		if !strings.HasPrefix(block, "\n") {
+			continue // ```ebnf and other labelled blocks
+		}
+		src := block
+		if !strings.HasPrefix(strings.TrimSpace(src), "package ") {
+			src = "package doc\n" + src
+		}
+		n++
+		if f, diags := Parse("language.md", []byte(src)); f == nil {
+			t.Errorf("example %d does not parse: %v\n%s", n, diags, block)
+		}
+	}
+	if n < 8 {
+		t.Errorf("found %d examples, want at least 8", n)
+	}
+}
