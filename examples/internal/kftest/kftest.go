@@ -1,0 +1,134 @@
+// Package kftest runs the exact Kalman filter beside a generated linear
+// twin experiment and compares the ensemble's mean and covariance with it
+// after every analysis: the algorithm identity an ensemble filter must
+// satisfy on a linear-Gaussian system.
+package kftest
+
+import (
+	"math"
+	"testing"
+
+	cycrt "github.com/cyclec/cyclec/runtime"
+)
+
+// Twin is what the identity test needs of a generated ensemble_da cycle
+// over a linear model and a linear observation operator.
+type Twin struct {
+	N, P      int                               // state and observation sizes
+	ObsEvery  int                               // model steps per analysis
+	Analyses  int                               // analyses to compare
+	Start     func() error                      // the cycle's Start
+	Next      func() error                      // the cycle's Next
+	Ensemble  func() *cycrt.Ensemble            // the cycle's E
+	Obs       func() []float64                  // the observation the last Next assimilated
+	Step      func(x []float64)                 // one model step, in place
+	Observe   func(y, x []float64)              // the observation operator
+	ObsErrVar float64                           // R = ObsErrVar · I
+	Check     func(t *testing.T, a int, d Diff) // judges one analysis
+}
+
+// Diff is the largest disagreement between the ensemble and the Kalman
+// filter after one analysis.
+type Diff struct {
+	Mean float64 // max |ensemble mean - KF mean| / (1 + |KF mean|)
+	Cov  float64 // max |sample cov - KF cov| / max |KF cov|
+}
+
+// Run drives the cycle and the Kalman filter side by side. The filter
+// starts from the initial ensemble's own sample mean and covariance, so the
+// comparison is free of the sampling error of the first draw.
+func Run(t *testing.T, tw Twin) {
+	t.Helper()
+	n, p := tw.N, tw.P
+	if err := tw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	mean, cov := sampleStats(tw.Ensemble(), n)
+	kf, err := cycrt.NewKalmanFilter(mean, cov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	M := matrixOf(n, n, tw.ObsEvery, tw.Step)
+	H := matrixOf(p, n, 0, nil)
+	for j := 0; j < n; j++ {
+		e := make([]float64, n)
+		e[j] = 1
+		y := make([]float64, p)
+		tw.Observe(y, e)
+		for i := range y {
+			H[i*n+j] = y[i]
+		}
+	}
+	variances := make([]float64, p)
+	for i := range variances {
+		variances[i] = tw.ObsErrVar
+	}
+	R, err := cycrt.NewDiagObsError(variances)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a := 0; a < tw.Analyses; a++ {
+		if err := tw.Next(); err != nil {
+			t.Fatal(err)
+		}
+		if err := kf.Forecast(M, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := kf.Update(H, R, tw.Obs()); err != nil {
+			t.Fatal(err)
+		}
+		em, ec := sampleStats(tw.Ensemble(), n)
+		var d Diff
+		for i, m := range kf.Mean() {
+			d.Mean = math.Max(d.Mean, math.Abs(em[i]-m)/(1+math.Abs(m)))
+		}
+		scale := 0.0
+		for _, c := range kf.Cov() {
+			scale = math.Max(scale, math.Abs(c))
+		}
+		for i, c := range kf.Cov() {
+			d.Cov = math.Max(d.Cov, math.Abs(ec[i]-c)/scale)
+		}
+		tw.Check(t, a, d)
+	}
+}
+
+// matrixOf returns the rows×cols matrix of a linear map given by its
+// action: steps applications of step to each unit vector (the identity
+// when step is nil).
+func matrixOf(rows, cols, steps int, step func([]float64)) []float64 {
+	m := make([]float64, rows*cols)
+	if step == nil {
+		return m
+	}
+	for j := 0; j < cols; j++ {
+		x := make([]float64, cols)
+		x[j] = 1
+		for range steps {
+			step(x)
+		}
+		for i := 0; i < rows; i++ {
+			m[i*cols+j] = x[i]
+		}
+	}
+	return m
+}
+
+// sampleStats returns the ensemble mean and unbiased sample covariance.
+func sampleStats(E *cycrt.Ensemble, n int) (mean, cov []float64) {
+	mean = make([]float64, n)
+	E.Mean(mean)
+	cov = make([]float64, n*n)
+	for k := 0; k < E.Members; k++ {
+		x := E.Member(k)
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				cov[i*n+j] += (x[i] - mean[i]) * (x[j] - mean[j])
+			}
+		}
+	}
+	for i := range cov {
+		cov[i] /= float64(E.Members - 1)
+	}
+	return mean, cov
+}
