@@ -87,7 +87,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		cg.self("spreadSum").Op("+=").Add(cg.self("E")).Dot("Spread").Call(),
 	}
 	if c.History > 0 {
-		body = append(body, jen.If(cg.self("history").Op("!=").Nil().Op("&&").Add(cg.self("step")).Op("%").Lit(c.History).Op("==").Lit(0)).Block(
+		body = append(body, jen.If(cg.historyDue(c.History)).Block(
 			jen.If(id(err).Op(":=").Add(cg.self("recordEnsemble")).Call(jen.Lit("forecast")), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
 		))
 	}
@@ -165,7 +165,7 @@ func (cg *cycleGen) emitForecast() {
 		cg.self("step").Op("++"),
 	}
 	if c.History > 0 {
-		body = append(body, jen.If(cg.self("history").Op("!=").Nil().Op("&&").Add(cg.self("step")).Op("%").Lit(c.History).Op("==").Lit(0)).Block(
+		body = append(body, jen.If(cg.historyDue(c.History)).Block(
 			jen.If(id(err).Op(":=").Add(cg.self("record")).Call(jen.Lit("state"), cg.self("X").Index(jen.Op(":")), jen.Nil()), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
 		))
 	}
@@ -184,4 +184,15 @@ func (cg *cycleGen) emitStepDone() {
 	cg.g.f.Func().Params(jen.Id(cg.recv).Op("*").Id(cg.c.Name)).Id("Done").Params().Bool().Block(
 		jen.Return(cg.self("step").Op(">=").Add(cg.self("Steps"))),
 	)
+}
+
+// historyDue is the condition under which a forecast cycle records history
+// after a model step: a history writer is set and the step is a multiple
+// of every (always, when every is 1).
+func (cg *cycleGen) historyDue(every int) *jen.Statement {
+	cond := cg.self("history").Op("!=").Nil()
+	if every == 1 {
+		return cond
+	}
+	return cond.Op("&&").Add(cg.self("step")).Op("%").Lit(every).Op("==").Lit(0)
 }

@@ -178,7 +178,7 @@ func (c *Run) Next() error {
 	}
 	c.Lorenz96L96.Step(&c.X, float64(c.step)*Lorenz96L96DT)
 	c.step++
-	if c.history != nil && c.step%1 == 0 {
+	if c.history != nil {
 		if err := c.record("state", c.X[:], nil); err != nil {
 			return err
 		}
