@@ -181,7 +181,12 @@ func (c *checker) coverage(eqs []*eqInfo, car *ir.Carrier, v, what string, declP
 			if n > 1 {
 				msg = fmt.Sprintf("%s and %d other elements are given by two equations", el, n-1)
 			}
-			c.diags.Add(b.eq.Pos, "coverage", "%s", msg).With(a.eq.Pos, "%s also gives %s", a.lhs, el)
+			d := c.diags.Add(b.eq.Pos, "coverage", "%s", msg)
+			if a.lhs == el {
+				d.With(a.eq.Pos, "%s is also given here", el)
+			} else {
+				d.With(a.eq.Pos, "%s, which covers %s, is also declared here", a.lhs, el)
+			}
 			ok = false
 			break
 		}
