@@ -115,9 +115,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	return nil
 }
 
-// fmtScore prints a score with four significant digits.
+// fmtScore prints a score with four decimals, so columns line up.
 func fmtScore(v float64) string {
-	return fmt.Sprintf("%.4g", v)
+	return fmt.Sprintf("%.4f", v)
 }
 
 // fmtDuration prints seconds in a readable unit.

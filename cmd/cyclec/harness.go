@@ -68,7 +68,7 @@ func main() {
 	}
 	hist := cycrt.NopHistory()
 	if *history != "" {
-		h, err := cycrt.CreateHistory(*history, cycrt.HistoryMeta{Program: {{printf "%q" .Source}}, Cycle: {{printf "%q" .Cycle}}, Dim: {{.Dim}}})
+		h, err := cycrt.CreateHistory(*history, cycrt.HistoryMeta{Program: {{printf "%q" .Source}}, Cycle: {{printf "%q" .Cycle}}, Dim: {{.Dim}}, Seed: c.Seed})
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "cyclec run: %v\n", err)
 			os.Exit(1)
