@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cyclec/cyclec"
+	"github.com/cyclec/cyclec/lang"
 )
 
 func TestExamplesAreFresh(t *testing.T) {
@@ -43,5 +44,31 @@ func TestExamplesAreFresh(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExamplesAreFormatted keeps the examples and the standard library in
+// the canonical form `cyclec fmt` prints, since users copy them.
+func TestExamplesAreFormatted(t *testing.T) {
+	sources, err := filepath.Glob("*/*.cyc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	std, err := filepath.Glob("../stdlib/*.cyc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range append(sources, std...) {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, diags := lang.FormatSource(src, data)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", src, diags)
+		}
+		if !bytes.Equal(out, data) {
+			t.Errorf("%s is not in canonical form: run cyclec fmt -w %s", src, src)
+		}
 	}
 }
