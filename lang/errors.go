@@ -81,7 +81,23 @@ func syntaxError(filename string, toks []lexer.Token, err error) (diag.Pos, stri
 	if at < 0 || at >= len(e.toks) {
 		at = e.k
 	}
+	if e.toks[at].EOF() && at > 0 {
+		// Point just past the last token, on its line, rather than at the
+		// empty line the end of file sits on.
+		return endOf(e.toks[at-1]), msg
+	}
 	return Pos(e.toks[at].Pos), msg
+}
+
+// endOf is the position just past token t (t holds no newline).
+func endOf(t lexer.Token) diag.Pos {
+	p := Pos(t.Pos)
+	if strings.Contains(t.Value, "\n") {
+		return p
+	}
+	p.Offset += len(t.Value)
+	p.Col += len(t.Value)
+	return p
 }
 
 // context finds the enclosing declaration and the open brackets at k.
