@@ -12,7 +12,7 @@ import (
 
 func TestPublishedScore(t *testing.T) {
 	scoretest.Run(t, func() cycrt.Cycle { return NewTwin() },
-		scoretest.Published{Lo: 0.54, Hi: 0.60, Diverged: 2.0}, 10000)
+		scoretest.Published{Lo: 0.54, Hi: 0.60, Diverged: 2.0}, scoretest.Protocol{MinAnalyses: 10000})
 }
 
 // BenchmarkCycle times one DA cycle: 25 RK4 steps of 10 members and the

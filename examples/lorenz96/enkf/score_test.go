@@ -11,5 +11,5 @@ import (
 
 func TestPublishedScore(t *testing.T) {
 	scoretest.Run(t, func() cycrt.Cycle { return NewTwin() },
-		scoretest.Published{Lo: 0.22, Hi: 0.22, Diverged: 1.0}, 10000)
+		scoretest.Published{Lo: 0.22, Hi: 0.22, Diverged: 1.0}, scoretest.Protocol{MinAnalyses: 10000})
 }

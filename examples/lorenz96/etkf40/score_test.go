@@ -11,7 +11,7 @@ import (
 
 func TestPublishedScore(t *testing.T) {
 	scoretest.Run(t, func() cycrt.Cycle { return NewTwin() },
-		scoretest.Published{Lo: 0.18, Hi: 0.18, Diverged: 1.0}, 10000)
+		scoretest.Published{Lo: 0.18, Hi: 0.18, Diverged: 1.0}, scoretest.Protocol{MinAnalyses: 10000})
 }
 
 // BenchmarkCycle times one DA cycle of the generated code: the forecast of
