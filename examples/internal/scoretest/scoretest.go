@@ -136,3 +136,34 @@ func Median(xs []float64) float64 {
 	}
 	return (s[n/2-1] + s[n/2]) / 2
 }
+
+// Stepper is a generated DA cycle driven one assimilation cycle at a time.
+type Stepper interface {
+	Set(name, value string) error
+	Start() error
+	Next() error
+}
+
+// BenchmarkCycle times one call of Next — one whole assimilation cycle of
+// the generated code — after warmup cycles that settle the run onto the
+// attractor, so that the timing is of a typical cycle.
+func BenchmarkCycle(b *testing.B, c Stepper, warmup int) {
+	b.Helper()
+	if err := c.Set("steps", "1000000000"); err != nil {
+		b.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		b.Fatal(err)
+	}
+	for range warmup {
+		if err := c.Next(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.Next(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -20,22 +20,5 @@ func TestPublishedScore(t *testing.T) {
 //
 //	go test -run '^$' -bench Cycle -benchmem ./examples/lorenz63/etkf/
 func BenchmarkCycle(b *testing.B) {
-	c := NewTwin()
-	if err := c.Set("steps", "1000000000"); err != nil {
-		b.Fatal(err)
-	}
-	if err := c.Start(); err != nil {
-		b.Fatal(err)
-	}
-	for range 200 {
-		if err := c.Next(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := c.Next(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scoretest.BenchmarkCycle(b, NewTwin(), 200)
 }

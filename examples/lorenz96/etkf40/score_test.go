@@ -20,23 +20,5 @@ func TestPublishedScore(t *testing.T) {
 //
 //	go test -run '^$' -bench Cycle -benchmem ./examples/lorenz96/etkf40/
 func BenchmarkCycle(b *testing.B) {
-	c := NewTwin()
-	if err := c.Set("steps", "1000000000"); err != nil {
-		b.Fatal(err)
-	}
-	if err := c.Start(); err != nil {
-		b.Fatal(err)
-	}
-	// Settle onto the attractor first, so the timing is of a typical cycle.
-	for range 500 {
-		if err := c.Next(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := c.Next(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scoretest.BenchmarkCycle(b, NewTwin(), 500)
 }
