@@ -107,19 +107,19 @@ func (h *Lorenz96Full) Apply(y *Lorenz96State, x *Lorenz96State) {
 	*y = *x
 }
 
-// NewFilter returns the analysis Filter declared at etkf.cyc:9:1: the
-// square-root ETKF with members = 24, inflation = 1.013, rotate = true.
-// members, dim and obs size the ensemble, the state and the observation (the
-// cycle that uses it passes its own); r is the observation-error covariance
-// and seed keys the rotation streams.
+// NewFilter returns the analysis Filter declared at etkf.cyc:8:1: the
+// square-root ETKF with members = 40, inflation = 1.01. members, dim and obs
+// size the ensemble, the state and the observation (the cycle that uses it
+// passes its own); r is the observation-error covariance and seed keys the
+// rotation streams.
 func NewFilter(members, dim, obs int, r *cycrt.ObsError, seed uint64) (*cycrt.ETKF, error) {
-	return cycrt.NewETKF(cycrt.ETKFConfig{Members: members, Dim: dim, Obs: obs, Inflation: 1.013, Rotate: true, Seed: seed}, r)
+	return cycrt.NewETKF(cycrt.ETKFConfig{Members: members, Dim: dim, Obs: obs, Inflation: 1.01, Seed: seed}, r)
 }
 
 // TwinMembers is the ensemble size of cycle Twin, fixed at compile time.
-const TwinMembers = 24
+const TwinMembers = 40
 
-// Twin is the cycle Twin declared at etkf.cyc:11:1: a twin experiment in
+// Twin is the cycle Twin declared at etkf.cyc:10:1: a twin experiment in
 // which a truth run of lorenz96.L96 from normal(mean = lorenz96.X0, std =
 // 0.03162…) is observed through lorenz96.Full every ObsEvery steps with
 // error covariance diag(1), and an ensemble of TwinMembers members started
