@@ -94,6 +94,42 @@ func (s *symEig) formQT(a, z []float64) {
 	}
 }
 
+// applyQT replaces the n×cols row-major matrix b by Q'b, with Q from the
+// reflectors reduce left in a; r is scratch of length cols.
+func (s *symEig) applyQT(a, b []float64, cols int, r []float64) {
+	n := s.n
+	for k := 0; k < n-2; k++ {
+		s.applyReflector(a, b, cols, r, k)
+	}
+}
+
+// applyQ replaces the n×cols row-major matrix b by Qb (see applyQT).
+func (s *symEig) applyQ(a, b []float64, cols int, r []float64) {
+	n := s.n
+	for k := n - 3; k >= 0; k-- {
+		s.applyReflector(a, b, cols, r, k)
+	}
+}
+
+// applyReflector applies H_k = I - τ_k v v' to rows k+1..n-1 of b.
+func (s *symEig) applyReflector(a, b []float64, cols int, r []float64, k int) {
+	n := s.n
+	tau := s.tau[k]
+	if tau == 0 {
+		return
+	}
+	m := n - k - 1
+	v := a[k*n+k+1 : (k+1)*n]
+	blk := b[(k+1)*cols:]
+	if cols == 1 {
+		t := tau * blasImpl.Ddot(m, v, 1, blk, 1)
+		blasImpl.Daxpy(m, -t, v, 1, blk, 1)
+		return
+	}
+	blasImpl.Dgemv(blas.Trans, m, cols, 1, blk, cols, v, 1, 0, r[:cols], 1)
+	blasImpl.Dger(m, cols, -tau, v, 1, r[:cols], 1, blk, cols)
+}
+
 // decompose computes the eigenvalues of the symmetric row-major matrix a
 // (upper triangle read, whole matrix destroyed) in ascending order into w,
 // and the orthonormal eigenvectors into the rows of z: row k of z is the
@@ -105,12 +141,27 @@ func (s *symEig) decompose(a, w, z []float64) bool {
 		w[0], z[0] = a[0], 1
 		return !math.IsNaN(a[0]) && !math.IsInf(a[0], 0)
 	}
-	mirrorUpper(a, n)
-	s.tridiagonalize(a)
-	s.formQT(a, z)
-	if !allFinite(s.d) || !allFinite(s.e[:n-1]) {
+	if !s.reduce(a) {
 		return false
 	}
+	return s.finish(a, w, z)
+}
+
+// reduce mirrors the upper triangle of a and reduces it to tridiagonal
+// form (see tridiagonalize), reporting false on non-finite values.
+func (s *symEig) reduce(a []float64) bool {
+	n := s.n
+	mirrorUpper(a, n)
+	s.tridiagonalize(a)
+	return allFinite(s.d) && allFinite(s.e[:n-1])
+}
+
+// finish completes decompose after reduce(a): eigenvalues of the
+// tridiagonal form in w, eigenvectors of the original matrix in the rows
+// of z.
+func (s *symEig) finish(a, w, z []float64) bool {
+	n := s.n
+	s.formQT(a, z)
 	s.e[n-1] = 0
 	// Eigenvalues first (no vectors: cheap), then the vector pass with
 	// those as shifts, which deflates about one eigenvalue per sweep

@@ -157,3 +157,41 @@ func TestSyrkRows(t *testing.T) {
 		}
 	}
 }
+
+// TestZolotarev checks the rational approximation of 1/√x on [1, b]
+// against the exact function on a fine grid, and its refusals.
+func TestZolotarev(t *testing.T) {
+	for _, tc := range []struct {
+		b        float64
+		maxPoles int
+	}{{0.5, 1}, {1, 1}, {1 + 1e-9, 2}, {1.3, 5}, {2, 7}, {100, 16}, {1e4, 24}} {
+		z := newZolotarev(maxZolotarevPoles)
+		if !z.set(tc.b) {
+			t.Fatalf("b=%g: refused", tc.b)
+		}
+		if z.n > tc.maxPoles {
+			t.Errorf("b=%g: %d poles, want at most %d", tc.b, z.n, tc.maxPoles)
+		}
+		var worst float64
+		for i := 0; i <= 4000; i++ {
+			x := math.Pow(math.Max(tc.b, 1), float64(i)/4000)
+			r := 1.0
+			for l := 0; l < z.n; l++ {
+				r += z.beta[l] / (x + z.pole[l])
+			}
+			worst = math.Max(worst, math.Abs(z.d0*r*math.Sqrt(x)-1))
+		}
+		tol := 5e-15 // the coefficients lose a few digits as b grows
+		if tc.b > 100 {
+			tol = 1e-13
+		}
+		if worst > tol {
+			t.Errorf("b=%g, %d poles: relative error %.3g", tc.b, z.n, worst)
+		}
+	}
+	for _, b := range []float64{1e5, math.Inf(1), math.NaN()} {
+		if newZolotarev(maxZolotarevPoles).set(b) {
+			t.Errorf("b=%g accepted", b)
+		}
+	}
+}

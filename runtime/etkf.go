@@ -31,6 +31,11 @@ type ETKFConfig struct {
 // so the anomalies are inflated after the analysis (DAPPER's post_process)
 // and the rotation Ω (see Rotate) keeps the mean and covariance.
 //
+// No eigenvectors are formed when p >= N: S is reduced to tridiagonal
+// form, w comes from one tridiagonal solve, and T A from Zolotarev's
+// rational approximation of S^-1/2 on S's known spectral interval, a few
+// shifted tridiagonal solves (see transformEnsSpace).
+//
 // When p < N the same w and T are computed exactly from the p×p
 // eigendecomposition Ỹ'Ỹ = WΛ_pW' instead (T = I + ỸW g(Λ_p) W'Ỹ' with
 // g(λ) = ((1+λ/(N-1))^-1/2 - 1)/λ, and S^-1Ỹ = Ỹ((N-1)I+Ỹ'Ỹ)^-1), which
@@ -56,6 +61,10 @@ type ETKF struct {
 	lam    []float64 // N or p eigenvalues
 	gv, tv []float64 // N scratch vectors
 	eig    *symEig
+	zo     *zolotarev
+	bq, wq []float64 // N×n: Q'A, then the shifted solves
+	ld, li []float64 // N: LDL' factors of a shifted tridiagonal form
+	rv     []float64 // n scratch
 
 	// Observation-space path.
 	g  []float64 // p×p Ỹ'Ỹ (destroyed by the eigensolver)
@@ -102,6 +111,12 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 		f.gv = make([]float64, N)
 		f.tv = make([]float64, N)
 		f.eig = newSymEig(N)
+		f.zo = newZolotarev(maxZolotarevPoles)
+		f.bq = make([]float64, N*n)
+		f.wq = make([]float64, N*n)
+		f.ld = make([]float64, N)
+		f.li = make([]float64, N)
+		f.rv = make([]float64, n)
 	}
 	if cfg.Rotate {
 		f.rot = newRotator(N, n)
@@ -162,8 +177,19 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	return nil
 }
 
-// transformEnsSpace sets w and x = T A from the N×N eigendecomposition of
-// S = (N-1)I + ỸỸ'. It reports false on non-finite values.
+// maxZolotarevPoles bounds the rational transform: beyond it (S's
+// condition number above about 10⁴) its coefficients lose digits and the
+// eigendecomposition is not much slower.
+const maxZolotarevPoles = 24
+
+// transformEnsSpace sets w and x = T A for S = (N-1)I + ỸỸ'. S is reduced
+// to tridiagonal form K = Q'SQ; then w = Q K^-1 Q'Ỹδ, and since the
+// spectrum of S lies in [N-1, hi] with hi from Gershgorin's bound on K,
+// T A = sqrt(N-1) Q r(K) Q'A with Zolotarev's rational approximation r of
+// x^-1/2 there (relative error ~1e-15), a sum of shifted tridiagonal
+// solves: O(N²n) work and no eigenvectors. Ill-conditioned S (hi/(N-1)
+// beyond about 10⁴) falls back to the eigendecomposition. It reports
+// false on non-finite values.
 func (f *ETKF) transformEnsSpace() bool {
 	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
 	n1 := float64(N - 1)
@@ -171,7 +197,141 @@ func (f *ETKF) transformEnsSpace() bool {
 	for i := 0; i < N; i++ {
 		f.s[i*N+i] += n1
 	}
-	if !allFinite(f.dy) || !f.eig.decompose(f.s, f.lam, f.z) {
+	if !allFinite(f.dy) || !f.eig.reduce(f.s) {
+		return false
+	}
+	d, e := f.eig.d, f.eig.e
+	hi := 0.0
+	for i := 0; i < N; i++ {
+		r := d[i]
+		if i > 0 {
+			r += math.Abs(e[i-1])
+		}
+		if i < N-1 {
+			r += math.Abs(e[i])
+		}
+		hi = math.Max(hi, r)
+	}
+	// S >= (N-1)I exactly; the margins cover rounding.
+	lo := n1 * (1 - 0x1p-40)
+	hi *= 1 + 0x1p-40
+	if !f.zo.set(hi / lo) {
+		return f.transformEnsSpaceEig()
+	}
+	// w = Q K^-1 Q' Ỹδ.
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, f.y, p, f.dy, 1, 0, f.w, 1)
+	f.eig.applyQT(f.s, f.w, 1, nil)
+	if !f.factorShifted(0) {
+		return f.transformEnsSpaceEig()
+	}
+	solveTridiagonal(f.w, 1, f.ld, f.li)
+	f.eig.applyQ(f.s, f.w, 1, nil)
+	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B) with B = Q'A.
+	copy(f.bq, f.a)
+	f.eig.applyQT(f.s, f.bq, n, f.rv)
+	g0 := math.Sqrt(n1/lo) * f.zo.d0
+	for i, v := range f.bq {
+		f.x[i] = g0 * v
+	}
+	for l := 0; l < f.zo.n; l++ {
+		if !f.factorShifted(lo * f.zo.pole[l]) {
+			return f.transformEnsSpaceEig()
+		}
+		solveTridiagonalAdd(f.bq, n, f.ld, f.li, f.wq, g0*f.zo.beta[l]*lo, f.x)
+	}
+	f.eig.applyQ(f.s, f.x, n, f.rv)
+	return true
+}
+
+// factorShifted computes the LDL' factorisation of K + σI (K the
+// tridiagonal form of S, positive definite, σ >= 0) into ld (reciprocal
+// pivots) and li (multipliers). It reports false on a non-positive pivot,
+// which only rounding could produce.
+func (f *ETKF) factorShifted(sigma float64) bool {
+	d, e := f.eig.d, f.eig.e
+	N := len(f.ld)
+	piv := d[0] + sigma
+	for i := 0; ; i++ {
+		if !(piv > 0) {
+			return false
+		}
+		f.ld[i] = 1 / piv
+		if i == N-1 {
+			return true
+		}
+		l := e[i] * f.ld[i]
+		f.li[i] = l
+		piv = d[i+1] + sigma - l*e[i]
+	}
+}
+
+// solveTridiagonal solves LDL'x = b in place for the N×cols row-major b,
+// with reciprocal pivots ld and multipliers li (see factorShifted).
+func solveTridiagonal(x []float64, cols int, ld, li []float64) {
+	N := len(ld)
+	for i := 1; i < N; i++ {
+		xi, xp := x[i*cols:(i+1)*cols], x[(i-1)*cols:i*cols]
+		xp = xp[:len(xi)]
+		l := li[i-1]
+		for j := range xi {
+			xi[j] -= l * xp[j]
+		}
+	}
+	last := x[(N-1)*cols : N*cols]
+	for j := range last {
+		last[j] *= ld[N-1]
+	}
+	for i := N - 2; i >= 0; i-- {
+		xi, xn := x[i*cols:(i+1)*cols], x[(i+1)*cols:(i+2)*cols]
+		xn = xn[:len(xi)]
+		di, l := ld[i], li[i]
+		for j := range xi {
+			xi[j] = xi[j]*di - l*xn[j]
+		}
+	}
+}
+
+// solveTridiagonalAdd adds gamma·(LDL')^-1 b to acc (both N×cols), using w
+// (N×cols) as scratch: one pass down and one up, the second accumulating.
+func solveTridiagonalAdd(b []float64, cols int, ld, li, w []float64, gamma float64, acc []float64) {
+	N := len(ld)
+	copy(w[:cols], b[:cols])
+	for i := 1; i < N; i++ {
+		wi, wp, bi := w[i*cols:(i+1)*cols], w[(i-1)*cols:i*cols], b[i*cols:(i+1)*cols]
+		wp = wp[:len(wi)]
+		bi = bi[:len(wi)]
+		l := li[i-1]
+		for j := range wi {
+			wi[j] = bi[j] - l*wp[j]
+		}
+	}
+	last, al := w[(N-1)*cols:N*cols], acc[(N-1)*cols:N*cols]
+	al = al[:len(last)]
+	dl := ld[N-1]
+	for j := range last {
+		v := last[j] * dl
+		last[j] = v
+		al[j] += gamma * v
+	}
+	for i := N - 2; i >= 0; i-- {
+		wi, wn, ai := w[i*cols:(i+1)*cols], w[(i+1)*cols:(i+2)*cols], acc[i*cols:(i+1)*cols]
+		wn, ai = wn[:len(wi)], ai[:len(wi)]
+		di, l := ld[i], li[i]
+		for j := range wi {
+			v := wi[j]*di - l*wn[j]
+			wi[j] = v
+			ai[j] += gamma * v
+		}
+	}
+}
+
+// transformEnsSpaceEig sets w and x = T A from the N×N eigendecomposition
+// of S, whose tridiagonal reduction f.eig holds. It reports false on
+// non-finite values.
+func (f *ETKF) transformEnsSpaceEig() bool {
+	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
+	n1 := float64(N - 1)
+	if !f.eig.finish(f.s, f.lam, f.z) {
 		return false
 	}
 	if !(f.lam[0] > 0) {

@@ -333,3 +333,66 @@ func TestAnalysisDeterminism(t *testing.T) {
 		}
 	}
 }
+
+// TestETKFRationalMatchesEig checks the rational (Zolotarev) ensemble-space
+// transform against the eigendecomposition it replaces, over condition
+// numbers of S from 1 to past the fallback, and that the fallback is taken.
+func TestETKFRationalMatchesEig(t *testing.T) {
+	for _, tc := range []struct {
+		N, n, p      int
+		spread, rvar float64
+		fallback     bool
+	}{
+		{40, 40, 40, 0.5, 1, false},
+		{40, 40, 40, 2, 1, false},
+		{40, 40, 40, 2, 1e-3, true},
+		{40, 40, 40, 1, 1e-2, false},
+		{40, 40, 40, 2, 1e-6, true},
+		{2, 3, 3, 1, 1, false},
+		{3, 2, 4, 1, 0.1, false},
+		{10, 5, 12, 1e-3, 1, false},
+		{20, 40, 40, 3, 1e-4, true},
+		{20, 40, 40, 0.3, 1e-2, false},
+	} {
+		t.Run(fmt.Sprintf("N=%d/spread=%g/r=%g", tc.N, tc.spread, tc.rvar), func(t *testing.T) {
+			v := make([]float64, tc.p)
+			for i := range v {
+				v[i] = tc.rvar
+			}
+			R, err := NewDiagObsError(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			E0 := randomEnsemble(tc.N, tc.n, 2.3, tc.spread, 3)
+			HE := NewEnsemble(tc.N, tc.p)
+			for k := 0; k < tc.N; k++ {
+				for i := 0; i < tc.p; i++ {
+					HE.Member(k)[i] = E0.Member(k)[i%tc.n] * (1 + 0.1*float64(i))
+				}
+			}
+			y := make([]float64, tc.p)
+			for i := range y {
+				y[i] = 2.3 + 0.3*float64(i%5)
+			}
+			cfg := ETKFConfig{Members: tc.N, Dim: tc.n, Obs: tc.p, Inflation: 1}
+			var out [2][]float64
+			for i := range out {
+				f := newETKF(cfg, R, false)
+				if i == 1 {
+					f.zo = newZolotarev(0) // no poles: always the eigendecomposition
+				}
+				E := &Ensemble{Members: tc.N, Dim: tc.n, Data: append([]float64(nil), E0.Data...)}
+				if err := f.Analyze(E, HE, y, 1); err != nil {
+					t.Fatal(err)
+				}
+				if i == 0 && (f.zo.n == 0) != tc.fallback {
+					t.Errorf("fallback taken: %v, want %v", f.zo.n == 0, tc.fallback)
+				}
+				out[i] = E.Data
+			}
+			if d := maxAbsDiff(out[0], out[1]); d > 1e-12*maxAbs(out[1]) {
+				t.Errorf("rational and eigen transforms differ by %.3g", d)
+			}
+		})
+	}
+}

@@ -105,3 +105,100 @@ func dot2x2(a0, a1, b0, b1 []float64) (s00, s01, s10, s11 float64) {
 	}
 	return s00, s01, s10, s11
 }
+
+// zolotarev is Zolotarev's best relative rational approximation of 1/√x
+// on [1, b], of type (n, n), in partial fractions:
+//
+//	r(x) = d0 (1 + Σ_l beta[l] / (x + pole[l])),  l < n,
+//
+// with relative error below about 1e-15 on [1, b]. Its zeros and poles
+// are c_j = sn²(jK/(2n+1)) / cn²(jK/(2n+1)), j = 1..2n, with Jacobi's
+// functions of parameter m = 1 - 1/b and K = K(m) (Chiu et al. 2002,
+// hep-lat/0206007); the poles are -c_1, -c_3, …, the zeros -c_2, -c_4, ….
+// The error decreases as q^(2n+1), q = exp(-πK(1-m)/K(m)), which fixes n.
+type zolotarev struct {
+	n          int
+	d0         float64
+	beta, pole []float64 // n, up to the capacity given to newZolotarev
+	c          []float64 // 2n+1 scratch
+}
+
+// newZolotarev allocates room for up to maxPoles poles.
+func newZolotarev(maxPoles int) *zolotarev {
+	return &zolotarev{beta: make([]float64, maxPoles), pole: make([]float64, maxPoles), c: make([]float64, 2*maxPoles+1)}
+}
+
+// set computes the approximation on [1, b]. It reports false if b is not
+// finite or needs more poles than the capacity.
+func (z *zolotarev) set(b float64) bool {
+	if math.IsNaN(b) || math.IsInf(b, 0) {
+		return false
+	}
+	m := 0.0
+	if b > 1 {
+		m = 1 - 1/b
+	}
+	K, Kc := ellipticK(m), ellipticK(1-m)
+	q := math.Exp(-math.Pi * Kc / K)
+	n := 1
+	if q > 0 {
+		// 8 q^(2n+1) <= 1e-16.
+		n = max(1, int(math.Ceil((math.Log(1e-16/8)/math.Log(q)-1)/2)))
+	}
+	if n > len(z.beta) {
+		return false
+	}
+	z.n = n
+	// Arithmetic-geometric mean sequence of m, for sn and cn (Abramowitz
+	// and Stegun 16.4).
+	var as, cs [64]float64
+	as[0], cs[0] = 1, math.Sqrt(m)
+	g := math.Sqrt(1 - m)
+	steps := 0
+	for steps < len(as)-1 && cs[steps] > 0x1p-60*as[steps] {
+		a := as[steps]
+		as[steps+1], cs[steps+1] = (a+g)/2, (a-g)/2
+		g = math.Sqrt(a * g)
+		steps++
+	}
+	c := z.c[:2*n+1]
+	for j := 1; j <= 2*n; j++ {
+		u := float64(j) * K / float64(2*n+1)
+		phi := math.Ldexp(as[steps]*u, steps)
+		for i := steps; i > 0; i-- {
+			phi = (phi + math.Asin(cs[i]/as[i]*math.Sin(phi))) / 2
+		}
+		t := math.Tan(phi)
+		c[j] = t * t
+	}
+	p1 := 1.0
+	for l := 1; l <= n; l++ {
+		p1 *= (1 + c[2*l]) / (1 + c[2*l-1])
+	}
+	z.d0 = 1 / p1
+	for l := 1; l <= n; l++ {
+		pl := c[2*l-1]
+		beta := 1.0
+		for k := 1; k <= n; k++ {
+			beta *= c[2*k] - pl
+			if k != l {
+				beta /= c[2*k-1] - pl
+			}
+		}
+		z.beta[l-1], z.pole[l-1] = beta, pl
+	}
+	return true
+}
+
+// ellipticK returns the complete elliptic integral of the first kind of
+// parameter m in [0, 1] by the arithmetic-geometric mean (+Inf at m = 1).
+func ellipticK(m float64) float64 {
+	a, g := 1.0, math.Sqrt(1-m)
+	if g == 0 {
+		return math.Inf(1)
+	}
+	for i := 0; i < 64 && a-g > 0x1p-53*a; i++ {
+		a, g = (a+g)/2, math.Sqrt(a*g)
+	}
+	return math.Pi / (2 * a)
+}
