@@ -118,6 +118,7 @@ func dot2x2(a0, a1, b0, b1 []float64) (s00, s01, s10, s11 float64) {
 // The error decreases as q^(2n+1), q = exp(-πK(1-m)/K(m)), which fixes n.
 type zolotarev struct {
 	n          int
+	b          float64 // the b of the current coefficients
 	d0         float64
 	beta, pole []float64 // n, up to the capacity given to newZolotarev
 	c          []float64 // 2n+1 scratch
@@ -128,12 +129,23 @@ func newZolotarev(maxPoles int) *zolotarev {
 	return &zolotarev{beta: make([]float64, maxPoles), pole: make([]float64, maxPoles), c: make([]float64, 2*maxPoles+1)}
 }
 
-// set computes the approximation on [1, b]. It reports false if b is not
-// finite or needs more poles than the capacity.
+// set computes the approximation on [1, b'], b' >= b being b rounded up
+// to the grid 2^(k/32), so that nearby calls reuse the coefficients (they
+// depend on b' only). It reports false if b is not finite or needs more
+// poles than the capacity.
 func (z *zolotarev) set(b float64) bool {
-	if math.IsNaN(b) || math.IsInf(b, 0) {
+	if math.IsNaN(b) || math.IsInf(b, 0) || b > 0x1p60 {
 		return false
 	}
+	if b > 1 {
+		b = math.Exp2(math.Ceil(32*math.Log2(b)) / 32)
+	} else {
+		b = 1
+	}
+	if b == z.b && z.n > 0 {
+		return true
+	}
+	z.n, z.b = 0, b
 	m := 0.0
 	if b > 1 {
 		m = 1 - 1/b
