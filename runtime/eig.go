@@ -14,13 +14,14 @@ import (
 // The reduction to tridiagonal form is Householder's on contiguous rows
 // of the full (mirrored) matrix, through gonum's SIMD Dgemv and Dger, and
 // the explicit orthogonal factor is built the same way; at ensemble sizes
-// both are about twice as fast as gonum's Dsytrd and Dorgtr. The
-// eigenvalues are first found by the root-free QL (Dsterf) to serve as
-// shifts. The tridiagonal eigenproblem
-// is solved by the implicit QL iteration with Wilkinson shifts (EISPACK's
-// tql2), accumulating the plane rotations on the rows of V' so that each
-// rotation updates two contiguous rows: in row-major storage this is about
-// three times faster than LAPACK's Dsteqr, which rotates strided columns.
+// both are about twice as fast as gonum's Dsytrd and Dorgtr. The reduction
+// is also available alone (reduce, applyQT, applyQ) for callers that only
+// need functions of A. The eigenvalues are first found by the root-free
+// QL (Dsterf) to serve as shifts; the tridiagonal eigenproblem is then
+// solved by the implicit QL iteration (EISPACK's tql2), accumulating the
+// plane rotations on the rows of V' so that each rotation updates two
+// contiguous rows: in row-major storage this is about three times faster
+// than LAPACK's Dsteqr, which rotates strided columns.
 type symEig struct {
 	n       int
 	d, e    []float64 // diagonal and off-diagonal of the tridiagonal form
@@ -122,8 +123,22 @@ func (s *symEig) applyReflector(a, b []float64, cols int, r []float64, k int) {
 	v := a[k*n+k+1 : (k+1)*n]
 	blk := b[(k+1)*cols:]
 	if cols == 1 {
-		t := tau * blasImpl.Ddot(m, v, 1, blk, 1)
-		blasImpl.Daxpy(m, -t, v, 1, blk, 1)
+		blk = blk[:len(v)]
+		var t0, t1, t2, t3 float64
+		i := 0
+		for ; i+3 < len(v); i += 4 {
+			t0 += v[i] * blk[i]
+			t1 += v[i+1] * blk[i+1]
+			t2 += v[i+2] * blk[i+2]
+			t3 += v[i+3] * blk[i+3]
+		}
+		for ; i < len(v); i++ {
+			t0 += v[i] * blk[i]
+		}
+		t := tau * ((t0 + t1) + (t2 + t3))
+		for i, vi := range v {
+			blk[i] -= t * vi
+		}
 		return
 	}
 	blasImpl.Dgemv(blas.Trans, m, cols, 1, blk, cols, v, 1, 0, r[:cols], 1)

@@ -396,3 +396,36 @@ func TestETKFRationalMatchesEig(t *testing.T) {
 		})
 	}
 }
+
+// TestETKFFallbackZeroAllocs checks that an ill-conditioned analysis,
+// which takes the eigendecomposition instead of the rational transform,
+// allocates nothing either.
+func TestETKFFallbackZeroAllocs(t *testing.T) {
+	const N, n = 40, 40
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 1e-6
+	}
+	R, err := NewDiagObsError(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewETKF(ETKFConfig{Members: N, Dim: n, Obs: n, Inflation: 1}, R)
+	if err != nil {
+		t.Fatal(err)
+	}
+	E0, HE, y := l96Like(N, n, 5)
+	E := NewEnsemble(N, n)
+	allocs := testing.AllocsPerRun(20, func() {
+		copy(E.Data, E0.Data)
+		if err := f.Analyze(E, HE, y, 1); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if f.zo.n != 0 {
+		t.Fatalf("rational transform with %d poles taken, want the fallback", f.zo.n)
+	}
+	if allocs != 0 {
+		t.Errorf("%v allocations per analysis", allocs)
+	}
+}
