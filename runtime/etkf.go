@@ -56,15 +56,18 @@ type ETKF struct {
 	w       []float64 // N mean weights
 
 	// Ensemble-space path.
-	s, t   []float64 // N×N: S (destroyed by the eigensolver); the transform T
-	z      []float64 // N×N or p×p eigenvectors, one per row
-	lam    []float64 // N or p eigenvalues
-	gv, tv []float64 // N scratch vectors
-	eig    *symEig
-	zo     *zolotarev
-	bq, wq []float64 // N×n: Q'A, then the shifted solves
-	ld, li []float64 // N: LDL' factors of a shifted tridiagonal form
-	rv     []float64 // n scratch
+	s, t    []float64 // N×N: S (destroyed by the eigensolver); the transform T
+	z       []float64 // N×N or p×p eigenvectors, one per row
+	lam     []float64 // N or p eigenvalues
+	gv, tv  []float64 // N scratch vectors
+	eig     *symEig
+	zo      *zolotarev
+	bq      []float64 // N×n: Q'A
+	wq, wq2 []float64 // N×n: forward sweeps of two shifted solves
+	ld, li  []float64 // N: LDL' factors of a shifted tridiagonal form
+	ld2     []float64 // N: the same for a second shift
+	li2     []float64
+	rv      []float64 // n scratch
 
 	// Observation-space path.
 	g  []float64 // p×p Ỹ'Ỹ (destroyed by the eigensolver)
@@ -114,8 +117,11 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 		f.zo = newZolotarev(maxZolotarevPoles)
 		f.bq = make([]float64, N*n)
 		f.wq = make([]float64, N*n)
+		f.wq2 = make([]float64, N*n)
 		f.ld = make([]float64, N)
 		f.li = make([]float64, N)
+		f.ld2 = make([]float64, N)
+		f.li2 = make([]float64, N)
 		f.rv = make([]float64, n)
 	}
 	if cfg.Rotate {
@@ -221,7 +227,7 @@ func (f *ETKF) transformEnsSpace() bool {
 	// w = Q K^-1 Q' Ỹδ.
 	blasImpl.Dgemv(blas.NoTrans, N, p, 1, f.y, p, f.dy, 1, 0, f.w, 1)
 	f.eig.applyQT(f.s, f.w, 1, nil)
-	if !f.factorShifted(0) {
+	if !f.factorShifted(0, f.ld, f.li) {
 		return f.transformEnsSpaceEig()
 	}
 	solveTridiagonal(f.w, 1, f.ld, f.li)
@@ -233,8 +239,16 @@ func (f *ETKF) transformEnsSpace() bool {
 	for i, v := range f.bq {
 		f.x[i] = g0 * v
 	}
-	for l := 0; l < f.zo.n; l++ {
-		if !f.factorShifted(lo * f.zo.pole[l]) {
+	l := 0
+	for ; l+1 < f.zo.n; l += 2 {
+		if !f.factorShifted(lo*f.zo.pole[l], f.ld, f.li) || !f.factorShifted(lo*f.zo.pole[l+1], f.ld2, f.li2) {
+			return f.transformEnsSpaceEig()
+		}
+		solveTridiagonalAdd2(f.bq, n, f.ld, f.li, f.ld2, f.li2, f.wq, f.wq2,
+			g0*f.zo.beta[l]*lo, g0*f.zo.beta[l+1]*lo, f.x)
+	}
+	if l < f.zo.n {
+		if !f.factorShifted(lo*f.zo.pole[l], f.ld, f.li) {
 			return f.transformEnsSpaceEig()
 		}
 		solveTridiagonalAdd(f.bq, n, f.ld, f.li, f.wq, g0*f.zo.beta[l]*lo, f.x)
@@ -247,20 +261,20 @@ func (f *ETKF) transformEnsSpace() bool {
 // tridiagonal form of S, positive definite, σ >= 0) into ld (reciprocal
 // pivots) and li (multipliers). It reports false on a non-positive pivot,
 // which only rounding could produce.
-func (f *ETKF) factorShifted(sigma float64) bool {
+func (f *ETKF) factorShifted(sigma float64, ld, li []float64) bool {
 	d, e := f.eig.d, f.eig.e
-	N := len(f.ld)
+	N := len(ld)
 	piv := d[0] + sigma
 	for i := 0; ; i++ {
 		if !(piv > 0) {
 			return false
 		}
-		f.ld[i] = 1 / piv
+		ld[i] = 1 / piv
 		if i == N-1 {
 			return true
 		}
-		l := e[i] * f.ld[i]
-		f.li[i] = l
+		l := e[i] * ld[i]
+		li[i] = l
 		piv = d[i+1] + sigma - l*e[i]
 	}
 }
@@ -321,6 +335,75 @@ func solveTridiagonalAdd(b []float64, cols int, ld, li, w []float64, gamma float
 			v := wi[j]*di - l*wn[j]
 			wi[j] = v
 			ai[j] += gamma * v
+		}
+	}
+}
+
+// solveTridiagonalAdd2 adds g1·(L1D1L1')^-1 b + g2·(L2D2L2')^-1 b to acc
+// (all N×cols), with w1, w2 as scratch. It runs down and up four columns
+// at a time, both solves together, so that the recurrences stay in
+// registers and every load of b and store of acc serves both shifts.
+func solveTridiagonalAdd2(b []float64, cols int, ld1, li1, ld2, li2, w1, w2 []float64, g1, g2 float64, acc []float64) {
+	N := len(ld1)
+	li1, ld2, li2 = li1[:N], ld2[:N], li2[:N]
+	j := 0
+	for ; j+3 < cols; j += 4 {
+		bb := b[j : j+4 : j+4]
+		p0, p1, p2, p3 := bb[0], bb[1], bb[2], bb[3]
+		q0, q1, q2, q3 := p0, p1, p2, p3
+		u1, u2 := w1[j:j+4:j+4], w2[j:j+4:j+4]
+		u1[0], u1[1], u1[2], u1[3] = p0, p1, p2, p3
+		u2[0], u2[1], u2[2], u2[3] = q0, q1, q2, q3
+		for i := 1; i < N; i++ {
+			o := i*cols + j
+			bb := b[o : o+4 : o+4]
+			l1, l2 := li1[i-1], li2[i-1]
+			b0, b1, b2, b3 := bb[0], bb[1], bb[2], bb[3]
+			p0, p1, p2, p3 = b0-l1*p0, b1-l1*p1, b2-l1*p2, b3-l1*p3
+			q0, q1, q2, q3 = b0-l2*q0, b1-l2*q1, b2-l2*q2, b3-l2*q3
+			u1, u2 := w1[o:o+4:o+4], w2[o:o+4:o+4]
+			u1[0], u1[1], u1[2], u1[3] = p0, p1, p2, p3
+			u2[0], u2[1], u2[2], u2[3] = q0, q1, q2, q3
+		}
+		d1, d2 := ld1[N-1], ld2[N-1]
+		p0, p1, p2, p3 = p0*d1, p1*d1, p2*d1, p3*d1
+		q0, q1, q2, q3 = q0*d2, q1*d2, q2*d2, q3*d2
+		o := (N-1)*cols + j
+		aa := acc[o : o+4 : o+4]
+		aa[0] += g1*p0 + g2*q0
+		aa[1] += g1*p1 + g2*q1
+		aa[2] += g1*p2 + g2*q2
+		aa[3] += g1*p3 + g2*q3
+		for i := N - 2; i >= 0; i-- {
+			o := i*cols + j
+			u1, u2 := w1[o:o+4:o+4], w2[o:o+4:o+4]
+			d1, d2, l1, l2 := ld1[i], ld2[i], li1[i], li2[i]
+			p0, p1, p2, p3 = u1[0]*d1-l1*p0, u1[1]*d1-l1*p1, u1[2]*d1-l1*p2, u1[3]*d1-l1*p3
+			q0, q1, q2, q3 = u2[0]*d2-l2*q0, u2[1]*d2-l2*q1, u2[2]*d2-l2*q2, u2[3]*d2-l2*q3
+			aa := acc[o : o+4 : o+4]
+			aa[0] += g1*p0 + g2*q0
+			aa[1] += g1*p1 + g2*q1
+			aa[2] += g1*p2 + g2*q2
+			aa[3] += g1*p3 + g2*q3
+		}
+	}
+	for ; j < cols; j++ { // the last cols%4 columns, one at a time
+		p := b[j]
+		q := p
+		w1[j], w2[j] = p, q
+		for i := 1; i < N; i++ {
+			o := i*cols + j
+			p = b[o] - li1[i-1]*p
+			q = b[o] - li2[i-1]*q
+			w1[o], w2[o] = p, q
+		}
+		p, q = p*ld1[N-1], q*ld2[N-1]
+		acc[(N-1)*cols+j] += g1*p + g2*q
+		for i := N - 2; i >= 0; i-- {
+			o := i*cols + j
+			p = w1[o]*ld1[i] - li1[i]*p
+			q = w2[o]*ld2[i] - li2[i]*q
+			acc[o] += g1*p + g2*q
 		}
 	}
 }
