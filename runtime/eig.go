@@ -49,7 +49,7 @@ func (s *symEig) tridiagonalize(a []float64) {
 		s.d[k] = row[k]
 		m := n - k - 1
 		v := row[k+1:]
-		beta, tau := lapImpl.Dlarfg(m, v[0], v[1:], 1)
+		beta, tau := householder(v[:m])
 		s.e[k], s.tau[k] = beta, tau
 		v[0] = 1
 		if tau == 0 {
@@ -70,6 +70,35 @@ func (s *symEig) tridiagonalize(a []float64) {
 		s.tau[n-2] = 0
 	}
 	s.d[n-1] = a[n*n-1]
+}
+
+// householder computes the reflector H = I - τ u u' (u[0] = 1) with
+// H x = (β, 0, …, 0)' as LAPACK's Dlarfg does, leaving u[1:] in x[1:], and
+// returns β and τ. It sums squares directly and leaves zero vectors and
+// inputs near the ends of the floating-point range to Dlarfg's scaled
+// norm.
+func householder(x []float64) (beta, tau float64) {
+	alpha, rest := x[0], x[1:]
+	var s0, s1 float64
+	i := 0
+	for ; i+1 < len(rest); i += 2 {
+		s0 += rest[i] * rest[i]
+		s1 += rest[i+1] * rest[i+1]
+	}
+	if i < len(rest) {
+		s0 += rest[i] * rest[i]
+	}
+	ss := s0 + s1
+	if !(ss > 0x1p-900 && ss < 0x1p900 && math.Abs(alpha) < 0x1p450) {
+		return lapImpl.Dlarfg(len(x), alpha, rest, 1)
+	}
+	beta = -math.Copysign(math.Sqrt(alpha*alpha+ss), alpha)
+	tau = (beta - alpha) / beta
+	scal := 1 / (alpha - beta)
+	for i := range rest {
+		rest[i] *= scal
+	}
+	return beta, tau
 }
 
 // formQT sets z to Q' = H_{n-3} ⋯ H_0 from the reflectors tridiagonalize

@@ -208,3 +208,24 @@ func TestZolotarev(t *testing.T) {
 		}
 	}
 }
+
+// TestHouseholder checks householder against LAPACK's Dlarfg, including
+// the zero vector and entries near underflow and overflow.
+func TestHouseholder(t *testing.T) {
+	for _, x := range [][]float64{
+		{3, 4},
+		{-1, 2, -3, 4, 5},
+		{2, 0, 0},
+		{0, 1e-200, 1e-200},
+		{1e300, 1e300, -1e299},
+		{0.5, -1e-3, 2e-3, 7},
+	} {
+		got, want := append([]float64(nil), x...), append([]float64(nil), x...)
+		beta, tau := householder(got)
+		wbeta, wtau := lapImpl.Dlarfg(len(want), want[0], want[1:], 1)
+		scale := math.Abs(wbeta)
+		if math.Abs(beta-wbeta) > 1e-14*scale || math.Abs(tau-wtau) > 1e-14 || maxAbsDiff(got[1:], want[1:]) > 1e-14*math.Max(maxAbs(want[1:]), 1e-300) {
+			t.Errorf("%v: β, τ, u = %v, %v, %v; Dlarfg: %v, %v, %v", x, beta, tau, got[1:], wbeta, wtau, want[1:])
+		}
+	}
+}
