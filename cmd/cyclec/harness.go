@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -200,7 +201,9 @@ func goVersion(goCmd string) (string, error) {
 // buildRunBinary returns the path of a binary built from mod, building it
 // in the cache first if no earlier run did. A build happens in a fresh
 // directory that is renamed into place only when it succeeded.
-func buildRunBinary(mod map[string][]byte) (string, error) {
+// Progress goes to log: a first build takes seconds, and a silent wait
+// looks like a hang.
+func buildRunBinary(mod map[string][]byte, log io.Writer) (string, error) {
 	goCmd, err := goCommand()
 	if err != nil {
 		return "", err
@@ -221,6 +224,7 @@ func buildRunBinary(mod map[string][]byte) (string, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("run cache: %w", err)
 	}
+	fmt.Fprintln(log, "cyclec: building the generated program (once; later runs reuse it)")
 	tmp, err := os.MkdirTemp(root, "build-*")
 	if err != nil {
 		return "", fmt.Errorf("run cache: %w", err)

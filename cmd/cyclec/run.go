@@ -58,7 +58,7 @@ history = every(k) writes its history to --history (default
 			if err != nil {
 				return programErr(err)
 			}
-			bin, err := buildRunBinary(mod)
+			bin, err := buildRunBinary(mod, cmd.ErrOrStderr())
 			if err != nil {
 				return programErr(err)
 			}
