@@ -112,6 +112,7 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 		jen.Case(cg.self("ObsEvery").Op("<").Lit(1)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: obs_every = %%d, want at least 1", name), cg.self("ObsEvery")))),
 		jen.Case(cg.self("Steps").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", name), cg.self("Steps")))),
 		jen.Case(cg.self("Spinup").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d, want at least 0", name), cg.self("Spinup")))),
+		jen.Case(cg.self("Spinup").Op(">=").Add(cg.self("Steps")).Op("/").Add(cg.self("ObsEvery"))).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d leaves none of the %%d analyses (steps / obs_every) to score", name), cg.self("Spinup"), cg.self("Steps").Op("/").Add(cg.self("ObsEvery"))))),
 	))
 
 	// R.

@@ -83,7 +83,7 @@ func main() {
 		err = cerr
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "cyclec run: %s: %v\n", {{printf "%q" .Cycle}}, err)
+		fmt.Fprintf(os.Stderr, "cyclec run: %v\n", err)
 		os.Exit(1)
 	}
 	sum.ConfigHash = *hash

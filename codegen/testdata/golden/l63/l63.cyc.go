@@ -192,6 +192,8 @@ func (c *Twin) Start() error {
 		return fmt.Errorf("cycle Twin: steps = %d, want at least 0", c.Steps)
 	case c.Spinup < 0:
 		return fmt.Errorf("cycle Twin: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Twin: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
 	}
 	variances := make([]float64, StateSize)
 	for i := range variances {

@@ -323,6 +323,8 @@ func (c *Files) Start() error {
 		return fmt.Errorf("cycle Files: steps = %d, want at least 0", c.Steps)
 	case c.Spinup < 0:
 		return fmt.Errorf("cycle Files: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Files: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
 	}
 	variances, err := cycrt.ReadVectorCSV(filepath.Join(c.Dir, "data", "r.csv"), FourSize)
 	if err != nil {
@@ -553,6 +555,8 @@ func (c *FullR) Start() error {
 		return fmt.Errorf("cycle FullR: steps = %d, want at least 0", c.Steps)
 	case c.Spinup < 0:
 		return fmt.Errorf("cycle FullR: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle FullR: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
 	}
 	cov, err := cycrt.ReadMatrixCSV(filepath.Join(c.Dir, "data", "R.csv"), FourSize, FourSize)
 	if err != nil {
