@@ -147,9 +147,8 @@ func (cg *cycleGen) emitSet() {
 			cg.g.internal(c.Pos, "cycle %s has setting %s the generator does not know", c.SourceName, s.Name)
 			continue
 		}
-		helper := cg.g.setHelper(s.Kind)
 		cases = append(cases, jen.Case(names...).Block(
-			jen.Return(jen.Id(helper).Call(jen.Op("&").Add(dst), jen.Id(name), jen.Id(value))),
+			jen.Return(jen.Qual(rtPath, setHelper(s.Kind)).Call(jen.Op("&").Add(dst), jen.Id(name), jen.Id(value))),
 		))
 	}
 	cases = append(cases, jen.Default().Block(
@@ -165,21 +164,17 @@ func (cg *cycleGen) emitSet() {
 	)
 }
 
-// setHelper returns the generated helper that parses a setting of kind k.
-func (g *gen) setHelper(k ir.SettingKind) string {
-	var h string
+// setHelper returns the runtime function that parses a setting of kind k.
+func setHelper(k ir.SettingKind) string {
 	switch k {
 	case ir.SettingInt:
-		h = "cycSetInt"
+		return "SetInt"
 	case ir.SettingSeed:
-		h = "cycSetSeed"
+		return "SetSeed"
 	case ir.SettingPath:
-		h = "cycSetPath"
-	default:
-		h = "cycSetFloat"
+		return "SetPath"
 	}
-	g.helpers[h] = true
-	return h
+	return "SetFloat"
 }
 
 // initMean returns the mean argument of cycrt.InitNormal for the cycle's

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,6 +17,7 @@ import (
 	"github.com/cyclec/cyclec"
 	"github.com/cyclec/cyclec/ir"
 	"github.com/cyclec/cyclec/lang"
+	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
 func newRunCmd() *cobra.Command {
@@ -157,33 +157,29 @@ func validateSets(cycle *ir.Cycle, sets []string) error {
 		if setting == nil {
 			return usageErr("--set %s: cycle %s has no setting %q (settings: %s)", arg, cycle.SourceName, name, strings.Join(known, ", "))
 		}
-		if err := checkSettingValue(setting.Kind, value); err != nil {
-			return usageErr("--set %s: %s wants %s", arg, name, setting.Kind)
+		if err := checkSettingValue(setting.Kind, name, value); err != nil {
+			return usageErr("--set %s: %v", arg, err)
 		}
 	}
 	return nil
 }
 
-// checkSettingValue reports whether value parses as kind.
-func checkSettingValue(kind ir.SettingKind, value string) error {
-	var err error
+// checkSettingValue parses value as the generated Set method will, so
+// that a bad value is refused before anything is built.
+func checkSettingValue(kind ir.SettingKind, name, value string) error {
 	switch kind {
 	case ir.SettingInt:
-		var n int64
-		n, err = strconv.ParseInt(value, 10, 64)
-		if err == nil && n < 0 {
-			err = errors.New("negative")
-		}
+		var v int
+		return cycrt.SetInt(&v, name, value)
 	case ir.SettingSeed:
-		_, err = strconv.ParseUint(value, 10, 64)
-	case ir.SettingFloat:
-		_, err = strconv.ParseFloat(value, 64)
+		var v uint64
+		return cycrt.SetSeed(&v, name, value)
 	case ir.SettingPath:
-		if value == "" {
-			err = errors.New("empty path")
-		}
+		var v string
+		return cycrt.SetPath(&v, name, value)
 	}
-	return err
+	var v float64
+	return cycrt.SetFloat(&v, name, value)
 }
 
 // configHash identifies a run's configuration: the canonical form of the

@@ -8,8 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -165,19 +163,19 @@ func (c *Twin) Name() string {
 func (c *Twin) Set(name, value string) error {
 	switch name {
 	case "steps":
-		return cycSetInt(&c.Steps, name, value)
+		return cycrt.SetInt(&c.Steps, name, value)
 	case "obs_every":
-		return cycSetInt(&c.ObsEvery, name, value)
+		return cycrt.SetInt(&c.ObsEvery, name, value)
 	case "spinup":
-		return cycSetInt(&c.Spinup, name, value)
+		return cycrt.SetInt(&c.Spinup, name, value)
 	case "seed":
-		return cycSetSeed(&c.Seed, name, value)
+		return cycrt.SetSeed(&c.Seed, name, value)
 	case "Lorenz63L63.sigma", "sigma":
-		return cycSetFloat(&c.Lorenz63L63.Sigma, name, value)
+		return cycrt.SetFloat(&c.Lorenz63L63.Sigma, name, value)
 	case "Lorenz63L63.rho", "rho":
-		return cycSetFloat(&c.Lorenz63L63.Rho, name, value)
+		return cycrt.SetFloat(&c.Lorenz63L63.Rho, name, value)
 	case "Lorenz63L63.beta", "beta":
-		return cycSetFloat(&c.Lorenz63L63.Beta, name, value)
+		return cycrt.SetFloat(&c.Lorenz63L63.Beta, name, value)
 	default:
 		return fmt.Errorf("cycle Twin has no setting %q (known: steps, obs_every, spinup, seed, Lorenz63L63.sigma, sigma, Lorenz63L63.rho, rho, Lorenz63L63.beta, beta)", name)
 	}
@@ -307,37 +305,4 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 		sum.SecondsPerCycle = wall / float64(c.analyses)
 	}
 	return sum, nil
-}
-
-// cycSetInt parses the value of setting name as a non-negative integer into
-// dst.
-func cycSetInt(dst *int, name, value string) error {
-	v, err := strconv.Atoi(value)
-	if err != nil || v < 0 {
-		return fmt.Errorf("setting %s wants a non-negative integer, not %q", name, value)
-	}
-	*dst = v
-	return nil
-}
-
-// cycSetSeed parses the value of setting name as an unsigned integer seed
-// into dst.
-func cycSetSeed(dst *uint64, name, value string) error {
-	v, err := strconv.ParseUint(value, 10, 64)
-	if err != nil {
-		return fmt.Errorf("setting %s wants an unsigned integer seed, not %q", name, value)
-	}
-	*dst = v
-	return nil
-}
-
-// cycSetFloat parses the value of setting name as a number (finite) into
-// dst.
-func cycSetFloat(dst *float64, name, value string) error {
-	v, err := strconv.ParseFloat(value, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("setting %s wants a number, not %q", name, value)
-	}
-	*dst = v
-	return nil
 }

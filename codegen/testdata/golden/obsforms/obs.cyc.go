@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -296,15 +295,15 @@ func (c *Files) Name() string {
 func (c *Files) Set(name, value string) error {
 	switch name {
 	case "steps":
-		return cycSetInt(&c.Steps, name, value)
+		return cycrt.SetInt(&c.Steps, name, value)
 	case "obs_every":
-		return cycSetInt(&c.ObsEvery, name, value)
+		return cycrt.SetInt(&c.ObsEvery, name, value)
 	case "spinup":
-		return cycSetInt(&c.Spinup, name, value)
+		return cycrt.SetInt(&c.Spinup, name, value)
 	case "seed":
-		return cycSetSeed(&c.Seed, name, value)
+		return cycrt.SetSeed(&c.Seed, name, value)
 	case "Damp.k", "k":
-		return cycSetFloat(&c.Damp.K, name, value)
+		return cycrt.SetFloat(&c.Damp.K, name, value)
 	default:
 		return fmt.Errorf("cycle Files has no setting %q (known: steps, obs_every, spinup, seed, Damp.k, k)", name)
 	}
@@ -530,13 +529,13 @@ func (c *FullR) Name() string {
 func (c *FullR) Set(name, value string) error {
 	switch name {
 	case "steps":
-		return cycSetInt(&c.Steps, name, value)
+		return cycrt.SetInt(&c.Steps, name, value)
 	case "obs_every":
-		return cycSetInt(&c.ObsEvery, name, value)
+		return cycrt.SetInt(&c.ObsEvery, name, value)
 	case "spinup":
-		return cycSetInt(&c.Spinup, name, value)
+		return cycrt.SetInt(&c.Spinup, name, value)
 	case "seed":
-		return cycSetSeed(&c.Seed, name, value)
+		return cycrt.SetSeed(&c.Seed, name, value)
 	default:
 		return fmt.Errorf("cycle FullR has no setting %q (known: steps, obs_every, spinup, seed)", name)
 	}
@@ -671,37 +670,4 @@ func (c *FullR) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 // cycCube returns v³, evaluating v once.
 func cycCube(v float64) float64 {
 	return v * v * v
-}
-
-// cycSetInt parses the value of setting name as a non-negative integer into
-// dst.
-func cycSetInt(dst *int, name, value string) error {
-	v, err := strconv.Atoi(value)
-	if err != nil || v < 0 {
-		return fmt.Errorf("setting %s wants a non-negative integer, not %q", name, value)
-	}
-	*dst = v
-	return nil
-}
-
-// cycSetSeed parses the value of setting name as an unsigned integer seed
-// into dst.
-func cycSetSeed(dst *uint64, name, value string) error {
-	v, err := strconv.ParseUint(value, 10, 64)
-	if err != nil {
-		return fmt.Errorf("setting %s wants an unsigned integer seed, not %q", name, value)
-	}
-	*dst = v
-	return nil
-}
-
-// cycSetFloat parses the value of setting name as a number (finite) into
-// dst.
-func cycSetFloat(dst *float64, name, value string) error {
-	v, err := strconv.ParseFloat(value, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("setting %s wants a number, not %q", name, value)
-	}
-	*dst = v
-	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -311,11 +310,11 @@ func (c *Iterate) Name() string {
 func (c *Iterate) Set(name, value string) error {
 	switch name {
 	case "steps":
-		return cycSetInt(&c.Steps, name, value)
+		return cycrt.SetInt(&c.Steps, name, value)
 	case "seed":
-		return cycSetSeed(&c.Seed, name, value)
+		return cycrt.SetSeed(&c.Seed, name, value)
 	case "Logistic.r", "r":
-		return cycSetFloat(&c.Logistic.R, name, value)
+		return cycrt.SetFloat(&c.Logistic.R, name, value)
 	default:
 		return fmt.Errorf("cycle Iterate has no setting %q (known: steps, seed, Logistic.r, r)", name)
 	}
@@ -410,37 +409,4 @@ func cycWrap(a, n int) int {
 		a += n
 	}
 	return a
-}
-
-// cycSetInt parses the value of setting name as a non-negative integer into
-// dst.
-func cycSetInt(dst *int, name, value string) error {
-	v, err := strconv.Atoi(value)
-	if err != nil || v < 0 {
-		return fmt.Errorf("setting %s wants a non-negative integer, not %q", name, value)
-	}
-	*dst = v
-	return nil
-}
-
-// cycSetSeed parses the value of setting name as an unsigned integer seed
-// into dst.
-func cycSetSeed(dst *uint64, name, value string) error {
-	v, err := strconv.ParseUint(value, 10, 64)
-	if err != nil {
-		return fmt.Errorf("setting %s wants an unsigned integer seed, not %q", name, value)
-	}
-	*dst = v
-	return nil
-}
-
-// cycSetFloat parses the value of setting name as a number (finite) into
-// dst.
-func cycSetFloat(dst *float64, name, value string) error {
-	v, err := strconv.ParseFloat(value, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("setting %s wants a number, not %q", name, value)
-	}
-	*dst = v
-	return nil
 }
