@@ -4,7 +4,6 @@ package codegen
 
 import (
 	"github.com/dave/jennifer/jen"
-
 )
 
 // helperOrder fixes the order helpers appear in, so output never depends
