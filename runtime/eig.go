@@ -212,7 +212,7 @@ func (s *symEig) finish(a, w, z []float64) bool {
 	// instead of one per 1.8 sweeps, halving the rotations of z.
 	copy(s.ev, s.d)
 	copy(s.ee, s.e)
-	if !lapImpl.Dsterf(n, s.ev, s.ee[:n-1]) {
+	if !sterf(s.ev, s.ee[:n-1]) {
 		return false
 	}
 	copy(w, s.d)
@@ -366,4 +366,42 @@ func nearest(v []float64, x float64) float64 {
 		return v[lo-1]
 	}
 	return v[lo]
+}
+
+// sterf computes the eigenvalues of the symmetric tridiagonal matrix with
+// diagonal d and off-diagonal e into d (destroying e), as LAPACK's Dsterf.
+// A matrix whose entries are so large or so small that Dsterf would
+// rescale it internally is scaled here instead, by a power of two (exact),
+// because gonum's Dsterf panics on that path: an ensemble that has blown up
+// must give an error, not a crash.
+func sterf(d, e []float64) bool {
+	big := 0.0
+	for _, v := range d {
+		big = math.Max(big, math.Abs(v))
+	}
+	for _, v := range e {
+		big = math.Max(big, math.Abs(v))
+	}
+	if math.IsNaN(big) || math.IsInf(big, 0) {
+		return false
+	}
+	const lo, hi = 0x1p-400, 0x1p400
+	if big != 0 && (big < lo || big > hi) {
+		_, exp := math.Frexp(big)
+		scale := math.Ldexp(1, -exp)
+		for i := range d {
+			d[i] *= scale
+		}
+		for i := range e {
+			e[i] *= scale
+		}
+		if !lapImpl.Dsterf(len(d), d, e) {
+			return false
+		}
+		for i := range d {
+			d[i] /= scale
+		}
+		return allFinite(d)
+	}
+	return lapImpl.Dsterf(len(d), d, e)
 }

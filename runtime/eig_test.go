@@ -5,6 +5,7 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"sort"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -227,5 +228,29 @@ func TestHouseholder(t *testing.T) {
 		if math.Abs(beta-wbeta) > 1e-14*scale || math.Abs(tau-wtau) > 1e-14 || maxAbsDiff(got[1:], want[1:]) > 1e-14*math.Max(maxAbs(want[1:]), 1e-300) {
 			t.Errorf("%v: β, τ, u = %v, %v, %v; Dlarfg: %v, %v, %v", x, beta, tau, got[1:], wbeta, wtau, want[1:])
 		}
+	}
+}
+
+// TestSterfExtremeScales checks that eigenvalues of tridiagonal matrices
+// with huge or tiny entries come back scaled correctly instead of
+// panicking inside gonum's Dsterf (which a blown-up ensemble once did).
+func TestSterfExtremeScales(t *testing.T) {
+	for _, scale := range []float64{1e-300, 1e-160, 1, 1e160, 1e300} {
+		d := []float64{2 * scale, 3 * scale, 4 * scale}
+		e := []float64{1 * scale, 1 * scale}
+		if !sterf(d, e) {
+			t.Fatalf("scale %g: sterf failed", scale)
+		}
+		// Eigenvalues of [[2,1,0],[1,3,1],[0,1,4]] are 3-√3, 3, 3+√3.
+		want := []float64{3 - math.Sqrt(3), 3, 3 + math.Sqrt(3)}
+		sort.Float64s(d)
+		for i, w := range want {
+			if got := d[i] / scale; math.Abs(got-w) > 1e-12*w {
+				t.Errorf("scale %g: eigenvalue %d = %g, want %g", scale, i, got, w)
+			}
+		}
+	}
+	if sterf([]float64{math.Inf(1), 1}, []float64{1}) {
+		t.Error("sterf accepted an infinite entry")
 	}
 }
