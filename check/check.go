@@ -120,6 +120,8 @@ func (c *checker) checkPackage(f *lang.File) {
 		c.diags.Add(p, "package", "package name %q is not a Go identifier", name)
 	case name == "_":
 		c.diags.Add(p, "package", "package name _ is not allowed in Go")
+	case name == "main":
+		c.diags.Add(p, "package", "package name main is not allowed: the generated Go is a package that programs import, not a program")
 	}
 }
 

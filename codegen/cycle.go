@@ -25,10 +25,12 @@ type cycleGen struct {
 	recv    string // receiver name
 }
 
-// cycleFields are the exported fields a cycle struct may have; a model
-// whose type name is one of them is held in a field named Model instead
-// of being embedded.
-var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "Seed", "Dir", "E", "HE", "Truth", "X"}
+// cycleFields are the exported fields and methods a cycle struct may
+// have; a model whose type name is one of them is held in a field named
+// Model instead of being embedded (an embedded field named Next would
+// collide with the method Next).
+var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "Seed", "Dir", "E", "HE", "Truth", "X",
+	"Name", "Set", "Run", "Start", "Next", "Done"}
 
 // emitCycle declares cycle c.
 func (g *gen) emitCycle(c *ir.Cycle) {
