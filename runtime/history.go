@@ -20,6 +20,10 @@ type History interface {
 	// Close finishes the history. For a file it is only then that the
 	// file appears under its name.
 	Close() error
+	// Discard abandons the history of a run that failed or was
+	// interrupted: for a file, the temporary file is removed and nothing
+	// appears under its name.
+	Discard()
 }
 
 // Record is one line of history: the mean (and, for ensembles, the spread)
@@ -77,6 +81,13 @@ func CreateHistory(path string, meta HistoryMeta) (History, error) {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
 	h := &fileHistory{path: path, f: f, w: bufio.NewWriter(f), dim: meta.Dim}
+	// CreateTemp makes the file private (0600); a history is an ordinary
+	// output file that others on the machine may read, like one os.Create
+	// makes.
+	if err := f.Chmod(0o644); err != nil {
+		h.abort()
+		return nil, fmt.Errorf("history %s: %w", path, err)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n", historyFormat)
 	fmt.Fprintf(&b, "# program: %s\n", oneLine(meta.Program))
@@ -188,6 +199,14 @@ func (h *fileHistory) abort() {
 	_ = os.Remove(h.f.Name())
 }
 
+// Discard implements History: the temporary file is removed, unless
+// Close already put the file in place.
+func (h *fileHistory) Discard() {
+	if !h.done {
+		h.abort()
+	}
+}
+
 // appendNumber appends v in the history number format.
 func appendNumber(b []byte, v float64) []byte {
 	switch {
@@ -217,3 +236,6 @@ func (nopHistory) Record(*Record) error { return nil }
 
 // Close implements History.
 func (nopHistory) Close() error { return nil }
+
+// Discard implements History.
+func (nopHistory) Discard() {}

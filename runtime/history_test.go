@@ -132,3 +132,32 @@ func TestNopHistory(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestHistoryDiscardLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	h, err := CreateHistory(filepath.Join(dir, "h.txt"), HistoryMeta{Dim: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Record(&Record{Kind: "truth", Mean: []float64{1}}); err != nil {
+		t.Fatal(err)
+	}
+	h.Discard()
+	h.Discard() // twice is harmless
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("after Discard the directory holds %v, want nothing", entries)
+	}
+	// Discard after a successful Close keeps the file.
+	path := filepath.Join(dir, "kept.txt")
+	h, err = CreateHistory(path, HistoryMeta{Dim: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h.Discard()
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("Discard after Close removed the file: %v", err)
+	}
+}

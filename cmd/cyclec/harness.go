@@ -34,11 +34,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	prog "cyclecrun/prog"
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -76,11 +78,25 @@ func main() {
 		}
 		hist = h
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// A history is only put in place by a run that finished: an error, an
+	// interrupt or a panic leaves nothing at its path.
+	defer func() {
+		if r := recover(); r != nil {
+			hist.Discard()
+			panic(r)
+		}
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	sum, err := c.Run(ctx, cycrt.RunOptions{History: hist})
 	stop()
-	if cerr := hist.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		err = hist.Close()
+	} else {
+		hist.Discard()
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "cyclec run: interrupted; no history written")
+		os.Exit(1)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "cyclec run: %v\n", err)

@@ -7,10 +7,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -54,6 +58,9 @@ history = every(k) writes its history to --history (default
 			if err := validateSets(cycle, sets); err != nil {
 				return err
 			}
+			if history != "" && cycle.History == 0 {
+				return usageErr("--history %s: cycle %s records no history; add history = every(k) to it", history, cycle.SourceName)
+			}
 			mod, err := runModule(files, cycle, slashBase(path))
 			if err != nil {
 				return programErr(err)
@@ -79,7 +86,14 @@ history = every(k) writes its history to --history (default
 			for _, s := range sets {
 				binArgs = append(binArgs, "-set", s)
 			}
-			runCmd := exec.Command(bin, binArgs...)
+			// Ctrl-C or a TERM to cyclec reaches the program as an
+			// interrupt, so it stops cleanly and leaves no history behind;
+			// it is killed if it has not stopped within a few seconds.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			runCmd := exec.CommandContext(ctx, bin, binArgs...)
+			runCmd.Cancel = func() error { return runCmd.Process.Signal(os.Interrupt) }
+			runCmd.WaitDelay = 5 * time.Second
 			runCmd.Stdout = cmd.OutOrStdout()
 			runCmd.Stderr = cmd.ErrOrStderr()
 			if err := runCmd.Run(); err != nil {

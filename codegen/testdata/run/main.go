@@ -84,6 +84,8 @@ func (r *recorder) Record(rec *cycrt.Record) error {
 
 func (r *recorder) Close() error { return nil }
 
+func (r *recorder) Discard() {}
+
 func samples(n, count int, seed uint64, f func(x []float64, t float64) []float64) []sample {
 	rng := rand.New(rand.NewPCG(seed, 99))
 	var out []sample
