@@ -95,16 +95,32 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 //	spread    analysis 0.1701   forecast 0.1994
 //	time      1.234 s wall, 112.2 µs per cycle
 //	config    3f2a…
+//
+// A cycle with no analyses (a forecast) gets its steps and, for an
+// ensemble, its time-mean spread instead of the score lines.
 func (s *Summary) WriteText(w io.Writer) error {
 	var line string
 	kind := ""
 	if s.Kind != "" {
 		kind = " (" + s.Kind + ")"
 	}
-	line += fmt.Sprintf("%-9s %s%s, seed %d, %d members\n", "cycle", s.Cycle, kind, s.Seed, s.Members)
-	line += fmt.Sprintf("%-9s %d counted after %d spin-up, %d steps\n", "analyses", s.Analyses, s.Spinup, s.Steps)
-	line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
-	line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
+	members := "1 member"
+	if s.Members != 1 {
+		members = fmt.Sprintf("%d members", s.Members)
+	}
+	line += fmt.Sprintf("%-9s %s%s, seed %d, %s\n", "cycle", s.Cycle, kind, s.Seed, members)
+	if s.Analyses > 0 || s.Spinup > 0 {
+		line += fmt.Sprintf("%-9s %d counted after %d spin-up, %d steps\n", "analyses", s.Analyses, s.Spinup, s.Steps)
+		line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
+		line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
+	} else {
+		// A forecast has no observations: no analyses and no errors to
+		// score, only the spread of an ensemble.
+		line += fmt.Sprintf("%-9s %d steps, no observations\n", "forecast", s.Steps)
+		if s.Members > 1 {
+			line += fmt.Sprintf("%-9s %s (time mean)\n", "spread", fmtScore(s.SpreadForecast))
+		}
+	}
 	line += fmt.Sprintf("%-9s %.3f s wall, %s per cycle\n", "time", s.WallSeconds, fmtDuration(s.SecondsPerCycle))
 	if s.ConfigHash != "" {
 		line += fmt.Sprintf("%-9s %s\n", "config", s.ConfigHash)
