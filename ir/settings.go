@@ -28,13 +28,15 @@ func (k SettingKind) String() string {
 }
 
 // Setting is one run-time override of a cycle. Model parameters are
-// accepted both bare ("F") and qualified by their model ("L96.F"); Name is
-// the qualified form and Alias the bare one ("" when the bare name is taken
-// by another setting of the same cycle).
+// accepted both bare ("F") and qualified by their model as the source
+// names it ("lorenz96.L96.F"); Name is the qualified form and Alias the
+// bare one ("" when the bare name is taken by another setting of the same
+// cycle).
 type Setting struct {
 	Name  string
 	Alias string
 	Kind  SettingKind
+	Min   int // least value of a SettingInt
 	Model *Forward // the model that owns a parameter setting, else nil
 	Param *Param   // the parameter, for parameter settings
 }
@@ -51,7 +53,7 @@ func Settings(c *Cycle) []Setting {
 	}
 	out = append(out, Setting{Name: "steps", Kind: SettingInt})
 	if c.Obs != nil {
-		out = append(out, Setting{Name: "obs_every", Kind: SettingInt})
+		out = append(out, Setting{Name: "obs_every", Kind: SettingInt, Min: 1})
 		out = append(out, Setting{Name: "spinup", Kind: SettingInt})
 	}
 	if c.Source == nil || c.Source.Kind == SourceTwin {
@@ -67,7 +69,7 @@ func Settings(c *Cycle) []Setting {
 	var params []Setting
 	for _, m := range modelsOf(c) {
 		for _, p := range m.Params {
-			params = append(params, Setting{Name: m.Name + "." + p.Name, Alias: p.Name, Kind: SettingFloat, Model: m, Param: p})
+			params = append(params, Setting{Name: m.SourceName + "." + p.Name, Alias: p.Name, Kind: SettingFloat, Model: m, Param: p})
 			taken[p.Name]++
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -41,7 +42,8 @@ summary (RMSE after analysis and of the forecast, spread, number of
 analyses, wall time and time per cycle), or one JSON object with --json.
 
 --set overrides a run-time setting: steps, obs_every, spinup, seed, and the
-parameters of the cycle's models (F or L96.F). A cycle that declares
+parameters of the cycle's models, bare (F) or qualified as the source
+names the model (lorenz96.L96.F). A cycle that declares
 history = every(k) writes its history to --history (default
 <stem>.<cycle>.history in the current directory).`,
 		Args: cobra.ExactArgs(1),
@@ -173,6 +175,11 @@ func validateSets(cycle *ir.Cycle, sets []string) error {
 		}
 		if err := checkSettingValue(setting.Kind, name, value); err != nil {
 			return usageErr("--set %s: %v", arg, err)
+		}
+		if setting.Kind == ir.SettingInt && setting.Min > 0 {
+			if n, _ := strconv.Atoi(value); n < setting.Min {
+				return usageErr("--set %s: %s must be at least %d", arg, name, setting.Min)
+			}
 		}
 	}
 	return nil

@@ -159,7 +159,7 @@ func (c *Twin) Name() string {
 }
 
 // Set applies a run-time setting: steps, obs_every, spinup, seed,
-// Lorenz63L63.sigma, sigma, Lorenz63L63.rho, rho, Lorenz63L63.beta, beta.
+// lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta.
 // Model parameters take their bare name where no other setting has it. An
 // unknown name or a value that does not parse is an error naming both.
 func (c *Twin) Set(name, value string) error {
@@ -172,14 +172,14 @@ func (c *Twin) Set(name, value string) error {
 		return cycrt.SetInt(&c.Spinup, name, value)
 	case "seed":
 		return cycrt.SetSeed(&c.Seed, name, value)
-	case "Lorenz63L63.sigma", "sigma":
+	case "lorenz63.L63.sigma", "sigma":
 		return cycrt.SetFloat(&c.Lorenz63L63.Sigma, name, value)
-	case "Lorenz63L63.rho", "rho":
+	case "lorenz63.L63.rho", "rho":
 		return cycrt.SetFloat(&c.Lorenz63L63.Rho, name, value)
-	case "Lorenz63L63.beta", "beta":
+	case "lorenz63.L63.beta", "beta":
 		return cycrt.SetFloat(&c.Lorenz63L63.Beta, name, value)
 	default:
-		return fmt.Errorf("cycle Twin has no setting %q (known: steps, obs_every, spinup, seed, Lorenz63L63.sigma, sigma, Lorenz63L63.rho, rho, Lorenz63L63.beta, beta)", name)
+		return fmt.Errorf("cycle Twin has no setting %q (known: steps, obs_every, spinup, seed, lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta)", name)
 	}
 }
 

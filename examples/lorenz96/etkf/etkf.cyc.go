@@ -168,7 +168,7 @@ func (c *Twin) Name() string {
 }
 
 // Set applies a run-time setting: steps, obs_every, spinup, seed,
-// Lorenz96L96.F, F. Model parameters take their bare name where no other
+// lorenz96.L96.F, F. Model parameters take their bare name where no other
 // setting has it. An unknown name or a value that does not parse is an error
 // naming both.
 func (c *Twin) Set(name, value string) error {
@@ -181,10 +181,10 @@ func (c *Twin) Set(name, value string) error {
 		return cycrt.SetInt(&c.Spinup, name, value)
 	case "seed":
 		return cycrt.SetSeed(&c.Seed, name, value)
-	case "Lorenz96L96.F", "F":
+	case "lorenz96.L96.F", "F":
 		return cycrt.SetFloat(&c.Lorenz96L96.F, name, value)
 	default:
-		return fmt.Errorf("cycle Twin has no setting %q (known: steps, obs_every, spinup, seed, Lorenz96L96.F, F)", name)
+		return fmt.Errorf("cycle Twin has no setting %q (known: steps, obs_every, spinup, seed, lorenz96.L96.F, F)", name)
 	}
 }
 

@@ -137,24 +137,24 @@ func (c *Spread) Name() string {
 	return "Spread"
 }
 
-// Set applies a run-time setting: steps, seed, Lorenz63L63.sigma, sigma,
-// Lorenz63L63.rho, rho, Lorenz63L63.beta, beta. Model parameters take their
-// bare name where no other setting has it. An unknown name or a value that
-// does not parse is an error naming both.
+// Set applies a run-time setting: steps, seed, lorenz63.L63.sigma, sigma,
+// lorenz63.L63.rho, rho, lorenz63.L63.beta, beta. Model parameters take
+// their bare name where no other setting has it. An unknown name or a value
+// that does not parse is an error naming both.
 func (c *Spread) Set(name, value string) error {
 	switch name {
 	case "steps":
 		return cycrt.SetInt(&c.Steps, name, value)
 	case "seed":
 		return cycrt.SetSeed(&c.Seed, name, value)
-	case "Lorenz63L63.sigma", "sigma":
+	case "lorenz63.L63.sigma", "sigma":
 		return cycrt.SetFloat(&c.Lorenz63L63.Sigma, name, value)
-	case "Lorenz63L63.rho", "rho":
+	case "lorenz63.L63.rho", "rho":
 		return cycrt.SetFloat(&c.Lorenz63L63.Rho, name, value)
-	case "Lorenz63L63.beta", "beta":
+	case "lorenz63.L63.beta", "beta":
 		return cycrt.SetFloat(&c.Lorenz63L63.Beta, name, value)
 	default:
-		return fmt.Errorf("cycle Spread has no setting %q (known: steps, seed, Lorenz63L63.sigma, sigma, Lorenz63L63.rho, rho, Lorenz63L63.beta, beta)", name)
+		return fmt.Errorf("cycle Spread has no setting %q (known: steps, seed, lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta)", name)
 	}
 }
 

@@ -139,7 +139,7 @@ func (c *Run) Name() string {
 	return "Run"
 }
 
-// Set applies a run-time setting: steps, seed, Lorenz96L96.F, F. Model
+// Set applies a run-time setting: steps, seed, lorenz96.L96.F, F. Model
 // parameters take their bare name where no other setting has it. An unknown
 // name or a value that does not parse is an error naming both.
 func (c *Run) Set(name, value string) error {
@@ -148,10 +148,10 @@ func (c *Run) Set(name, value string) error {
 		return cycrt.SetInt(&c.Steps, name, value)
 	case "seed":
 		return cycrt.SetSeed(&c.Seed, name, value)
-	case "Lorenz96L96.F", "F":
+	case "lorenz96.L96.F", "F":
 		return cycrt.SetFloat(&c.Lorenz96L96.F, name, value)
 	default:
-		return fmt.Errorf("cycle Run has no setting %q (known: steps, seed, Lorenz96L96.F, F)", name)
+		return fmt.Errorf("cycle Run has no setting %q (known: steps, seed, lorenz96.L96.F, F)", name)
 	}
 }
 
