@@ -36,7 +36,7 @@ type Setting struct {
 	Name  string
 	Alias string
 	Kind  SettingKind
-	Min   int // least value of a SettingInt
+	Min   int      // least value of a SettingInt
 	Model *Forward // the model that owns a parameter setting, else nil
 	Param *Param   // the parameter, for parameter settings
 }
