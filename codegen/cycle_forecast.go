@@ -74,6 +74,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 	m, t := nm.name("m"), nm.name("t")
 	k = nm.name("k")
 	err := nm.name("err")
+	spread := nm.name("spread")
 	body = []jen.Code{
 		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
 			jen.Return(jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cycle %s: Next called before Start", c.SourceName)))),
@@ -84,7 +85,11 @@ func (cg *cycleGen) emitEnsembleForecast() {
 			id(m).Dot("Step").Call(jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self("E").Dot("Member").Call(id(k))), id(t)),
 		),
 		cg.self("step").Op("++"),
-		cg.self("spreadSum").Op("+=").Add(cg.self("E")).Dot("Spread").Call(),
+		id(spread).Op(":=").Add(cg.self("E")).Dot("Spread").Call(),
+		jen.If(jen.Qual("math", "IsNaN").Call(id(spread)).Op("||").Qual("math", "IsInf").Call(id(spread), jen.Lit(0))).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: non-finite values in the ensemble at step %%d (has the model diverged?)", c.SourceName), cg.self("step"))),
+		),
+		cg.self("spreadSum").Op("+=").Id(spread),
 	}
 	if c.History > 0 {
 		body = append(body, jen.If(cg.historyDue(c.History)).Block(
@@ -92,7 +97,8 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	g.f.Add(doc("Next advances every member by one model step and accumulates the spread. It allocates nothing."))
+	g.f.Add(doc("Next advances every member by one model step and accumulates the spread; " +
+		"non-finite values (a diverged model) are an error. It allocates nothing."))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 
 	cg.emitStepDone()

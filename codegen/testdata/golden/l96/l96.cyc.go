@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -768,8 +769,8 @@ func (c *Spread) Start() error {
 	return nil
 }
 
-// Next advances every member by one model step and accumulates the spread.
-// It allocates nothing.
+// Next advances every member by one model step and accumulates the spread;
+// non-finite values (a diverged model) are an error. It allocates nothing.
 func (c *Spread) Next() error {
 	if !c.started {
 		return errors.New("cycle Spread: Next called before Start")
@@ -780,7 +781,11 @@ func (c *Spread) Next() error {
 		m.Step((*State)(c.E.Member(k)), t)
 	}
 	c.step++
-	c.spreadSum += c.E.Spread()
+	spread := c.E.Spread()
+	if math.IsNaN(spread) || math.IsInf(spread, 0) {
+		return fmt.Errorf("cycle Spread: non-finite values in the ensemble at step %d (has the model diverged?)", c.step)
+	}
+	c.spreadSum += spread
 	if c.history != nil && c.step%25 == 0 {
 		if err := c.recordEnsemble("forecast"); err != nil {
 			return err
