@@ -79,7 +79,10 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 			for i, k := range analysisKinds {
 				names[i] = string(k)
 			}
-			c.diags.Add(o.pos, "analysis", "unknown analysis kind %s (kinds: %s, or go \"…\")", d.Kind, strings.Join(names, ", "))
+			dg := c.diags.Add(o.pos, "analysis", "unknown analysis kind %s (kinds: %s, or go \"…\")", d.Kind, strings.Join(names, ", "))
+			if near := nearest(d.Kind, names); near != "" {
+				dg.Msg += "; did you mean " + near + "?"
+			}
 			o.bad = true
 			return
 		}

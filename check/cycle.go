@@ -60,7 +60,10 @@ func (c *checker) checkCycle(o *object, d *lang.CycleDecl) {
 		for i, k := range cycleKinds {
 			names[i] = string(k)
 		}
-		c.diags.Add(o.pos, "cycle", "unknown cycle kind %s (kinds: %s)", d.Kind, strings.Join(names, ", "))
+		dg := c.diags.Add(o.pos, "cycle", "unknown cycle kind %s (kinds: %s)", d.Kind, strings.Join(names, ", "))
+		if near := nearest(d.Kind, names); near != "" {
+			dg.Msg += "; did you mean " + near + "?"
+		}
 		o.bad = true
 		return
 	}

@@ -59,34 +59,51 @@ func (c *checker) options(o *object, opts []*lang.Option, what string, allowed [
 // nearest returns the name of list closest to s when it is a likely typo
 // (at most two edits away), or "".
 func nearest(s string, list []string) string {
-	best, bestD := "", 3
+	best, bestD, bestLen := "", 3, 0
 	for _, x := range list {
-		if d := editDistance(s, x); d < bestD {
-			best, bestD = x, d
+		d := editDistance(s, x)
+		dl := abs(len(x) - len(s))
+		// Among equally close names, prefer the one of the same length:
+		// "etfk" is a swap in "etkf", not "ekf" with a letter added.
+		if d < bestD || (d == bestD && best != "" && dl < bestLen) {
+			best, bestD, bestLen = x, d, dl
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b.
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// editDistance is the optimal-string-alignment distance between a and b:
+// Levenshtein's, with a swap of two neighbouring letters counting as one
+// edit, since that is the commonest typo.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
 
 func contains(list []string, s string) bool {

@@ -5,6 +5,7 @@ package check
 
 import (
 	"go/token"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -298,7 +299,11 @@ func (c *checker) lookup(from *object, m *module, p diag.Pos, parts []string) *o
 	case 1:
 		o := m.scope[parts[0]]
 		if o == nil {
-			c.undefinedOnce(from, p, parts[0], "undefined: %s", parts[0])
+			if near := c.nearName(m, parts[0]); near != "" && len(parts[0]) > 1 {
+				c.undefinedOnce(from, p, parts[0], "undefined: %s; did you mean %s?", parts[0], near)
+			} else {
+				c.undefinedOnce(from, p, parts[0], "undefined: %s", parts[0])
+			}
 			return nil
 		}
 		c.resolve(o)
@@ -356,4 +361,37 @@ func (c *checker) refAny(from *object, q *lang.QualIdent, want kind) *object {
 		return nil
 	}
 	return o
+}
+
+// nearName suggests a declaration for an undefined plain name: the
+// closest of the module's own names, or else of its imports' names,
+// written qualified (L36 → lorenz63.L63). It returns "" when nothing is
+// close.
+func (c *checker) nearName(m *module, name string) string {
+	own := make([]string, 0, len(m.scope))
+	for n := range m.scope {
+		own = append(own, n)
+	}
+	sort.Strings(own)
+	if near := nearest(name, own); near != "" {
+		return near
+	}
+	var imported []string
+	quals := map[string]string{}
+	for _, ref := range m.refs {
+		if ref.mod == nil {
+			continue
+		}
+		for n := range ref.mod.scope {
+			if _, seen := quals[n]; !seen {
+				quals[n] = ref.qual
+				imported = append(imported, n)
+			}
+		}
+	}
+	sort.Strings(imported)
+	if near := nearest(name, imported); near != "" {
+		return quals[near] + "." + near
+	}
+	return ""
 }
