@@ -30,7 +30,7 @@ type cycleGen struct {
 // Model instead of being embedded (an embedded field named Next would
 // collide with the method Next).
 var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "Seed", "Dir", "E", "HE", "Truth", "X",
-	"Name", "Set", "Run", "Start", "Next", "Done"}
+	"Name", "Set", "Run", "Start", "Next", "Done", "Summary"}
 
 // emitCycle declares cycle c.
 func (g *gen) emitCycle(c *ir.Cycle) {
@@ -331,29 +331,52 @@ func (cg *cycleGen) historyFields() []jen.Code {
 	)
 }
 
-// emitRun writes Run: Start, Next until Done (checking ctx every 64
-// calls), then the summary. count is the field counting the cycles the
-// summary's SecondsPerCycle divides by; kind is Summary.Kind; fill adds
-// the kind's scores to the summary: statements run unconditionally, and
-// statements run only when count > 0 (sum and err are the names of the
-// summary and of an error variable free for `if err := …` statements).
-func (cg *cycleGen) emitRun(count, kind string, fill func(sum, err string) (scores, perCycle []jen.Code)) {
+// emitRun writes Summary (the scores so far, for callers that step the
+// cycle themselves) and Run (Start, Next until Done, then the summary with
+// its timing). count names the field that counts cycles for the time per
+// cycle; scores returns the statements that fill the summary named sum,
+// using err for errors.
+func (cg *cycleGen) emitRun(count, kind string, scores func(sum, err string) []jen.Code) {
 	g, c := cg.g, cg.c
+	id := jen.Id
+	members := jen.Lit(1)
+	if cg.members > 0 {
+		members = id(cg.membersConst())
+	}
+
 	nm := g.top.fork()
 	nm.take(cg.recv)
-	ctx, opts, begin, err, wall, sum := nm.name("ctx"), nm.name("opts"), nm.name("begin"), nm.name("err"), nm.name("wall"), nm.name("sum")
-	id := jen.Id
-	var body []jen.Code
-	body = append(body, id(begin).Op(":=").Qual("time", "Now").Call())
+	sum, err := nm.name("sum"), nm.name("err")
+	body := []jen.Code{
+		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
+			jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cycle %s: Summary called before Start", c.SourceName)))),
+		),
+		id(sum).Op(":=").Op("&").Qual(rtPath, "Summary").Values(
+			id("Cycle").Op(":").Lit(c.SourceName),
+			id("Kind").Op(":").Lit(kind),
+			id("Seed").Op(":").Add(cg.self("Seed")),
+			id("Members").Op(":").Add(members),
+			id("Steps").Op(":").Add(cg.self("step")),
+		),
+	}
+	body = append(body, scores(sum, err)...)
+	body = append(body, jen.Return(id(sum), jen.Nil()))
+	g.f.Add(doc("Summary returns the scores of the run so far, without timing: what Run returns, " +
+		"for callers that step the cycle with Start and Next themselves."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Summary").Params().Params(
+		jen.Op("*").Qual(rtPath, "Summary"), jen.Error(),
+	).Block(body...)
+
+	nm = g.top.fork()
+	nm.take(cg.recv)
+	ctx, opts, begin, wall := nm.name("ctx"), nm.name("opts"), nm.name("begin"), nm.name("wall")
+	sum, err = nm.name("sum"), nm.name("err")
+	body = []jen.Code{id(begin).Op(":=").Qual("time", "Now").Call()}
 	if c.History > 0 {
 		body = append(body,
 			cg.self("history").Op("=").Id(opts).Dot("History"),
 			jen.Defer().Func().Params().Block(cg.self("history").Op("=").Nil()).Call(),
 		)
-	}
-	members := jen.Lit(1)
-	if cg.members > 0 {
-		members = id(cg.membersConst())
 	}
 	body = append(body,
 		jen.If(id(err).Op(":=").Add(cg.self("Start")).Call(), id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
@@ -367,21 +390,12 @@ func (cg *cycleGen) emitRun(count, kind string, fill func(sum, err string) (scor
 			),
 		),
 		id(wall).Op(":=").Qual("time", "Since").Call(id(begin)).Dot("Seconds").Call(),
-		id(sum).Op(":=").Op("&").Qual(rtPath, "Summary").Values(
-			id("Cycle").Op(":").Lit(c.SourceName),
-			id("Kind").Op(":").Lit(kind),
-			id("Seed").Op(":").Add(cg.self("Seed")),
-			id("Members").Op(":").Add(members),
-			id("Steps").Op(":").Add(cg.self("step")),
-			id("WallSeconds").Op(":").Id(wall),
-		),
-	)
-	scores, perCycle := fill(sum, err)
-	body = append(body, scores...)
-	body = append(body,
-		jen.If(cg.self(count).Op(">").Lit(0)).Block(append(perCycle,
+		jen.List(id(sum), id(err)).Op(":=").Add(cg.self("Summary")).Call(),
+		jen.If(id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
+		id(sum).Dot("WallSeconds").Op("=").Id(wall),
+		jen.If(cg.self(count).Op(">").Lit(0)).Block(
 			id(sum).Dot("SecondsPerCycle").Op("=").Id(wall).Op("/").Float64().Call(cg.self(count)),
-		)...),
+		),
 		jen.Return(id(sum), jen.Nil()),
 	)
 	per := "analysis cycle"

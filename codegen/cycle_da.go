@@ -66,13 +66,13 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Return(cg.self("step").Op("+").Add(cg.self("ObsEvery")).Op(">").Add(cg.self("Steps"))),
 	)
 	cg.emitRecord()
-	cg.emitRun("analyses", string(a.Kind), func(sum, err string) ([]jen.Code, []jen.Code) {
+	cg.emitRun("analyses", string(a.Kind), func(sum, err string) []jen.Code {
 		return []jen.Code{
 			cg.self("stats").Dot("Fill").Call(jen.Id(sum)),
 			jen.If(jen.Id(err).Op(":=").Add(cg.self("stats")).Dot("Err").Call(), jen.Id(err).Op("!=").Nil()).Block(
 				jen.Return(jen.Nil(), errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), jen.Id(err))),
 			),
-		}, nil
+		}
 	})
 }
 

@@ -103,10 +103,10 @@ func (cg *cycleGen) emitEnsembleForecast() {
 
 	cg.emitStepDone()
 	cg.emitRecord()
-	cg.emitRun("step", string(c.Kind), func(sum, err string) ([]jen.Code, []jen.Code) {
-		return nil, []jen.Code{
+	cg.emitRun("step", string(c.Kind), func(sum, err string) []jen.Code {
+		return []jen.Code{jen.If(cg.self("step").Op(">").Lit(0)).Block(
 			id(sum).Dot("SpreadForecast").Op("=").Add(cg.self("spreadSum")).Op("/").Float64().Call(cg.self("step")),
-		}
+		)}
 	})
 }
 
@@ -181,7 +181,7 @@ func (cg *cycleGen) emitForecast() {
 
 	cg.emitStepDone()
 	cg.emitRecord()
-	cg.emitRun("step", string(c.Kind), func(sum, err string) ([]jen.Code, []jen.Code) { return nil, nil })
+	cg.emitRun("step", string(c.Kind), func(sum, err string) []jen.Code { return nil })
 }
 
 // emitStepDone writes Done for the cycles whose Next is one model step.

@@ -251,6 +251,20 @@ func (c *Twin) Done() bool {
 	return c.step+c.ObsEvery > c.Steps
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Twin) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Twin: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Twin", Kind: "etkf", Seed: c.Seed, Members: TwinMembers, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Twin: %w", err)
+	}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per analysis cycle). It returns
 // ctx.Err() when ctx is cancelled, and reports progress through
@@ -274,11 +288,11 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Twin", Kind: "etkf", Seed: c.Seed, Members: TwinMembers, Steps: c.step, WallSeconds: wall}
-	c.stats.Fill(sum)
-	if err := c.stats.Err(); err != nil {
-		return nil, fmt.Errorf("cycle Twin: %w", err)
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
 	}
+	sum.WallSeconds = wall
 	if c.analyses > 0 {
 		sum.SecondsPerCycle = wall / float64(c.analyses)
 	}

@@ -223,6 +223,19 @@ func (c *Spread) recordEnsemble(kind string) error {
 	return c.record(kind, c.mean[:], c.spread[:])
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Spread) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Spread: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Spread", Kind: "ensemble_forecast", Seed: c.Seed, Members: SpreadMembers, Steps: c.step}
+	if c.step > 0 {
+		sum.SpreadForecast = c.spreadSum / float64(c.step)
+	}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
 // when ctx is cancelled, and reports progress through opts.Progress after
@@ -250,9 +263,12 @@ func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Spread", Kind: "ensemble_forecast", Seed: c.Seed, Members: SpreadMembers, Steps: c.step, WallSeconds: wall}
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
+	}
+	sum.WallSeconds = wall
 	if c.step > 0 {
-		sum.SpreadForecast = c.spreadSum / float64(c.step)
 		sum.SecondsPerCycle = wall / float64(c.step)
 	}
 	return sum, nil

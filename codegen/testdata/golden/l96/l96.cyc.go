@@ -323,6 +323,20 @@ func (c *Twin) recordEnsemble(kind string) error {
 	return c.record(kind, c.mean[:], c.spread[:])
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Twin) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Twin: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Twin", Kind: "etkf", Seed: c.Seed, Members: TwinMembers, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Twin: %w", err)
+	}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per analysis cycle). It returns
 // ctx.Err() when ctx is cancelled, and reports progress through
@@ -350,11 +364,11 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Twin", Kind: "etkf", Seed: c.Seed, Members: TwinMembers, Steps: c.step, WallSeconds: wall}
-	c.stats.Fill(sum)
-	if err := c.stats.Err(); err != nil {
-		return nil, fmt.Errorf("cycle Twin: %w", err)
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
 	}
+	sum.WallSeconds = wall
 	if c.analyses > 0 {
 		sum.SecondsPerCycle = wall / float64(c.analyses)
 	}
@@ -525,6 +539,20 @@ func (c *Sub) Done() bool {
 	return c.step+c.ObsEvery > c.Steps
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Sub) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Sub: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Sub", Kind: "etkf", Seed: c.Seed, Members: SubMembers, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Sub: %w", err)
+	}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per analysis cycle). It returns
 // ctx.Err() when ctx is cancelled, and reports progress through
@@ -548,11 +576,11 @@ func (c *Sub) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Sub", Kind: "etkf", Seed: c.Seed, Members: SubMembers, Steps: c.step, WallSeconds: wall}
-	c.stats.Fill(sum)
-	if err := c.stats.Err(); err != nil {
-		return nil, fmt.Errorf("cycle Sub: %w", err)
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
 	}
+	sum.WallSeconds = wall
 	if c.analyses > 0 {
 		sum.SecondsPerCycle = wall / float64(c.analyses)
 	}
@@ -654,6 +682,16 @@ func (c *Traj) record(kind string, mean, spread []float64) error {
 	return nil
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Traj) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Traj: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Traj", Kind: "forecast", Seed: c.Seed, Members: 1, Steps: c.step}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
 // when ctx is cancelled, and reports progress through opts.Progress after
@@ -681,7 +719,11 @@ func (c *Traj) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Traj", Kind: "forecast", Seed: c.Seed, Members: 1, Steps: c.step, WallSeconds: wall}
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
+	}
+	sum.WallSeconds = wall
 	if c.step > 0 {
 		sum.SecondsPerCycle = wall / float64(c.step)
 	}
@@ -814,6 +856,19 @@ func (c *Spread) recordEnsemble(kind string) error {
 	return c.record(kind, c.mean[:], c.spread[:])
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Spread) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Spread: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Spread", Kind: "ensemble_forecast", Seed: c.Seed, Members: SpreadMembers, Steps: c.step}
+	if c.step > 0 {
+		sum.SpreadForecast = c.spreadSum / float64(c.step)
+	}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
 // when ctx is cancelled, and reports progress through opts.Progress after
@@ -841,9 +896,12 @@ func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Spread", Kind: "ensemble_forecast", Seed: c.Seed, Members: SpreadMembers, Steps: c.step, WallSeconds: wall}
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
+	}
+	sum.WallSeconds = wall
 	if c.step > 0 {
-		sum.SpreadForecast = c.spreadSum / float64(c.step)
 		sum.SecondsPerCycle = wall / float64(c.step)
 	}
 	return sum, nil

@@ -433,6 +433,20 @@ func (c *Files) recordEnsemble(kind string) error {
 	return c.record(kind, c.mean[:], c.spread[:])
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Files) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Files: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Files", Kind: "etkf", Seed: c.Seed, Members: FilesMembers, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Files: %w", err)
+	}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per analysis cycle). It returns
 // ctx.Err() when ctx is cancelled, and reports progress through
@@ -460,11 +474,11 @@ func (c *Files) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Files", Kind: "etkf", Seed: c.Seed, Members: FilesMembers, Steps: c.step, WallSeconds: wall}
-	c.stats.Fill(sum)
-	if err := c.stats.Err(); err != nil {
-		return nil, fmt.Errorf("cycle Files: %w", err)
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
 	}
+	sum.WallSeconds = wall
 	if c.analyses > 0 {
 		sum.SecondsPerCycle = wall / float64(c.analyses)
 	}
@@ -633,6 +647,20 @@ func (c *FullR) Done() bool {
 	return c.step+c.ObsEvery > c.Steps
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *FullR) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle FullR: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "FullR", Kind: "etkf", Seed: c.Seed, Members: FullRMembers, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle FullR: %w", err)
+	}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per analysis cycle). It returns
 // ctx.Err() when ctx is cancelled, and reports progress through
@@ -656,11 +684,11 @@ func (c *FullR) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "FullR", Kind: "etkf", Seed: c.Seed, Members: FullRMembers, Steps: c.step, WallSeconds: wall}
-	c.stats.Fill(sum)
-	if err := c.stats.Err(); err != nil {
-		return nil, fmt.Errorf("cycle FullR: %w", err)
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
 	}
+	sum.WallSeconds = wall
 	if c.analyses > 0 {
 		sum.SecondsPerCycle = wall / float64(c.analyses)
 	}

@@ -367,6 +367,16 @@ func (c *Iterate) record(kind string, mean, spread []float64) error {
 	return nil
 }
 
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Iterate) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Iterate: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Iterate", Kind: "forecast", Seed: c.Seed, Members: 1, Steps: c.step}
+	return sum, nil
+}
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
 // (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
 // when ctx is cancelled, and reports progress through opts.Progress after
@@ -394,7 +404,11 @@ func (c *Iterate) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summar
 		}
 	}
 	wall := time.Since(begin).Seconds()
-	sum := &cycrt.Summary{Cycle: "Iterate", Kind: "forecast", Seed: c.Seed, Members: 1, Steps: c.step, WallSeconds: wall}
+	sum, err := c.Summary()
+	if err != nil {
+		return nil, err
+	}
+	sum.WallSeconds = wall
 	if c.step > 0 {
 		sum.SecondsPerCycle = wall / float64(c.step)
 	}
