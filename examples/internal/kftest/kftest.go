@@ -25,6 +25,9 @@ type Twin struct {
 	Observe   func(y, x []float64)              // the observation operator
 	ObsErrVar float64                           // R = ObsErrVar · I
 	Check     func(t *testing.T, a int, d Diff) // judges one analysis
+	// Summary, if set, is the cycle's Summary; after the last analysis it
+	// must count every analysis and report finite scores.
+	Summary func() (*cycrt.Summary, error)
 }
 
 // Diff is the largest disagreement between the ensemble and the Kalman
@@ -90,6 +93,16 @@ func Run(t *testing.T, tw Twin) {
 			d.Cov = math.Max(d.Cov, math.Abs(ec[i]-c)/scale)
 		}
 		tw.Check(t, a, d)
+	}
+	if tw.Summary == nil {
+		return
+	}
+	sum, err := tw.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Analyses != tw.Analyses || !(sum.RMSEAnalysis > 0) || math.IsInf(sum.RMSEAnalysis, 0) {
+		t.Errorf("Summary after %d analyses: %d analyses, rmse_analysis %g", tw.Analyses, sum.Analyses, sum.RMSEAnalysis)
 	}
 }
 

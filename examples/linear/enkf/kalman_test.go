@@ -32,5 +32,6 @@ func TestMatchesKalmanFilter(t *testing.T) {
 		Observe:   func(y, x []float64) { h.Apply((*Obs)(y), (*State)(x)) },
 		ObsErrVar: 0.5,
 		Check:     check,
+		Summary:   c.Summary,
 	})
 }
