@@ -63,7 +63,7 @@ history = every(k) writes its history to --history (default
 			if history != "" && cycle.History == 0 {
 				return usageErr("--history %s: cycle %s records no history; add history = every(k) to it", history, cycle.SourceName)
 			}
-			mod, err := runModule(files, cycle, slashBase(path))
+			mod, err := runModule(files, ownCycles(c), slashBase(path))
 			if err != nil {
 				return programErr(err)
 			}
@@ -75,7 +75,7 @@ history = every(k) writes its history to --history (default
 			if err != nil {
 				return programErr(err)
 			}
-			binArgs := []string{"-dir", dir, "-config-hash", configHash(c, sets)}
+			binArgs := []string{"-cycle", cycle.Name, "-dir", dir, "-config-hash", configHash(c, sets)}
 			if asJSON {
 				binArgs = append(binArgs, "-json")
 			}
@@ -115,15 +115,21 @@ history = every(k) writes its history to --history (default
 	return cmd
 }
 
-// pickCycle chooses the cycle to run among those declared in the root file
-// (imported modules' cycles are not candidates).
-func pickCycle(c *compiled, name string) (*ir.Cycle, error) {
+// ownCycles lists the cycles declared in the root file; imported
+// modules' cycles are not run.
+func ownCycles(c *compiled) []*ir.Cycle {
 	var own []*ir.Cycle
 	for _, cy := range c.prog.Cycles {
 		if cy.Pos.File == filepath.ToSlash(c.path) {
 			own = append(own, cy)
 		}
 	}
+	return own
+}
+
+// pickCycle chooses the cycle to run among those declared in the root file.
+func pickCycle(c *compiled, name string) (*ir.Cycle, error) {
+	own := ownCycles(c)
 	names := make([]string, len(own))
 	for i, cy := range own {
 		names[i] = cy.SourceName
