@@ -41,6 +41,9 @@ diff when the file on disk differs from what would be generated.`,
 			if dir == "" {
 				dir = filepath.Dir(args[0])
 			}
+			if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+				return usageErr("-o %s: not a directory", dir)
+			}
 			stale := false
 			for _, f := range files {
 				path := filepath.Join(dir, f.Name)
@@ -57,7 +60,11 @@ diff when the file on disk differs from what would be generated.`,
 				}
 			}
 			if stale {
-				return programErr(errors.New("generated files are stale: run cyclec build " + args[0]))
+				again := "cyclec build " + args[0]
+				if outDir != "" {
+					again += " -o " + outDir
+				}
+				return programErr(errors.New("generated files are stale: run " + again))
 			}
 			return nil
 		},
