@@ -212,15 +212,7 @@ func (g *gen) emitRHS(m *ir.Forward) {
 		env.params = append(env.params, nm.name(p.Name))
 	}
 	env.used = make([]bool, len(m.Params))
-	loopNames := map[string]string{}
-	loopName := func(v string) string {
-		if n, ok := loopNames[v]; ok {
-			return n
-		}
-		n := nm.name(v)
-		loopNames[v] = n
-		return n
-	}
+	loopName := nm.memo()
 	// A first pass finds which parameters the equations read, so that only
 	// those are copied into locals.
 	jen.BlockFunc(func(grp *jen.Group) {

@@ -52,6 +52,21 @@ func newNamer() *namer {
 	return n
 }
 
+// memo returns a function that names each source name once in n: the
+// same source name always gets the same Go name (loop variables shared by
+// the equations of one function).
+func (n *namer) memo() func(string) string {
+	names := map[string]string{}
+	return func(v string) string {
+		if name, ok := names[v]; ok {
+			return name
+		}
+		name := n.name(v)
+		names[v] = name
+		return name
+	}
+}
+
 // fork returns a child scope that starts with every name of n taken.
 func (n *namer) fork() *namer {
 	c := &namer{used: make(map[string]bool, len(n.used))}

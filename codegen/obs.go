@@ -76,15 +76,7 @@ func (g *gen) emitObs(o *ir.ObsOp) {
 	case ir.ObsExpr:
 		what = fmt.Sprintf("the expressions declared at %s", g.at(obsEqPos(o)))
 		env := &exprEnv{in: o.Var, arr: x, dims: o.In.Dims, g: g}
-		loopNames := map[string]string{}
-		loopName := func(v string) string {
-			if n, ok := loopNames[v]; ok {
-				return n
-			}
-			n := nm.name(v)
-			loopNames[v] = n
-			return n
-		}
+		loopName := nm.memo()
 		body = append(body, jen.BlockFunc(func(grp *jen.Group) {
 			env.emitEquations(grp, o.Eqs, eqTarget{arr: y, dims: o.Out.Dims}, loopName)
 		}))
