@@ -22,6 +22,30 @@ type eqInfo struct {
 	ok    bool // no error in the equation
 }
 
+// eqSet collects the checked equations of one forward or obs body.
+type eqSet struct {
+	infos  []*eqInfo
+	eqs    []*ir.Equation // the equations that checked, for the IR
+	ok     bool           // no equation had an error
+	linear bool           // every right-hand side is affine in the state
+}
+
+func newEqSet() *eqSet { return &eqSet{ok: true, linear: true} }
+
+// add records one checked equation.
+func (s *eqSet) add(info *eqInfo) {
+	if !info.ok {
+		s.ok = false
+	}
+	if info.lin != linFree && info.lin != linAffine {
+		s.linear = false
+	}
+	s.infos = append(s.infos, info)
+	if info.eq != nil {
+		s.eqs = append(s.eqs, info.eq)
+	}
+}
+
 // plainName returns the identifier an expression consists of, or "".
 func plainName(e *lang.Expr) string {
 	q := primaryName(soloPrimary(e))

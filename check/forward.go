@@ -109,8 +109,7 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 		f.Kind = ir.ForwardMap
 	}
 	base := &env{c: c, obj: o, mod: o.mod, state: f.Var, carrier: f.Carrier, params: params, time: true}
-	var infos []*eqInfo
-	linear := true
+	set := newEqSet()
 	for _, eq := range eqs {
 		if eq == nil {
 			continue
@@ -130,23 +129,16 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			ok = false
 			continue
 		}
-		info := c.equation(base, eq, f.Carrier)
-		if !info.ok {
-			ok = false
-		}
-		if info.lin != linFree && info.lin != linAffine {
-			linear = false
-		}
-		infos = append(infos, info)
-		if info.eq != nil {
-			f.Eqs = append(f.Eqs, info.eq)
-		}
+		set.add(c.equation(base, eq, f.Carrier))
 	}
+	f.Eqs = set.eqs
+	infos := set.infos
+	ok = ok && set.ok
 	if len(eqs) == 0 {
 		c.diags.Add(o.pos, "equation", "forward model %s has no ddt or next equations", o.name)
 		ok = false
 	}
-	f.Linear = linear && ok
+	f.Linear = set.linear && ok
 	what := "ddt equation"
 	if f.Kind == ir.ForwardMap {
 		what = "next equation"

@@ -310,8 +310,7 @@ func (c *checker) obsBody(o *object, d *lang.ObsDecl, op *ir.ObsOp) bool {
 	}
 	out := first.Var
 	base := &env{c: c, obj: o, mod: o.mod, state: op.Var, carrier: op.In, output: out, where: "an obs operator"}
-	var infos []*eqInfo
-	linear := true
+	set := newEqSet()
 	all := 0
 	for _, st := range d.Body {
 		if st == nil || st.Eq == nil {
@@ -335,24 +334,16 @@ func (c *checker) obsBody(o *object, d *lang.ObsDecl, op *ir.ObsOp) bool {
 			ok = false
 			continue
 		}
-		info := c.equation(base, eq, op.Out)
-		if !info.ok {
-			ok = false
-		}
-		if info.lin != linFree && info.lin != linAffine {
-			linear = false
-		}
-		infos = append(infos, info)
-		if info.eq != nil {
-			op.Eqs = append(op.Eqs, info.eq)
-		}
+		set.add(c.equation(base, eq, op.Out))
 	}
-	if op.Out != nil && len(infos) == all {
-		if !c.coverage(infos, op.Out, out, "equation", o.pos) {
+	op.Eqs = set.eqs
+	ok = ok && set.ok
+	if op.Out != nil && len(set.infos) == all {
+		if !c.coverage(set.infos, op.Out, out, "equation", o.pos) {
 			ok = false
 		}
 	}
-	op.Linear = linear && ok
+	op.Linear = set.linear && ok
 	return ok && sizes(op)
 }
 
