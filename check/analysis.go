@@ -57,38 +57,91 @@ const (
 // ensembleKinds are the analyses an ensemble_da cycle can use.
 var ensembleKinds = []ir.AnalysisKind{ir.AnalysisEnKF, ir.AnalysisETKF, ir.AnalysisEnSRF, ir.AnalysisLETKF, ir.AnalysisPF, ir.AnalysisEnKS, ir.AnalysisGo}
 
+// analysisOpts collects the options of one analysis declaration before
+// they are sorted into the method's own type.
+type analysisOpts struct {
+	kind     ir.AnalysisKind
+	members  int
+	infl     ir.Inflation
+	rotate   bool
+	localize *ir.Localization
+	pf       ir.PF
+	b        *ir.Matrix
+	inner    int
+	outer    int
+	lag      int
+	goRef    *ir.GoRef
+}
+
+// method builds the kind-specific IR of the analysis.
+func (a *analysisOpts) method() ir.Method {
+	switch a.kind {
+	case ir.AnalysisKF:
+		return &ir.KF{Inflation: a.infl}
+	case ir.AnalysisEKF:
+		return &ir.EKF{Inflation: a.infl}
+	case ir.AnalysisEnKF:
+		return &ir.EnKF{Members: a.members, Inflation: a.infl}
+	case ir.AnalysisETKF:
+		return &ir.ETKF{Members: a.members, Inflation: a.infl, Rotate: a.rotate}
+	case ir.AnalysisEnSRF:
+		return &ir.EnSRF{Members: a.members, Inflation: a.infl, Localize: a.localize}
+	case ir.AnalysisLETKF:
+		return &ir.LETKF{Members: a.members, Inflation: a.infl, Localize: a.localize}
+	case ir.AnalysisEnKS:
+		return &ir.EnKS{Members: a.members, Inflation: a.infl, Lag: a.lag}
+	case ir.AnalysisPF:
+		pf := a.pf
+		return &pf
+	case ir.AnalysisOI:
+		return &ir.OI{B: a.b}
+	case ir.AnalysisVar3D:
+		return &ir.Var3D{B: a.b}
+	case ir.AnalysisVar4D:
+		return &ir.Var4D{B: a.b, Inner: a.inner, Outer: a.outer}
+	case ir.AnalysisGo:
+		return &ir.GoAnalysis{Ref: a.goRef, Members: a.members}
+	}
+	return nil
+}
+
 // checkAnalysis checks an analysis declaration and fills in defaults.
 func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
-	a := &ir.Analysis{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Inflation: 1}
-	o.an = a
+	a := &analysisOpts{infl: ir.NoInflation}
+	defer func() {
+		if m := a.method(); m != nil {
+			o.an = &ir.Analysis{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc, Method: m}
+		}
+	}()
 	var opts []*lang.Option
 	if d.Options != nil {
 		opts = d.Options.Options
 	}
 	if d.Go != nil {
-		a.Kind = ir.AnalysisGo
+		a.kind = ir.AnalysisGo
 		ref, ok := c.goRef(*d.Go, lang.Pos(d.Pos), "", "go analysis")
-		a.Go = ref
+		a.goRef = ref
 		if !ok {
 			o.bad = true
 		}
 	} else {
-		a.Kind = ir.AnalysisKind(d.Kind)
-		if _, known := analysisOptions[a.Kind]; !known || a.Kind == ir.AnalysisGo {
+		a.kind = ir.AnalysisKind(d.Kind.Name)
+		if _, known := analysisOptions[a.kind]; !known || a.kind == ir.AnalysisGo {
 			names := make([]string, len(analysisKinds))
 			for i, k := range analysisKinds {
 				names[i] = string(k)
 			}
-			dg := c.diags.Add(o.pos, "analysis", "unknown analysis kind %s (kinds: %s, or go \"…\")", d.Kind, strings.Join(names, ", "))
-			if near := nearest(d.Kind, names); near != "" {
+			dg := c.diags.Add(lang.Pos(d.Kind.Pos), "analysis", "unknown analysis kind %s (kinds: %s, or go \"…\")", d.Kind.Name, strings.Join(names, ", "))
+			if near := nearest(d.Kind.Name, names); near != "" {
 				dg.Msg += "; did you mean " + near + "?"
 			}
 			o.bad = true
+			a.kind = ""
 			return
 		}
 	}
-	s := c.options(o, opts, string(a.Kind), analysisOptions[a.Kind])
-	if !s.require(analysisRequired[a.Kind]...) {
+	s := c.options(o, opts, string(a.kind), analysisOptions[a.kind])
+	if !s.require(analysisRequired[a.kind]...) {
 		o.bad = true
 	}
 	ok := true
@@ -103,66 +156,31 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 			s.errorf("members", "members must be at least 2, got %d", n)
 			good = false
 		}
-		a.Members = n
+		a.members = n
 		check(good)
 	}
-	if s.has("inflation") {
-		x, good := s.number("inflation")
-		if good && x < 1 {
-			s.errorf("inflation", "inflation must be at least 1 (1 = none), got %s", fmtNum(x))
-			good = false
-		}
-		a.Inflation = x
-		check(good)
-	}
-	if s.has("additive") {
-		x, good := s.number("additive")
-		if good && x < 0 {
-			s.errorf("additive", "additive must not be negative, got %s", fmtNum(x))
-			good = false
-		}
-		a.Additive = x
-		check(good)
-	}
-	if s.has("rtpp") {
-		x, good := s.number("rtpp")
-		if good && (x < 0 || x > 1) {
-			s.errorf("rtpp", "rtpp must be between 0 and 1, got %s", fmtNum(x))
-			good = false
-		}
-		a.RTPP = x
-		check(good)
-	}
-	if s.has("rtps") {
-		x, good := s.number("rtps")
-		if good && x < 0 {
-			s.errorf("rtps", "rtps must not be negative, got %s", fmtNum(x))
-			good = false
-		}
-		a.RTPS = x
-		check(good)
-	}
+	check(c.inflation(s, &a.infl))
 	if s.has("rotate") {
 		b, good := s.boolean("rotate")
-		a.Rotate = b
+		a.rotate = b
 		check(good)
 	}
 	if s.has("localize") {
 		l, good := c.localize(s)
-		a.Localize = l
+		a.localize = l
 		check(good)
 	}
-	if a.Kind == ir.AnalysisPF {
-		c.particleOptions(s, a, check)
+	if a.kind == ir.AnalysisPF {
+		c.particleOptions(s, &a.pf, check)
 	}
 	if s.has("B") {
 		m, df, good := c.matrixOf(s.v, s.value("B"), "B")
-		a.B = m
+		a.b = m
 		o.bFile = df
 		check(good)
 	}
-	if a.Kind == ir.AnalysisVar4D {
-		a.Inner, a.Outer = defaultInner, defaultOuter
+	if a.kind == ir.AnalysisVar4D {
+		a.inner, a.outer = defaultInner, defaultOuter
 		for _, name := range []string{"inner", "outer"} {
 			if !s.has(name) {
 				continue
@@ -173,9 +191,9 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 				good = false
 			}
 			if name == "inner" {
-				a.Inner = n
+				a.inner = n
 			} else {
-				a.Outer = n
+				a.outer = n
 			}
 			check(good)
 		}
@@ -186,7 +204,7 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 			s.errorf("lag", "lag must not be negative, got %d", n)
 			good = false
 		}
-		a.Lag = n
+		a.lag = n
 		check(good)
 	}
 	if !ok {
@@ -194,8 +212,31 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 	}
 }
 
+// inflation reads the inflation and relaxation options shared by the
+// ensemble kinds into infl, reporting whether they were valid.
+func (c *checker) inflation(s *optSet, infl *ir.Inflation) bool {
+	ok := true
+	number := func(name string, valid func(float64) bool, want string, dst *float64) {
+		if !s.has(name) {
+			return
+		}
+		x, good := s.number(name)
+		if good && !valid(x) {
+			s.errorf(name, "%s must %s, got %s", name, want, fmtNum(x))
+			good = false
+		}
+		*dst = x
+		ok = ok && good
+	}
+	number("inflation", func(x float64) bool { return x >= 1 }, "be at least 1 (1 = none)", &infl.Multiplicative)
+	number("additive", func(x float64) bool { return x >= 0 }, "not be negative", &infl.Additive)
+	number("rtpp", func(x float64) bool { return x >= 0 && x <= 1 }, "be between 0 and 1", &infl.RTPP)
+	number("rtps", func(x float64) bool { return x >= 0 }, "not be negative", &infl.RTPS)
+	return ok
+}
+
 // particleOptions reads the pf options and fills their defaults.
-func (c *checker) particleOptions(s *optSet, a *ir.Analysis, check func(bool)) {
+func (c *checker) particleOptions(s *optSet, a *ir.PF, check func(bool)) {
 	a.Resample, a.Threshold = defaultResample, defaultThreshold
 	if s.has("particles") {
 		n, good := s.integer("particles")
@@ -204,8 +245,6 @@ func (c *checker) particleOptions(s *optSet, a *ir.Analysis, check func(bool)) {
 			good = false
 		}
 		a.Particles = n
-		// The particles are the ensemble a cycle preallocates.
-		a.Members = n
 		check(good)
 	}
 	if s.has("resample") {

@@ -17,18 +17,22 @@ const maxElements = 1 << 22
 // checkCarrier computes a carrier's shape.
 func (c *checker) checkCarrier(o *object, d *lang.CarrierDecl) {
 	want := 0
-	switch d.Kind {
+	switch d.Kind.Text() {
 	case "vec":
 		want = 1
 	case "grid":
 		want = 2
 	default:
-		c.diags.Add(o.pos, "carrier", "unknown carrier kind %s (want vec[N] or grid[R, C])", d.Kind)
+		at := o.pos
+		if d.Kind != nil {
+			at = lang.Pos(d.Kind.Pos)
+		}
+		c.diags.Add(at, "carrier", "unknown carrier kind %s (want vec[N] or grid[R, C])", d.Kind.Text())
 		o.bad = true
 		return
 	}
 	if len(d.Shape) != want {
-		c.diags.Add(o.pos, "shape", "%s takes %s, got %d", d.Kind, dimsWord(want), len(d.Shape))
+		c.diags.Add(o.pos, "shape", "%s takes %s, got %d", d.Kind.Text(), dimsWord(want), len(d.Shape))
 		o.bad = true
 		return
 	}
@@ -55,7 +59,7 @@ func (c *checker) checkCarrier(o *object, d *lang.CarrierDecl) {
 		o.bad = true
 		return
 	}
-	o.carrier = &ir.Carrier{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Dims: dims}
+	o.carrier = &ir.Carrier{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc, Dims: dims}
 }
 
 // shape folds one dimension: a positive whole number.

@@ -26,7 +26,7 @@ func (c *checker) checkConst(o *object, d *lang.ConstDecl) {
 	}
 	x.from = nil
 	o.cval = x
-	k := &ir.Const{Name: o.goName, SourceName: o.srcName, Pos: o.pos}
+	k := &ir.Const{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc}
 	if x.kind == vVec {
 		k.Vec = x.vec
 	} else {

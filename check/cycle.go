@@ -52,19 +52,26 @@ const defaultSeed = 1
 
 // checkCycle checks a cycle and its wiring.
 func (c *checker) checkCycle(o *object, d *lang.CycleDecl) {
-	cy := &ir.Cycle{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Kind: ir.CycleKind(d.Kind)}
-	o.cyc = cy
+	cy := &cycleDraft{Kind: ir.CycleKind(d.Kind.Text())}
+	defer func() {
+		o.cyc = cy.build(o)
+	}()
 	allowed, known := cycleOptions[cy.Kind]
 	if !known {
 		names := make([]string, len(cycleKinds))
 		for i, k := range cycleKinds {
 			names[i] = string(k)
 		}
-		dg := c.diags.Add(o.pos, "cycle", "unknown cycle kind %s (kinds: %s)", d.Kind, strings.Join(names, ", "))
-		if near := nearest(d.Kind, names); near != "" {
+		at := o.pos
+		if d.Kind != nil {
+			at = lang.Pos(d.Kind.Pos)
+		}
+		dg := c.diags.Add(at, "cycle", "unknown cycle kind %s (kinds: %s)", d.Kind.Text(), strings.Join(names, ", "))
+		if near := nearest(d.Kind.Text(), names); near != "" {
 			dg.Msg += "; did you mean " + near + "?"
 		}
 		o.bad = true
+		cy.Kind = ""
 		return
 	}
 	var opts []*lang.Option
@@ -80,10 +87,10 @@ func (c *checker) checkCycle(o *object, d *lang.CycleDecl) {
 	}
 	ok := true
 	if d.Args != nil {
-		c.diags.Add(lang.Pos(d.Args.Pos), "cycle", "only sequence takes arguments; %s takes an option block { … }", d.Kind)
+		c.diags.Add(lang.Pos(d.Args.Pos), "cycle", "only sequence takes arguments; %s takes an option block { … }", d.Kind.Text())
 		ok = false
 	}
-	s := c.options(o, opts, d.Kind, allowed)
+	s := c.options(o, opts, d.Kind.Text(), allowed)
 	if !s.require(cycleRequired[cy.Kind]...) {
 		ok = false
 	}
@@ -99,7 +106,7 @@ type wiring struct {
 	c  *checker
 	o  *object
 	s  *optSet
-	cy *ir.Cycle
+	cy *cycleDraft
 	ok bool
 
 	model, step, obs, an *object
@@ -262,7 +269,7 @@ func (w *wiring) analysis() {
 	if a == nil {
 		return
 	}
-	if kinds := analysesFor[w.cy.Kind]; kinds != nil && !containsKind(kinds, a.Kind) {
+	if kinds := analysesFor[w.cy.Kind]; kinds != nil && !containsKind(kinds, a.Kind()) {
 		names := make([]string, len(kinds))
 		for i, k := range kinds {
 			names[i] = string(k)
@@ -271,12 +278,12 @@ func (w *wiring) analysis() {
 		if w.cy.Kind == ir.CycleEnsembleDA {
 			need = "an ensemble analysis (" + orList(names) + ")"
 		}
-		w.c.diags.Add(w.s.at("analysis"), "analysis", "%s needs %s, but %s is %s", w.cy.Kind, need, w.an.srcName, a.Kind).
+		w.c.diags.Add(w.s.at("analysis"), "analysis", "%s needs %s, but %s is %s", w.cy.Kind, need, w.an.srcName, a.Kind()).
 			With(w.an.pos, "%s declared here", w.an.srcName)
 		w.fail()
 		w.kindMismatch = true
 	}
-	if a.Kind == ir.AnalysisKF && !w.kindMismatch {
+	if a.Kind() == ir.AnalysisKF && !w.kindMismatch {
 		if m := w.cy.Model; m != nil && !m.Linear {
 			w.c.diags.Add(w.s.at("model"), "linear", "kf needs a linear model, but %s is not linear in its state", w.model.srcName).
 				With(w.model.pos, "%s declared here", w.model.srcName)
@@ -288,11 +295,24 @@ func (w *wiring) analysis() {
 			w.fail()
 		}
 	}
-	if a.B != nil && w.carrier != nil {
-		if !w.c.sizeMatrix(a.B, w.an.bFile, w.carrier.Size(), "the state "+w.carrier.SourceName+" of "+w.owner().srcName) {
+	if b := backgroundOf(a); b != nil && w.carrier != nil {
+		if !w.c.sizeMatrix(b, w.an.bFile, w.carrier.Size(), "the state "+w.carrier.SourceName+" of "+w.owner().srcName) {
 			w.fail()
 		}
 	}
+}
+
+// backgroundOf is the B of a variational analysis, or nil.
+func backgroundOf(a *ir.Analysis) *ir.Matrix {
+	switch m := a.Method.(type) {
+	case *ir.OI:
+		return m.B
+	case *ir.Var3D:
+		return m.B
+	case *ir.Var4D:
+		return m.B
+	}
+	return nil
 }
 
 func containsKind(list []ir.AnalysisKind, k ir.AnalysisKind) bool {
@@ -321,25 +341,25 @@ func (w *wiring) ensemble() {
 	a := w.cy.Analysis
 	if given {
 		w.cy.Members = n
-		if a != nil && a.Members > 0 && a.Members != n {
+		if a != nil && a.Members() > 0 && a.Members() != n {
 			what := "members"
-			if a.Kind == ir.AnalysisPF {
+			if a.Kind() == ir.AnalysisPF {
 				what = "particles"
 			}
-			w.s.errorf("members", "members = %d, but analysis %s has %s = %d", n, w.an.srcName, what, a.Members).
+			w.s.errorf("members", "members = %d, but analysis %s has %s = %d", n, w.an.srcName, what, a.Members()).
 				With(w.an.pos, "%s declared here", w.an.srcName)
 			w.fail()
 		}
-		if a != nil && !containsKind(ensembleKinds, a.Kind) && !w.kindMismatch {
-			w.s.errorf("members", "members means nothing with %s analysis %s", a.Kind, w.an.srcName).
+		if a != nil && !containsKind(ensembleKinds, a.Kind()) && !w.kindMismatch {
+			w.s.errorf("members", "members means nothing with %s analysis %s", a.Kind(), w.an.srcName).
 				With(w.an.pos, "%s declared here", w.an.srcName)
 			w.fail()
 		}
 		return
 	}
-	if a != nil && containsKind(ensembleKinds, a.Kind) {
-		w.cy.Members = a.Members
-		if a.Members == 0 && a.Kind == ir.AnalysisGo {
+	if a != nil && containsKind(ensembleKinds, a.Kind()) {
+		w.cy.Members = a.Members()
+		if a.Members() == 0 && a.Kind() == ir.AnalysisGo {
 			w.c.diags.Add(w.o.pos, "option", "%s needs members: give members on the cycle or on analysis %s", w.cy.Kind, w.an.srcName).
 				With(w.an.pos, "%s declared here", w.an.srcName)
 			w.fail()
@@ -365,12 +385,12 @@ func (w *wiring) initial() {
 }
 
 // initOf reads the init option for carrier car (nil when unknown).
-func (c *checker) initOf(s *optSet, car *ir.Carrier, declPos diag.Pos) (*ir.Init, bool) {
+func (c *checker) initOf(s *optSet, car *ir.Carrier, declPos diag.Pos) (*ir.NormalInit, bool) {
 	n := 0
 	if car != nil {
 		n = car.Size()
 	}
-	in := &ir.Init{Kind: ir.InitNormal, Pos: declPos, Mean: c.filled(n, 0), Std: 1}
+	in := &ir.NormalInit{Pos: declPos, Mean: c.filled(n, 0), Std: 1}
 	val := s.value("init")
 	if val == nil {
 		return in, true
@@ -469,7 +489,7 @@ func (w *wiring) source() {
 			w.fail()
 			return
 		}
-		w.cy.Source = &ir.Source{Kind: ir.SourceGo, Pos: p, Go: ref}
+		w.cy.Source = &ir.GoSource{Pos: p, Ref: ref}
 		return
 	}
 	cl := callOf(val)
@@ -480,7 +500,7 @@ func (w *wiring) source() {
 			w.fail()
 			return
 		}
-		src := &ir.Source{Kind: ir.SourceTwin, Pos: p, Seed: seed}
+		src := &ir.TwinSource{Pos: p, Seed: seed}
 		if a := args["seed"]; a != nil {
 			n, good := w.c.integerOf(w.s.v, a, "seed")
 			if good && n < 0 {
@@ -513,7 +533,7 @@ func (w *wiring) source() {
 			w.fail()
 			return
 		}
-		w.cy.Source = &ir.Source{Kind: ir.SourceFile, Pos: p, Path: path}
+		w.cy.Source = &ir.FileSource{Pos: p, Path: path}
 		return
 	}
 	w.s.errorf("source", `source must be twin(seed = s), file("path") or go "…"`)
@@ -622,7 +642,7 @@ func (w *wiring) recurrence() {
 }
 
 // sequence checks sequence(A, B, …): cycles that step the same carrier.
-func (c *checker) sequence(o *object, d *lang.CycleDecl, cy *ir.Cycle) bool {
+func (c *checker) sequence(o *object, d *lang.CycleDecl, cy *cycleDraft) bool {
 	if d.Args == nil || len(d.Args.Args) == 0 {
 		c.diags.Add(o.pos, "cycle", "sequence needs the cycles it runs: sequence(A, B)")
 		return false
@@ -665,16 +685,71 @@ func (c *checker) sequence(o *object, d *lang.CycleDecl, cy *ir.Cycle) bool {
 
 // cycleCarrier is the carrier a cycle steps, or nil when unknown.
 func cycleCarrier(cy *ir.Cycle) *ir.Carrier {
-	switch {
-	case cy.Model != nil:
-		return cy.Model.Carrier
-	case cy.Step != nil:
-		return cy.Step.Carrier
+	if m := cy.Model(); m != nil {
+		return m.Carrier
 	}
-	for _, p := range cy.Parts {
-		if car := cycleCarrier(p); car != nil {
-			return car
+	if sq, ok := cy.Def.(*ir.Sequence); ok {
+		for _, p := range sq.Parts {
+			if car := cycleCarrier(p); car != nil {
+				return car
+			}
 		}
 	}
 	return nil
+}
+
+// cycleDraft collects what the wiring checks find for one cycle, in one
+// record for every kind; build sorts it into the kind's own IR type.
+type cycleDraft struct {
+	Kind ir.CycleKind
+
+	Model    *ir.Forward
+	Obs      *ir.ObsOp
+	ObsErr   *ir.Matrix
+	Analysis *ir.Analysis
+	Members  int
+
+	Steps, ObsEvery, Spinup int
+	Seed                    uint64
+	Init                    *ir.NormalInit
+	Source                  ir.Source
+	History, Checkpoint     int
+
+	Window, Stride int
+	Step           *ir.Forward
+	Until          ir.Expr
+	MaxIters       int
+	Parts          []*ir.Cycle
+}
+
+// build returns the cycle's IR, or nil for an unknown kind.
+func (d *cycleDraft) build(o *object) *ir.Cycle {
+	cy := &ir.Cycle{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc,
+		Steps: d.Steps, Seed: d.Seed, History: d.History, Checkpoint: d.Checkpoint}
+	if d.Init != nil {
+		cy.Init = d.Init
+	}
+	as := ir.Assimilation{Model: d.Model, Obs: d.Obs, ObsErr: d.ObsErr, Analysis: d.Analysis,
+		ObsEvery: d.ObsEvery, Spinup: d.Spinup, Source: d.Source}
+	switch d.Kind {
+	case ir.CycleForecast:
+		cy.Def = &ir.Forecast{Model: d.Model}
+	case ir.CycleEnsembleForecast:
+		cy.Def = &ir.EnsembleForecast{Model: d.Model, Members: d.Members}
+	case ir.CycleDA:
+		cy.Def = &ir.DA{Assimilation: as}
+	case ir.CycleEnsembleDA:
+		cy.Def = &ir.EnsembleDA{Assimilation: as, Members: d.Members}
+	case ir.CycleSmoother:
+		cy.Def = &ir.Smoother{Assimilation: as, Members: d.Members, Window: d.Window, Stride: d.Stride}
+	case ir.CycleWindowed:
+		cy.Def = &ir.Windowed{Step: d.Step, Window: d.Window, Stride: d.Stride}
+	case ir.CycleRecurrence:
+		cy.Def = &ir.Recurrence{Step: d.Step, Until: d.Until, MaxIters: d.MaxIters}
+	case ir.CycleSequence:
+		cy.Def = &ir.Sequence{Parts: d.Parts}
+	default:
+		return nil
+	}
+	return cy
 }

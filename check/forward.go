@@ -25,7 +25,7 @@ const composeTolerance = 1e-9
 
 // checkForward checks a forward model and builds its IR.
 func (c *checker) checkForward(o *object, d *lang.ForwardDecl) {
-	f := &ir.Forward{Name: o.goName, SourceName: o.srcName, Pos: o.pos}
+	f := &ir.Forward{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc}
 	car, v, ok := c.signature(o, d.Sig, true)
 	f.Var, f.Carrier = v, car
 	if !ok {
@@ -104,10 +104,7 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			break
 		}
 	}
-	f.Kind = ir.ForwardODE
-	if first != nil && first.Kind == "next" {
-		f.Kind = ir.ForwardMap
-	}
+	isMap := first != nil && first.Kind == "next"
 	base := &env{c: c, obj: o, mod: o.mod, state: f.Var, carrier: f.Carrier, params: params, time: true}
 	set := newEqSet()
 	for _, eq := range eqs {
@@ -131,7 +128,6 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 		}
 		set.add(c.equation(base, eq, f.Carrier))
 	}
-	f.Eqs = set.eqs
 	infos := set.infos
 	ok = ok && set.ok
 	if len(eqs) == 0 {
@@ -140,7 +136,7 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 	}
 	f.Linear = set.linear && ok
 	what := "ddt equation"
-	if f.Kind == ir.ForwardMap {
+	if isMap {
 		what = "next equation"
 	}
 	if f.Carrier != nil && len(infos) > 0 && len(infos) == len(eqs) {
@@ -149,16 +145,25 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 		}
 	}
 
-	if f.Kind == ir.ForwardODE {
-		f.Scheme, f.Substeps = ir.SchemeRK4, 1
+	if isMap {
+		f.Def = &ir.Map{Eqs: set.eqs}
+		for _, name := range []string{"scheme", "substeps"} {
+			if s.has(name) {
+				s.errorf(name, "%s applies to ddt models; %s is a next map", name, o.name)
+				ok = false
+			}
+		}
+	} else {
+		ode := &ir.ODE{Scheme: ir.SchemeRK4, Substeps: 1, Eqs: set.eqs}
+		f.Def = ode
 		if s.has("scheme") {
 			switch name, good := s.choice("scheme", "euler", "rk2", "rk4"); {
 			case !good:
 				ok = false
 			case name == "euler":
-				f.Scheme = ir.SchemeEuler
+				ode.Scheme = ir.SchemeEuler
 			case name == "rk2":
-				f.Scheme = ir.SchemeRK2
+				ode.Scheme = ir.SchemeRK2
 			}
 		}
 		if s.has("substeps") {
@@ -170,14 +175,7 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 				s.errorf("substeps", "substeps must be at least 1, got %d", n)
 				ok = false
 			default:
-				f.Substeps = n
-			}
-		}
-	} else {
-		for _, name := range []string{"scheme", "substeps"} {
-			if s.has(name) {
-				s.errorf(name, "%s applies to ddt models; %s is a next map", name, o.name)
-				ok = false
+				ode.Substeps = n
 			}
 		}
 	}
@@ -251,14 +249,12 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 	ok := true
 	switch {
 	case form.Go != nil:
-		f.Kind = ir.ForwardGo
 		s := c.options(o, opts, "go forward model "+o.name, forwardGoOptions)
 		ok = c.forwardDT(s, f)
 		ref, good := c.goRef(*form.Go, p, sigForwardGo, "go forward model")
-		f.Go = ref
+		f.Def = &ir.GoForward{Ref: ref}
 		ok = ok && good
 	case form.Neural != nil:
-		f.Kind = ir.ForwardNeural
 		s := c.options(o, opts, "neural forward model "+o.name, forwardNeuralOptions)
 		ok = c.forwardDT(s, f)
 		nn := &ir.Neural{Path: *form.Neural}
@@ -267,7 +263,7 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			nn.Residual = r
 			ok = ok && good
 		}
-		f.Neural = nn
+		f.Def = nn
 		// The weights file must exist; its input and output widths are
 		// checked against the carrier once the weights format is fixed
 		// (language.md §4 leaves it to the project), not yet.
@@ -282,7 +278,8 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			}
 		}
 	case len(form.Compose) > 0:
-		f.Kind = ir.ForwardCompose
+		cm := &ir.Compose{}
+		f.Def = cm
 		s := c.options(o, opts, "composed forward model "+o.name, forwardComposeOptions)
 		ok = c.forwardDT(s, f)
 		f.Linear = true
@@ -293,7 +290,7 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 				f.Linear = false
 				continue
 			}
-			f.Parts = append(f.Parts, part)
+			cm.Parts = append(cm.Parts, part)
 			f.Linear = f.Linear && part.Model.Linear
 		}
 		f.Linear = f.Linear && ok

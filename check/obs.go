@@ -15,7 +15,7 @@ const obsForms = `identity, subsample(start, step), indices(…), linear "H.csv"
 
 // checkObs checks an obs operator and builds its IR.
 func (c *checker) checkObs(o *object, d *lang.ObsDecl) {
-	op := &ir.ObsOp{Name: o.goName, SourceName: o.srcName, Pos: o.pos}
+	op := &ir.ObsOp{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc}
 	in, v, ok := c.signature(o, d.Sig, false)
 	op.Var, op.In = v, in
 	if co := c.ref(o, d.Out, kindCarrier); co != nil && co.carrier != nil {
@@ -63,7 +63,7 @@ func (c *checker) obsCall(o *object, cl *lang.Call, opts []*lang.Option, op *ir.
 	}
 	switch name {
 	case "identity":
-		op.Kind, op.Linear = ir.ObsIdentity, true
+		op.Def, op.Linear = &ir.Identity{}, true
 		if cl.Args != nil && len(cl.Args.Args) > 0 {
 			c.diags.Add(p, "call", "identity takes no arguments")
 			return false
@@ -84,7 +84,8 @@ func (c *checker) obsCall(o *object, cl *lang.Call, opts []*lang.Option, op *ir.
 
 // obsSubsample checks subsample(start = s, step = k): y[j] = x[s + j·k].
 func (c *checker) obsSubsample(o *object, cl *lang.Call, op *ir.ObsOp) bool {
-	op.Kind, op.Linear = ir.ObsSubsample, true
+	sub := &ir.Subsample{}
+	op.Def, op.Linear = sub, true
 	p := lang.Pos(cl.Pos)
 	if cl.Args == nil {
 		c.diags.Add(p, "call", "subsample needs its step: subsample(start = 0, step = 2)")
@@ -93,7 +94,6 @@ func (c *checker) obsSubsample(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 	args, ok := c.bindArgs(cl, []string{"start", "step"})
 	v := c.constEnv(o)
 	v.where = "an obs operator"
-	op.Step = 0
 	if a := args["start"]; a != nil {
 		s, good := c.integerOf(v, a, "start")
 		switch {
@@ -107,7 +107,7 @@ func (c *checker) obsSubsample(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 			c.diags.Add(lang.Pos(a.Pos), "value", "start = %d is outside %s", s, n)
 			ok = false
 		default:
-			op.Start = s
+			sub.Start = s
 		}
 	}
 	if a := args["step"]; a != nil {
@@ -119,7 +119,7 @@ func (c *checker) obsSubsample(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 			c.diags.Add(lang.Pos(a.Pos), "value", "step must be at least 1, got %d", s)
 			ok = false
 		default:
-			op.Step = s
+			sub.Step = s
 		}
 	} else if ok {
 		c.diags.Add(p, "call", "subsample needs step")
@@ -129,10 +129,10 @@ func (c *checker) obsSubsample(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 		return false
 	}
 	n := op.In.Size()
-	count := (n - op.Start + op.Step - 1) / op.Step
+	count := (n - sub.Start + sub.Step - 1) / sub.Step
 	if count != op.Out.Size() {
 		c.diags.Add(p, "shape", "subsample(start = %d, step = %d) selects %d elements of %s (size %d), but %s has %d",
-			op.Start, op.Step, count, op.In.SourceName, n, op.Out.SourceName, op.Out.Size())
+			sub.Start, sub.Step, count, op.In.SourceName, n, op.Out.SourceName, op.Out.Size())
 		return false
 	}
 	return true
@@ -140,7 +140,8 @@ func (c *checker) obsSubsample(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 
 // obsIndices checks indices(i, j, …): y[k] = x[indices[k]].
 func (c *checker) obsIndices(o *object, cl *lang.Call, op *ir.ObsOp) bool {
-	op.Kind, op.Linear = ir.ObsIndices, true
+	ind := &ir.Indices{}
+	op.Def, op.Linear = ind, true
 	p := lang.Pos(cl.Pos)
 	if cl.Args == nil || len(cl.Args.Args) == 0 {
 		c.diags.Add(p, "call", "indices needs the observed elements: indices(0, 5, 10)")
@@ -173,13 +174,13 @@ func (c *checker) obsIndices(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 			ok = false
 			continue
 		}
-		op.Indices = append(op.Indices, k)
+		ind.Indices = append(ind.Indices, k)
 	}
 	if !ok || !sizes(op) {
 		return false
 	}
-	if len(op.Indices) != op.Out.Size() {
-		c.diags.Add(p, "shape", "indices selects %d elements, but %s has %d", len(op.Indices), op.Out.SourceName, op.Out.Size())
+	if len(ind.Indices) != op.Out.Size() {
+		c.diags.Add(p, "shape", "indices selects %d elements, but %s has %d", len(ind.Indices), op.Out.SourceName, op.Out.Size())
 		return false
 	}
 	return true
@@ -188,7 +189,8 @@ func (c *checker) obsIndices(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 // obsCompose checks compose(A, B, …): A first, each output feeding the
 // next input, from this operator's input to its output.
 func (c *checker) obsCompose(o *object, cl *lang.Call, op *ir.ObsOp) bool {
-	op.Kind = ir.ObsCompose
+	cm := &ir.ComposeObs{}
+	op.Def = cm
 	p := lang.Pos(cl.Pos)
 	if cl.Args == nil || len(cl.Args.Args) == 0 {
 		c.diags.Add(p, "call", "compose needs the operators it chains: compose(A, B)")
@@ -232,7 +234,7 @@ func (c *checker) obsCompose(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 			ok = false
 		}
 		prevOut, prevName, prev = m.Out, "the output of "+pt.o.srcName, pt.o
-		op.Parts = append(op.Parts, m)
+		cm.Parts = append(cm.Parts, m)
 		op.Linear = op.Linear && m.Linear
 	}
 	if prevOut != nil && op.Out != nil && prevOut != op.Out {
@@ -247,7 +249,7 @@ func (c *checker) obsCompose(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 // obsLinear checks linear "H.csv": rows = output size, columns = input
 // size, when the file can be read.
 func (c *checker) obsLinear(o *object, file string, p diag.Pos, op *ir.ObsOp) bool {
-	op.Kind, op.Linear, op.Matrix = ir.ObsLinear, true, file
+	op.Def, op.Linear = &ir.LinearObs{Matrix: file}, true
 	df := c.readData(o.mod, file, p)
 	if df == nil {
 		return true
@@ -274,17 +276,18 @@ func (c *checker) obsLinear(o *object, file string, p diag.Pos, op *ir.ObsOp) bo
 
 // obsGo checks go "…" { jacobian = go "…" }.
 func (c *checker) obsGo(o *object, ref string, p diag.Pos, opts []*lang.Option, op *ir.ObsOp) bool {
-	op.Kind = ir.ObsGo
+	g := &ir.GoObs{}
+	op.Def = g
 	s := c.options(o, opts, "go obs "+o.name, []string{"jacobian"})
 	r, ok := c.goRef(ref, p, sigObsGo, "go obs operator")
-	op.Go = r
+	g.Ref = r
 	if val := s.value("jacobian"); val != nil {
 		if val.Go == nil {
 			s.errorf("jacobian", `jacobian must be a go reference: jacobian = go "example.com/inst.Jacobian"`)
 			return false
 		}
 		j, good := c.goRef(*val.Go, lang.Pos(val.Pos), sigJacobian, "jacobian")
-		op.Jacobian = j
+		g.Jacobian = j
 		ok = ok && good
 	} else {
 		c.diags.Warn(p, "jacobian", "obs %s has no jacobian: analyses that need its linearisation will use finite differences (add jacobian = go \"…\")", o.name)
@@ -295,7 +298,8 @@ func (c *checker) obsGo(o *object, ref string, p diag.Pos, opts []*lang.Option, 
 // obsBody checks `{ y[j] = e … }`: the left-hand sides cover the output,
 // the right-hand sides read the input.
 func (c *checker) obsBody(o *object, d *lang.ObsDecl, op *ir.ObsOp) bool {
-	op.Kind = ir.ObsExpr
+	ex := &ir.ExprObs{}
+	op.Def = ex
 	ok := true
 	var first *lang.Equation
 	for _, st := range d.Body {
@@ -336,7 +340,7 @@ func (c *checker) obsBody(o *object, d *lang.ObsDecl, op *ir.ObsOp) bool {
 		}
 		set.add(c.equation(base, eq, op.Out))
 	}
-	op.Eqs = set.eqs
+	ex.Eqs = set.eqs
 	ok = ok && set.ok
 	if op.Out != nil && len(set.infos) == all {
 		if !c.coverage(set.infos, op.Out, out, "equation", o.pos) {

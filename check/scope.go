@@ -67,6 +67,7 @@ type object struct {
 	mod     *module
 	pos     diag.Pos
 	decl    *lang.Decl
+	doc     string // the comment just above the declaration
 	goName  string // Go-ready exported name
 	srcName string // qualified as the root's author writes it
 
@@ -113,6 +114,7 @@ func (c *checker) declareAll() {
 		if m.file == nil {
 			continue
 		}
+		docs := m.file.Docs()
 		for _, d := range m.file.Decls {
 			if d == nil {
 				continue
@@ -121,7 +123,7 @@ func (c *checker) declareAll() {
 			if k == 0 || name == "" {
 				continue
 			}
-			o := &object{kind: k, name: name, mod: m, pos: p, decl: d}
+			o := &object{kind: k, name: name, mod: m, pos: p, decl: d, doc: docs[d]}
 			o.goName = capitalize(name)
 			o.srcName = name
 			if !m.root {

@@ -12,58 +12,112 @@ import (
 	"github.com/cyclec/cyclec/ir"
 )
 
-// analysisType is the runtime type and constructor of an analysis kind.
-func analysisType(a *ir.Analysis) (typ, ctor, config string) {
-	if a.Kind == ir.AnalysisEnKF {
-		return "EnKF", "NewEnKF", "EnKFConfig"
-	}
-	return "ETKF", "NewETKF", "ETKFConfig"
+// etkfAnalysis emits the constructor of a square-root ETKF.
+type etkfAnalysis struct{}
+
+func (etkfAnalysis) check(g *gen, a *ir.Analysis) {
+	g.checkInflation(a, a.Method.(*ir.ETKF).Inflation)
 }
 
-// inflation is the analysis's multiplicative inflation (1 when unset).
-func inflation(a *ir.Analysis) float64 {
-	if a.Inflation == 0 {
-		return 1
+func (etkfAnalysis) emit(g *gen, a *ir.Analysis) {
+	m := a.Method.(*ir.ETKF)
+	var extra []jen.Code
+	opts := []string{}
+	if m.Rotate {
+		opts = append(opts, "rotate = true")
+		extra = append(extra, jen.Id("Rotate").Op(":").True())
 	}
-	return a.Inflation
+	g.emitFilterConstructor(a, filterSpec{
+		typ: "ETKF", ctor: "NewETKF", config: "ETKFConfig",
+		what: "the square-root ETKF", keys: "the rotation streams",
+		members: m.Members, infl: m.Inflation, opts: opts, fields: extra,
+	})
 }
 
-// emitAnalysis declares NewA(members, dim, obs, r, seed) for analysis a.
-func (g *gen) emitAnalysis(a *ir.Analysis) {
-	typ, ctor, config := analysisType(a)
+// enkfAnalysis emits the constructor of a perturbed-observation EnKF.
+type enkfAnalysis struct{}
+
+func (enkfAnalysis) check(g *gen, a *ir.Analysis) {
+	g.checkInflation(a, a.Method.(*ir.EnKF).Inflation)
+}
+
+func (enkfAnalysis) emit(g *gen, a *ir.Analysis) {
+	m := a.Method.(*ir.EnKF)
+	g.emitFilterConstructor(a, filterSpec{
+		typ: "EnKF", ctor: "NewEnKF", config: "EnKFConfig",
+		what: "the stochastic EnKF with perturbed observations", keys: "the perturbation streams",
+		members: m.Members, infl: m.Inflation,
+	})
+}
+
+// checkInflation reports the inflation forms the runtime does not apply
+// yet.
+func (g *gen) checkInflation(a *ir.Analysis, infl ir.Inflation) {
+	if infl.Additive != 0 {
+		g.unimplemented(a.Pos, "additive inflation")
+	}
+	if infl.RTPP != 0 {
+		g.unimplemented(a.Pos, "rtpp inflation")
+	}
+	if infl.RTPS != 0 {
+		g.unimplemented(a.Pos, "rtps inflation")
+	}
+	if !(infl.Multiplicative >= 1) {
+		g.internal(a.Pos, "analysis %s has inflation %v", a.SourceName, infl.Multiplicative)
+	}
+}
+
+// filterSpec is what an ensemble filter's constructor is made of: the
+// runtime type, constructor and config, the words of its doc comment and
+// the options of the source.
+type filterSpec struct {
+	typ, ctor, config string
+	what, keys        string
+	members           int
+	infl              ir.Inflation
+	opts              []string   // options for the doc comment, after members and inflation
+	fields            []jen.Code // config fields, after Members, Dim, Obs and Inflation
+}
+
+// emitFilterConstructor declares NewA(members, dim, obs, r, seed) for the
+// ensemble filter a.
+func (g *gen) emitFilterConstructor(a *ir.Analysis, f filterSpec) {
 	nm := g.top.fork()
 	members, dim, obs, r, seed := nm.name("members"), nm.name("dim"), nm.name("obs"), nm.name("r"), nm.name("seed")
 	var opts []string
-	if a.Members > 0 {
-		opts = append(opts, fmt.Sprintf("members = %d", a.Members))
+	if f.members > 0 {
+		opts = append(opts, fmt.Sprintf("members = %d", f.members))
 	}
-	opts = append(opts, "inflation = "+floatText(inflation(a), false))
+	opts = append(opts, "inflation = "+floatText(f.infl.Multiplicative, false))
+	opts = append(opts, f.opts...)
+	infl, _ := num(f.infl.Multiplicative, true)
 	fields := []jen.Code{
 		jen.Id("Members").Op(":").Id(members),
 		jen.Id("Dim").Op(":").Id(dim),
 		jen.Id("Obs").Op(":").Id(obs),
-		jen.Id("Inflation").Op(":").Add(func() jen.Code { c, _ := num(inflation(a), true); return c }()),
+		jen.Id("Inflation").Op(":").Add(infl),
 	}
-	what := "the stochastic EnKF with perturbed observations"
-	keys := "the perturbation streams"
-	if a.Kind == ir.AnalysisETKF {
-		what = "the square-root ETKF"
-		keys = "the rotation streams"
-		if a.Rotate {
-			opts = append(opts, "rotate = true")
-			fields = append(fields, jen.Id("Rotate").Op(":").True())
-		}
-	}
+	fields = append(fields, f.fields...)
 	fields = append(fields, jen.Id("Seed").Op(":").Id(seed))
 	g.f.Add(doc("New%s returns the analysis %s declared at %s: %s with %s. members, dim and obs "+
 		"size the ensemble, the state and the observation (the cycle that uses it passes its own); "+
-		"%s is the observation-error covariance and %s keys %s.",
-		a.Name, a.SourceName, g.at(a.Pos), what, strings.Join(opts, ", "), r, seed, keys))
+		"%s is the observation-error covariance and %s keys %s.%s",
+		a.Name, a.SourceName, g.at(a.Pos), f.what, strings.Join(opts, ", "), r, seed, f.keys, userDoc(a.Doc)))
 	g.f.Func().Id("New"+a.Name).Params(
 		jen.List(jen.Id(members), jen.Id(dim), jen.Id(obs)).Int(),
 		jen.Id(r).Op("*").Qual(rtPath, "ObsError"),
 		jen.Id(seed).Uint64(),
-	).Params(jen.Op("*").Qual(rtPath, typ), jen.Error()).Block(
-		jen.Return(jen.Qual(rtPath, ctor).Call(jen.Qual(rtPath, config).Values(fields...), jen.Id(r))),
+	).Params(jen.Op("*").Qual(rtPath, f.typ), jen.Error()).Block(
+		jen.Return(jen.Qual(rtPath, f.ctor).Call(jen.Qual(rtPath, f.config).Values(fields...), jen.Id(r))),
 	)
 }
+
+// ensembleFilter is implemented by the emitters of analyses that an
+// ensemble DA cycle holds as a runtime filter.
+type ensembleFilter interface {
+	// runtimeType is the runtime type of the filter: ETKF, EnKF, …
+	runtimeType() string
+}
+
+func (etkfAnalysis) runtimeType() string { return "ETKF" }
+func (enkfAnalysis) runtimeType() string { return "EnKF" }

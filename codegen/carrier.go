@@ -19,13 +19,13 @@ func (g *gen) emitConsts() {
 		if c.Vec == nil && (math.IsNaN(c.Value) || math.IsInf(c.Value, 0)) {
 			// math.NaN() and math.Inf are not Go constants.
 			g.f.Add(doc("%s is the constant %s declared at %s (a variable only because Go has no "+
-				"constant for it: do not modify it).", c.Name, c.SourceName, g.at(c.Pos)))
+				"constant for it: do not modify it).%s", c.Name, c.SourceName, g.at(c.Pos), userDoc(c.Doc)))
 			v, _ := num(c.Value, true)
 			g.f.Var().Id(c.Name).Op("=").Add(v)
 			continue
 		}
 		if c.Vec == nil {
-			g.f.Add(doc("%s is the constant %s declared at %s.", c.Name, c.SourceName, g.at(c.Pos)))
+			g.f.Add(doc("%s is the constant %s declared at %s.%s", c.Name, c.SourceName, g.at(c.Pos), userDoc(c.Doc)))
 			var v jen.Code
 			if c.IsInt && c.Value == float64(int64(c.Value)) {
 				v = jen.Lit(int(c.Value))
@@ -36,8 +36,8 @@ func (g *gen) emitConsts() {
 			continue
 		}
 		g.f.Add(doc("%s is the constant %s declared at %s, a vector of %d values. "+
-			"It is a variable only because Go has no array constants: do not modify it.",
-			c.Name, c.SourceName, g.at(c.Pos), len(c.Vec)))
+			"It is a variable only because Go has no array constants: do not modify it.%s",
+			c.Name, c.SourceName, g.at(c.Pos), len(c.Vec), userDoc(c.Doc)))
 		g.f.Var().Id(c.Name).Op("=").Index(jen.Lit(len(c.Vec))).Float64().Add(floatRows(c.Vec))
 	}
 }
@@ -75,7 +75,7 @@ func (g *gen) emitCarrier(c *ir.Carrier) {
 	if c.Grid() {
 		text += fmt.Sprintf(" It is stored flat in row-major order: element [i, j] is at index i*%d + j.", c.Dims[1])
 	}
-	g.f.Add(doc("%s", text))
+	g.f.Add(doc("%s%s", text, userDoc(c.Doc)))
 	g.f.Type().Id(c.Name).Index(jen.Lit(c.Size())).Float64()
 	g.f.Add(doc("%sSize is the number of elements of %s.", c.Name, c.Name))
 	g.f.Const().Id(c.Name + "Size").Op("=").Lit(c.Size())

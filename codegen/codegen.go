@@ -28,7 +28,7 @@ import (
 // genVersion is the version of the generated code this package emits; the
 // handshake constants in every file compare it with the runtime's
 // GenVersion and MinGenVersion.
-const genVersion = 1
+const genVersion = 2
 
 // Import paths of the packages generated code uses.
 const (
@@ -192,16 +192,16 @@ func (g *gen) emit() {
 		g.emitCarrier(c)
 	}
 	for _, m := range g.p.Forwards {
-		g.emitForward(m)
+		forwardEmitters[m.Def.Form()].emit(g, m)
 	}
 	for _, o := range g.p.Obs {
-		g.emitObs(o)
+		obsEmitters[o.Def.Form()].emit(g, o)
 	}
 	for _, a := range g.p.Analyses {
-		g.emitAnalysis(a)
+		analysisEmitters[a.Kind()].emit(g, a)
 	}
 	for _, c := range g.p.Cycles {
-		g.emitCycle(c)
+		cycleEmitters[c.Kind()].emit(g, c)
 	}
 	g.emitHelpers()
 }
@@ -246,6 +246,15 @@ func doc(format string, args ...any) *jen.Statement {
 	// The leading newline separates the declaration from the one before;
 	// gofmt collapses any excess.
 	return jen.Line().Comment(strings.Join(lines, "\n"))
+}
+
+// userDoc is the doc comment the source gives a declaration, as a
+// paragraph to append to the generated comment ("" when there is none).
+func userDoc(text string) string {
+	if strings.TrimSpace(text) == "" {
+		return ""
+	}
+	return "\n\n" + text
 }
 
 // groupImports splits the import block jennifer renders (one sorted list)

@@ -107,8 +107,8 @@ func TestHeader(t *testing.T) {
 				}
 			}
 			for _, w := range []string{
-				"const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)\n",
-				"const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)\n",
+				"const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)\n",
+				"const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)\n",
 				"\tcycrt \"github.com/cyclec/cyclec/runtime\"\n",
 				"// L96 is the forward model L96 declared at l96.cyc:6:1:",
 			} {
@@ -226,19 +226,18 @@ func TestBrokenIR(t *testing.T) {
 		{"empty carrier", func(p *ir.Program) { p.Carriers[0].Dims = []int{0} }, "carrier State has shape [0]"},
 		{"nil carrier", func(p *ir.Program) { p.Carriers = append(p.Carriers, nil) }, "nil carrier"},
 		{"wrong index count", func(p *ir.Program) {
-			p.Forwards[0].Eqs[0].RHS = &ir.Index{Var: "x", Idx: []ir.Affine{{Coef: []int{1}}, {Coef: []int{1}}}}
+			p.Forwards[0].Equations()[0].RHS = &ir.Index{Var: "x", Idx: []ir.Affine{{Coef: []int{1}}, {Coef: []int{1}}}}
 		}, "indexed with 2 indices"},
 		{"comparison in a model", func(p *ir.Program) {
-			p.Forwards[0].Eqs[0].RHS = &ir.Compare{Op: "<", L: n(1), R: n(2)}
+			p.Forwards[0].Equations()[0].RHS = &ir.Compare{Op: "<", L: n(1), R: n(2)}
 		}, "a comparison in arithmetic"},
-		{"unknown function", func(p *ir.Program) { p.Forwards[0].Eqs[0].RHS = call("erf", n(1)) }, "unknown function erf"},
+		{"unknown function", func(p *ir.Program) { p.Forwards[0].Equations()[0].RHS = call("erf", n(1)) }, "unknown function erf"},
 		{"time in an obs", func(p *ir.Program) {
-			p.Obs[0].Kind = ir.ObsExpr
-			p.Obs[0].Eqs = []*ir.Equation{{LHS: loop1("j"), RHS: &ir.Time{}}}
+			p.Obs[0].Def = &ir.ExprObs{Eqs: []*ir.Equation{{LHS: loop1("j"), RHS: &ir.Time{}}}}
 		}, "cannot read the model time"},
-		{"cycle without model", func(p *ir.Program) { p.Cycles[0].Model = nil }, "has no model"},
-		{"cycle without analysis", func(p *ir.Program) { p.Cycles[0].Analysis = nil }, "has no analysis"},
-		{"subsample past the end", func(p *ir.Program) { p.Obs[1].Step = 3 }, "reads past"},
+		{"cycle without model", func(p *ir.Program) { p.Cycles[0].Assimilation().Model = nil }, "has no model"},
+		{"cycle without analysis", func(p *ir.Program) { p.Cycles[0].Assimilation().Analysis = nil }, "has no analysis"},
+		{"subsample past the end", func(p *ir.Program) { p.Obs[1].Def.(*ir.Subsample).Step = 3 }, "reads past"},
 		{"zero dt", func(p *ir.Program) { p.Forwards[0].DT = 0 }, "dt = 0"},
 		{"name collision", func(p *ir.Program) {
 			p.Consts = append(p.Consts, &ir.Const{Name: "StateSize", SourceName: "StateSize", Pos: pos("l96.cyc", 30, 1), Value: 1})

@@ -18,11 +18,14 @@ import (
 type cycleGen struct {
 	g       *gen
 	c       *ir.Cycle
-	st      string // Go type of the model state
-	dt      string // the model's time step constant
-	model   string // field of the cycle struct that holds the model
-	members int    // ensemble size (0 for a single trajectory)
-	recv    string // receiver name
+	fwd     *ir.Forward      // the model the cycle steps
+	as      *ir.Assimilation // the DA part, nil for forecasts
+	init    *ir.NormalInit   // the initial distribution, nil for the default
+	st      string           // Go type of the model state
+	dt      string           // the model's time step constant
+	model   string           // field of the cycle struct that holds the model
+	members int              // ensemble size (0 for a single trajectory)
+	recv    string           // receiver name
 }
 
 // cycleFields are the exported fields and methods a cycle struct may
@@ -30,30 +33,56 @@ type cycleGen struct {
 // Model instead of being embedded (an embedded field named Next would
 // collide with the method Next).
 var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "Seed", "Dir", "E", "HE", "Truth", "X",
-	"Name", "Set", "Run", "Start", "Next", "Done", "Summary"}
+	"Name", "Set", "Run", "Start", "Next", "Done", "Summary", "Progress"}
 
-// emitCycle declares cycle c.
-func (g *gen) emitCycle(c *ir.Cycle) {
-	cg := &cycleGen{g: g, c: c, st: c.Model.Carrier.Name, dt: c.Model.Name + "DT", model: c.Model.Name, recv: "c"}
+// newCycleGen prepares the emission of cycle c.
+func (g *gen) newCycleGen(c *ir.Cycle) *cycleGen {
+	m := c.Model()
+	cg := &cycleGen{g: g, c: c, fwd: m, as: c.Assimilation(), st: m.Carrier.Name, dt: m.Name + "DT",
+		model: m.Name, members: c.Members(), recv: "c"}
+	cg.init, _ = c.Init.(*ir.NormalInit)
 	for _, f := range cycleFields {
-		if f == c.Model.Name {
+		if f == m.Name {
 			cg.model = "Model"
 		}
 	}
-	switch c.Kind {
-	case ir.CycleEnsembleDA:
-		cg.members = c.Members
-		if cg.members < 1 {
-			cg.members = c.Analysis.Members
-		}
-		cg.emitEnsembleDA()
-	case ir.CycleEnsembleForecast:
-		cg.members = c.Members
-		cg.emitEnsembleForecast()
-	case ir.CycleForecast:
-		cg.emitForecast()
+	return cg
+}
+
+// forecastCycle emits a deterministic forecast.
+type forecastCycle struct{}
+
+func (forecastCycle) check(g *gen, c *ir.Cycle) { g.checkCycleCommon(c) }
+func (forecastCycle) emit(g *gen, c *ir.Cycle)  { g.newCycleGen(c).emitForecast() }
+
+// ensembleForecastCycle emits an ensemble of free forecasts.
+type ensembleForecastCycle struct{}
+
+func (ensembleForecastCycle) check(g *gen, c *ir.Cycle) {
+	if g.checkCycleCommon(c) && c.Members() < 1 {
+		g.internal(c.Pos, "cycle %s has %d members", c.SourceName, c.Members())
 	}
 }
+func (ensembleForecastCycle) emit(g *gen, c *ir.Cycle) { g.newCycleGen(c).emitEnsembleForecast() }
+
+// ensembleDACycle emits an ensemble twin experiment.
+type ensembleDACycle struct{}
+
+func (ensembleDACycle) check(g *gen, c *ir.Cycle) {
+	if !g.checkCycleCommon(c) {
+		return
+	}
+	a := c.Assimilation()
+	g.checkAssimilation(c, a, c.Members())
+	if a.Analysis != nil && a.Analysis.Method != nil {
+		if e, ok := analysisEmitters[a.Analysis.Kind()]; ok {
+			if _, filter := e.(ensembleFilter); !filter {
+				g.internal(c.Pos, "cycle %s: analysis %s is not an ensemble filter", c.SourceName, a.Analysis.SourceName)
+			}
+		}
+	}
+}
+func (ensembleDACycle) emit(g *gen, c *ir.Cycle) { g.newCycleGen(c).emitEnsembleDA() }
 
 // id and helpers for the receiver.
 func (cg *cycleGen) self(path ...string) *jen.Statement {
@@ -67,11 +96,11 @@ func (cg *cycleGen) self(path ...string) *jen.Statement {
 // modelField is the struct field declaration of the model: embedded, or
 // named Model when the type name would clash with a cycle field.
 func (cg *cycleGen) modelField() jen.Code {
-	comment := fmt.Sprintf("the forward model %s, whose fields are its run-time parameters", cg.c.Model.SourceName)
-	if cg.model == cg.c.Model.Name {
-		return jen.Id(cg.c.Model.Name).Comment(comment)
+	comment := fmt.Sprintf("the forward model %s, whose fields are its run-time parameters", cg.fwd.SourceName)
+	if cg.model == cg.fwd.Name {
+		return jen.Id(cg.fwd.Name).Comment(comment)
 	}
-	return jen.Id(cg.model).Id(cg.c.Model.Name).Comment(comment)
+	return jen.Id(cg.model).Id(cg.fwd.Name).Comment(comment)
 }
 
 // membersConst is the name of the ensemble-size constant.
@@ -96,7 +125,7 @@ func (cg *cycleGen) emitConstructor(settings ...jen.Code) {
 	vals = append(vals,
 		jen.Id("Seed").Op(":").Op(strconv.FormatUint(cg.seed(), 10)),
 		jen.Id("Dir").Op(":").Lit("."),
-		jen.Id(cg.model).Op(":").Op("*").Id("New"+c.Model.Name).Call(),
+		jen.Id(cg.model).Op(":").Op("*").Id("New"+cg.fwd.Name).Call(),
 	)
 	cg.g.f.Add(doc("New%s returns cycle %s with the settings written in the source.", c.Name, c.Name))
 	cg.g.f.Func().Id("New" + c.Name).Params().Op("*").Id(c.Name).Block(
@@ -132,7 +161,7 @@ func (cg *cycleGen) emitSet() {
 		var dst *jen.Statement
 		switch {
 		case s.Param != nil:
-			if s.Model != c.Model {
+			if s.Model != cg.fwd {
 				cg.g.internal(c.Pos, "setting %s belongs to a model cycle %s does not step", s.Name, c.SourceName)
 				continue
 			}
@@ -182,11 +211,11 @@ func setHelper(k ir.SettingKind) string {
 // initMean returns the mean argument of cycrt.InitNormal for the cycle's
 // initial distribution, plus statements that must run before it.
 func (cg *cycleGen) initMean(nm *namer) (jen.Code, []jen.Code) {
-	in := cg.c.Init
+	in := cg.init
 	if in == nil || len(in.Mean) == 0 {
 		return jen.Nil(), nil
 	}
-	n := cg.c.Model.Carrier.Size()
+	n := cg.fwd.Carrier.Size()
 	if k, ok := cg.g.consts[in.MeanFrom]; ok && in.MeanFrom != "" && len(k.Vec) == n && equalFloats(k.Vec, in.Mean) {
 		return jen.Id(k.Name).Index(jen.Op(":")), nil
 	}
@@ -217,8 +246,8 @@ func (cg *cycleGen) initMean(nm *namer) (jen.Code, []jen.Code) {
 // initStd is the standard deviation of the initial distribution.
 func (cg *cycleGen) initStd() jen.Code {
 	std := 1.0
-	if cg.c.Init != nil {
-		std = cg.c.Init.Std
+	if cg.init != nil {
+		std = cg.init.Std
 	}
 	v, _ := num(std, true)
 	return v
@@ -226,7 +255,7 @@ func (cg *cycleGen) initStd() jen.Code {
 
 // initText describes the initial distribution for comments.
 func (cg *cycleGen) initText() string {
-	in := cg.c.Init
+	in := cg.init
 	if in == nil {
 		return "normal(mean = 0, std = 1)"
 	}
@@ -367,44 +396,35 @@ func (cg *cycleGen) emitRun(count, kind string, scores func(sum, err string) []j
 		jen.Op("*").Qual(rtPath, "Summary"), jen.Error(),
 	).Block(body...)
 
+	per := "analysis cycle"
+	if count == "step" {
+		per = "model step"
+	}
+	g.f.Add(doc("Progress implements cycrt.Stepper: the model steps done, the model steps of "+
+		"the run (Steps) and the %ss done.", per))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Progress").Params().Params(jen.List(id("step"), id("steps"), id("cycles")).Int()).Block(
+		jen.Return(cg.self("step"), cg.self("Steps"), cg.self(count)),
+	)
+
 	nm = g.top.fork()
 	nm.take(cg.recv)
-	ctx, opts, begin, wall := nm.name("ctx"), nm.name("opts"), nm.name("begin"), nm.name("wall")
-	sum, err = nm.name("sum"), nm.name("err")
-	body = []jen.Code{id(begin).Op(":=").Qual("time", "Now").Call()}
+	ctx, opts := nm.name("ctx"), nm.name("opts")
+	body = nil
 	if c.History > 0 {
 		body = append(body,
 			cg.self("history").Op("=").Id(opts).Dot("History"),
 			jen.Defer().Func().Params().Block(cg.self("history").Op("=").Nil()).Call(),
 		)
 	}
-	body = append(body,
-		jen.If(id(err).Op(":=").Add(cg.self("Start")).Call(), id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
-		jen.For(jen.Op("!").Add(cg.self("Done")).Call()).Block(
-			jen.If(cg.self(count).Op("%").Lit(64).Op("==").Lit(0)).Block(
-				jen.If(id(err).Op(":=").Id(ctx).Dot("Err").Call(), id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
-			),
-			jen.If(id(err).Op(":=").Add(cg.self("Next")).Call(), id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
-			jen.If(id(opts).Dot("Progress").Op("!=").Nil()).Block(
-				id(opts).Dot("Progress").Call(cg.self("step"), cg.self("Steps")),
-			),
-		),
-		id(wall).Op(":=").Qual("time", "Since").Call(id(begin)).Dot("Seconds").Call(),
-		jen.List(id(sum), id(err)).Op(":=").Add(cg.self("Summary")).Call(),
-		jen.If(id(err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), id(err))),
-		id(sum).Dot("WallSeconds").Op("=").Id(wall),
-		jen.If(cg.self(count).Op(">").Lit(0)).Block(
-			id(sum).Dot("SecondsPerCycle").Op("=").Id(wall).Op("/").Float64().Call(cg.self(count)),
-		),
-		jen.Return(id(sum), jen.Nil()),
+	body = append(body, jen.Return(jen.Qual(rtPath, "RunCycle").Call(id(ctx), id(cg.recv), id(opts))))
+	g.f.Add(doc("%s is driven by cycrt.RunCycle and by the command line.", c.Name))
+	g.f.Var().Defs(
+		jen.Id("_").Qual(rtPath, "Stepper").Op("=").Parens(jen.Op("*").Id(c.Name)).Call(jen.Nil()),
+		jen.Id("_").Qual(rtPath, "Cycle").Op("=").Parens(jen.Op("*").Id(c.Name)).Call(jen.Nil()),
 	)
-	per := "analysis cycle"
-	if count == "step" {
-		per = "model step"
-	}
 	g.f.Add(doc("Run implements cycrt.Cycle: Start, then Next until Done, then the summary "+
-		"(SecondsPerCycle is the wall time per %s). It returns ctx.Err() when ctx is "+
-		"cancelled, and reports progress through opts.Progress after every call of Next.", per))
+		"(SecondsPerCycle is the wall time per %s), as cycrt.RunCycle does. It returns ctx.Err() "+
+		"when ctx is cancelled, and reports progress through opts.Progress after every call of Next.", per))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Run").Params(
 		id(ctx).Qual("context", "Context"), id(opts).Qual(rtPath, "RunOptions"),
 	).Params(jen.Op("*").Qual(rtPath, "Summary"), jen.Error()).Block(body...)

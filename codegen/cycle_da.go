@@ -15,8 +15,8 @@ import (
 // emitEnsembleDA declares an ensemble_da cycle.
 func (cg *cycleGen) emitEnsembleDA() {
 	g, c := cg.g, cg.c
-	a, o := c.Analysis, c.Obs
-	typ, _, _ := analysisType(a)
+	a, o := cg.as.Analysis, cg.as.Obs
+	typ := analysisEmitters[a.Kind()].(ensembleFilter).runtimeType()
 	st, out, in := cg.st, o.Out.Name, o.In.Name
 
 	cg.emitMembersConst()
@@ -25,13 +25,13 @@ func (cg *cycleGen) emitEnsembleDA() {
 		"ensemble of %s members started from independent draws of the same distribution is "+
 		"corrected by the %s analysis %s.\n\n"+
 		"Call Start, then Next until Done, or Run for the whole experiment. E and HE hold the "+
-		"ensemble and its observed image between calls. It is not safe for concurrent use.",
-		c.Name, c.SourceName, g.at(c.Pos), c.Model.SourceName, cg.initText(), o.SourceName, matrixText(c.ObsErr),
-		cg.membersConst(), typ, a.SourceName))
+		"ensemble and its observed image between calls. It is not safe for concurrent use.%s",
+		c.Name, c.SourceName, g.at(c.Pos), cg.fwd.SourceName, cg.initText(), o.SourceName, matrixText(cg.as.ObsErr),
+		cg.membersConst(), typ, a.SourceName, userDoc(c.Doc)))
 	fields := []jen.Code{
 		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
-		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", c.ObsEvery)),
-		jen.Id("Spinup").Int().Comment(fmt.Sprintf("analyses left out of the scores (default %d)", c.Spinup)),
+		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", cg.as.ObsEvery)),
+		jen.Id("Spinup").Int().Comment(fmt.Sprintf("analyses left out of the scores (default %d)", cg.as.Spinup)),
 		jen.Id("Seed").Uint64().Comment(fmt.Sprintf("keys every random stream of the run (default %d)", cg.seed())),
 		jen.Id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
 		jen.Line(),
@@ -52,8 +52,8 @@ func (cg *cycleGen) emitEnsembleDA() {
 	}
 	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
 	cg.emitConstructor(
-		jen.Id("ObsEvery").Op(":").Lit(c.ObsEvery),
-		jen.Id("Spinup").Op(":").Lit(c.Spinup),
+		jen.Id("ObsEvery").Op(":").Lit(cg.as.ObsEvery),
+		jen.Id("Spinup").Op(":").Lit(cg.as.Spinup),
 	)
 	cg.emitName()
 	cg.emitSet()
@@ -66,7 +66,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Return(cg.self("step").Op("+").Add(cg.self("ObsEvery")).Op(">").Add(cg.self("Steps"))),
 	)
 	cg.emitRecord()
-	cg.emitRun("analyses", string(a.Kind), func(sum, err string) []jen.Code {
+	cg.emitRun("analyses", string(a.Kind()), func(sum, err string) []jen.Code {
 		return []jen.Code{
 			cg.self("stats").Dot("Fill").Call(jen.Id(sum)),
 			jen.If(jen.Id(err).Op(":=").Add(cg.self("stats")).Dot("Err").Call(), jen.Id(err).Op("!=").Nil()).Block(
@@ -104,7 +104,7 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 	nm := g.top.fork()
 	nm.take(cg.recv)
 	name := c.SourceName
-	n, p := c.Model.Carrier.Name+"Size", c.Obs.Out.Name+"Size"
+	n, p := cg.fwd.Carrier.Name+"Size", cg.as.Obs.Out.Name+"Size"
 	r, h, filter, err, s, k := nm.name("r"), nm.name("h"), nm.name("filter"), nm.name("err"), nm.name("s"), nm.name("k")
 	id := jen.Id
 	var body []jen.Code
@@ -116,7 +116,7 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 	))
 
 	// R.
-	m := c.ObsErr
+	m := cg.as.ObsErr
 	switch m.Kind {
 	case ir.MatrixDiag, ir.MatrixScaledIdentity:
 		vars, i := nm.name("variances"), nm.fork().name("i") // i is scoped to its loop
@@ -144,19 +144,19 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 	body = append(body, ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))))
 
 	// H.
-	if c.Obs.Kind == ir.ObsLinear {
+	if _, ok := cg.as.Obs.Def.(*ir.LinearObs); ok {
 		body = append(body,
-			jen.List(id(h), id(err)).Op(":=").Id("New"+c.Obs.Name).Call(cg.self("Dir")),
+			jen.List(id(h), id(err)).Op(":=").Id("New"+cg.as.Obs.Name).Call(cg.self("Dir")),
 			ifErr(err, errorf(fmt.Sprintf("cycle %s: %%w", name), id(err))),
 		)
 	} else {
-		body = append(body, id(h).Op(":=").Op("&").Id(c.Obs.Name).Values())
+		body = append(body, id(h).Op(":=").Op("&").Id(cg.as.Obs.Name).Values())
 	}
 
 	// The analysis.
 	body = append(body,
-		jen.List(id(filter), id(err)).Op(":=").Id("New"+c.Analysis.Name).Call(id(cg.membersConst()), id(n), id(p), id(r), cg.self("Seed")),
-		ifErr(err, errorf(fmt.Sprintf("cycle %s: analysis %s: %%w", name, c.Analysis.SourceName), id(err))),
+		jen.List(id(filter), id(err)).Op(":=").Id("New"+cg.as.Analysis.Name).Call(id(cg.membersConst()), id(n), id(p), id(r), cg.self("Seed")),
+		ifErr(err, errorf(fmt.Sprintf("cycle %s: analysis %s: %%w", name, cg.as.Analysis.SourceName), id(err))),
 		jen.List(cg.self("obs"), cg.self("filter"), cg.self("r")).Op("=").List(id(h), id(filter), id(r)),
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(n)),
 		cg.self("HE").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(p)),
@@ -200,7 +200,7 @@ func (cg *cycleGen) emitDANext(in, out string) {
 	stepAt := func(x jen.Code) jen.Code {
 		return id(m).Dot("Step").Call(x, id(t0).Op("+").Float64().Call(id(s)).Op("*").Id(cg.dt))
 	}
-	obsIn, obsOut := c.Obs.In, c.Obs.Out
+	obsIn, obsOut := cg.as.Obs.In, cg.as.Obs.Out
 	var body []jen.Code
 	body = append(body,
 		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
@@ -217,13 +217,13 @@ func (cg *cycleGen) emitDANext(in, out string) {
 		cg.self("step").Op("+=").Add(cg.self("ObsEvery")),
 		jen.Line(),
 		jen.Comment("Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis)."),
-		cg.self("obs").Dot("Apply").Call(castTo(jen.Op("&").Add(cg.self("y")), obsOut, obsOut), castTo(jen.Op("&").Add(cg.self("Truth")), c.Model.Carrier, obsIn)),
+		cg.self("obs").Dot("Apply").Call(castTo(jen.Op("&").Add(cg.self("y")), obsOut, obsOut), castTo(jen.Op("&").Add(cg.self("Truth")), cg.fwd.Carrier, obsIn)),
 		cg.self("noise").Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeObsNoise"), jen.Uint64().Call(cg.self("analyses"))),
 		cg.self("r").Dot("AddNoise").Call(cg.self("y").Index(jen.Op(":")), cg.self("noise")),
 		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
 			cg.self("obs").Dot("Apply").Call(
 				jen.Parens(jen.Op("*").Id(out)).Call(cg.self("HE").Dot("Member").Call(id(k))),
-				castTo(member("E"), c.Model.Carrier, obsIn)),
+				castTo(member("E"), cg.fwd.Carrier, obsIn)),
 		),
 		cg.self("stats").Dot("Forecast").Call(cg.self("E"), cg.self("Truth").Index(jen.Op(":"))),
 	)

@@ -18,7 +18,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		"%s and stepped forward with no observations. Summary.SpreadForecast is the time mean "+
 		"of the ensemble spread after each step.\n\n"+
 		"Call Start, then Next (one model step) until Done, or Run. It is not safe for "+
-		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), cg.membersConst(), c.Model.SourceName, cg.initText()))
+		"concurrent use.%s", c.Name, c.SourceName, g.at(c.Pos), cg.membersConst(), cg.fwd.SourceName, cg.initText(), userDoc(c.Doc)))
 	fields := []jen.Code{
 		id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
 		id("Seed").Uint64().Comment(fmt.Sprintf("keys the draws of the members (default %d)", cg.seed())),
@@ -47,7 +47,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		jen.If(cg.self("Steps").Op("<").Lit(0)).Block(
 			jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", c.SourceName), cg.self("Steps"))),
 		),
-		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(c.Model.Carrier.Name+"Size")),
+		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(cg.fwd.Carrier.Name+"Size")),
 	}
 	body = append(body, pre...)
 	body = append(body,
@@ -103,7 +103,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 
 	cg.emitStepDone()
 	cg.emitRecord()
-	cg.emitRun("step", string(c.Kind), func(sum, err string) []jen.Code {
+	cg.emitRun("step", string(c.Kind()), func(sum, err string) []jen.Code {
 		return []jen.Code{jen.If(cg.self("step").Op(">").Lit(0)).Block(
 			id(sum).Dot("SpreadForecast").Op("=").Add(cg.self("spreadSum")).Op("/").Float64().Call(cg.self("step")),
 		)}
@@ -117,7 +117,7 @@ func (cg *cycleGen) emitForecast() {
 	g.f.Add(doc("%s is the cycle %s declared at %s: one trajectory of %s drawn from %s and "+
 		"stepped forward with no observations.\n\n"+
 		"Call Start, then Next (one model step) until Done, or Run. It is not safe for "+
-		"concurrent use.", c.Name, c.SourceName, g.at(c.Pos), c.Model.SourceName, cg.initText()))
+		"concurrent use.%s", c.Name, c.SourceName, g.at(c.Pos), cg.fwd.SourceName, cg.initText(), userDoc(c.Doc)))
 	fields := []jen.Code{
 		id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
 		id("Seed").Uint64().Comment(fmt.Sprintf("keys the draw of the initial state (default %d)", cg.seed())),
@@ -181,7 +181,7 @@ func (cg *cycleGen) emitForecast() {
 
 	cg.emitStepDone()
 	cg.emitRecord()
-	cg.emitRun("step", string(c.Kind), func(sum, err string) []jen.Code { return nil })
+	cg.emitRun("step", string(c.Kind()), func(sum, err string) []jen.Code { return nil })
 }
 
 // emitStepDone writes Done for the cycles whose Next is one model step.

@@ -25,10 +25,10 @@ func schemeName(s ir.Scheme) string {
 
 // stages lists the work arrays of a scheme.
 func stages(m *ir.Forward) []string {
-	if m.Kind == ir.ForwardMap {
+	if isMap(m) {
 		return []string{"nx"}
 	}
-	switch m.Scheme {
+	switch odeOf(m).Scheme {
 	case ir.SchemeRK2:
 		return []string{"k1", "k2", "tmp"}
 	case ir.SchemeEuler:
@@ -37,19 +37,53 @@ func stages(m *ir.Forward) []string {
 	return []string{"k1", "k2", "k3", "k4", "tmp"}
 }
 
-// emitForward declares an ODE or map forward model.
-func (g *gen) emitForward(m *ir.Forward) {
+// odeOf is the ODE definition of m, or nil when m is not an ODE.
+func odeOf(m *ir.Forward) *ir.ODE {
+	d, _ := m.Def.(*ir.ODE)
+	return d
+}
+
+// isMap reports whether m is a next map.
+func isMap(m *ir.Forward) bool {
+	_, ok := m.Def.(*ir.Map)
+	return ok
+}
+
+// equationModel emits a model given by equations: ddt (an ODE) or next (a
+// map).
+type equationModel struct{}
+
+func (equationModel) check(g *gen, m *ir.Forward) {
+	g.checkEquations(m.Pos, m.Carrier, m.Carrier, m.Equations(), true)
+	if !(m.DT > 0) {
+		g.internal(m.Pos, "forward %s has dt = %v", m.SourceName, m.DT)
+	}
+	if ode := odeOf(m); ode != nil {
+		switch ode.Scheme {
+		case ir.SchemeRK4, ir.SchemeRK2, ir.SchemeEuler:
+		default:
+			g.internal(m.Pos, "forward %s has unknown scheme %d", m.SourceName, ode.Scheme)
+		}
+		if ode.Substeps < 1 {
+			g.internal(m.Pos, "forward %s has %d substeps", m.SourceName, ode.Substeps)
+		}
+	}
+}
+
+// emit declares the model's struct, constructor, time step, Step and
+// right-hand side.
+func (equationModel) emit(g *gen, m *ir.Forward) {
 	st := m.Carrier.Name
 	dtName := m.Name + "DT"
 	var what string
-	if m.Kind == ir.ForwardMap {
+	if isMap(m) {
 		what = fmt.Sprintf("a discrete map on %s", st)
 	} else {
 		steps := "one substep"
-		if m.Substeps > 1 {
-			steps = fmt.Sprintf("%d substeps", m.Substeps)
+		if odeOf(m).Substeps > 1 {
+			steps = fmt.Sprintf("%d substeps", odeOf(m).Substeps)
 		}
-		what = fmt.Sprintf("an ODE on %s integrated with %s, %s per step of %s", st, schemeName(m.Scheme), steps, dtName)
+		what = fmt.Sprintf("an ODE on %s integrated with %s, %s per step of %s", st, schemeName(odeOf(m).Scheme), steps, dtName)
 	}
 
 	// The struct: parameters, then the work arrays.
@@ -69,11 +103,11 @@ func (g *gen) emitForward(m *ir.Forward) {
 	}
 	work := "RK4 stages"
 	switch {
-	case m.Kind == ir.ForwardMap:
+	case isMap(m):
 		work = "the next state"
-	case m.Scheme == ir.SchemeRK2:
+	case odeOf(m).Scheme == ir.SchemeRK2:
 		work = "RK2 stages"
-	case m.Scheme == ir.SchemeEuler:
+	case odeOf(m).Scheme == ir.SchemeEuler:
 		work = "the tendency"
 	}
 	ids := make([]jen.Code, 0, 5)
@@ -84,7 +118,7 @@ func (g *gen) emitForward(m *ir.Forward) {
 
 	g.f.Add(doc("%s is the forward model %s declared at %s: %s. Its exported fields are the "+
 		"run-time parameters; the zero value has them all 0, so use %s for the defaults. "+
-		"It is not safe for concurrent use.", m.Name, m.SourceName, g.at(m.Pos), what, "New"+m.Name))
+		"It is not safe for concurrent use.%s", m.Name, m.SourceName, g.at(m.Pos), what, "New"+m.Name, userDoc(m.Doc)))
 	g.f.Type().Id(m.Name).Struct(fields...)
 
 	g.f.Add(doc("%s is the model time advanced by one %s.Step.", dtName, m.Name))
@@ -96,7 +130,7 @@ func (g *gen) emitForward(m *ir.Forward) {
 		jen.Return(jen.Op("&").Id(m.Name).Values(defaults...)),
 	)
 
-	if m.Kind == ir.ForwardMap {
+	if isMap(m) {
 		g.emitMapStep(m)
 	} else {
 		g.emitODEStep(m)
@@ -127,7 +161,7 @@ func (g *gen) emitODEStep(m *ir.Forward) {
 	at := func(name string) *jen.Statement { return id(name).Index(id(i)) }
 
 	var body []jen.Code
-	switch m.Scheme {
+	switch odeOf(m).Scheme {
 	case ir.SchemeEuler:
 		body = []jen.Code{
 			stage("k1", id(x), id(t)),
@@ -156,8 +190,8 @@ func (g *gen) emitODEStep(m *ir.Forward) {
 	}
 	var block []jen.Code
 	hval := jen.Id(m.Name + "DT")
-	if m.Substeps > 1 {
-		hval = hval.Op("/").Lit(m.Substeps)
+	if odeOf(m).Substeps > 1 {
+		hval = hval.Op("/").Lit(odeOf(m).Substeps)
 	}
 	block = append(block, jen.Const().Id(h).Op("=").Add(hval))
 	var lhs, rhs []jen.Code
@@ -166,17 +200,17 @@ func (g *gen) emitODEStep(m *ir.Forward) {
 		rhs = append(rhs, jen.Op("&").Id(recv).Dot(s))
 	}
 	block = append(block, jen.List(lhs...).Op(":=").List(rhs...))
-	if m.Substeps > 1 {
+	if odeOf(m).Substeps > 1 {
 		body = append(body, id(t).Op("+=").Id(h))
-		block = append(block, jen.For(jen.Range().Lit(m.Substeps)).Block(body...))
+		block = append(block, jen.For(jen.Range().Lit(odeOf(m).Substeps)).Block(body...))
 	} else {
 		block = append(block, body...)
 	}
 	sub := ""
-	if m.Substeps > 1 {
-		sub = fmt.Sprintf(" in %d substeps", m.Substeps)
+	if odeOf(m).Substeps > 1 {
+		sub = fmt.Sprintf(" in %d substeps", odeOf(m).Substeps)
 	}
-	g.f.Add(doc("Step advances %s by one step of %s from model time %s with %s%s.", x, m.Name+"DT", t, schemeName(m.Scheme), sub))
+	g.f.Add(doc("Step advances %s by one step of %s from model time %s with %s%s.", x, m.Name+"DT", t, schemeName(odeOf(m).Scheme), sub))
 	g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Step").Params(jen.List(id(x)).Op("*").Id(st), id(t).Float64()).Block(block...)
 }
 
@@ -200,7 +234,7 @@ func (g *gen) emitRHS(m *ir.Forward) {
 	nm := g.top.fork()
 	recv, x := nm.name("m"), nm.name(m.Var)
 	var out, fn string
-	if m.Kind == ir.ForwardMap {
+	if isMap(m) {
 		out, fn = nm.name("dst"), "next"
 	} else {
 		out, fn = nm.name("d"+m.Var), "tendency"
@@ -216,7 +250,7 @@ func (g *gen) emitRHS(m *ir.Forward) {
 	// A first pass finds which parameters the equations read, so that only
 	// those are copied into locals.
 	jen.BlockFunc(func(grp *jen.Group) {
-		env.emitEquations(grp, m.Eqs, eqTarget{arr: out, dims: m.Carrier.Dims}, loopName)
+		env.emitEquations(grp, m.Equations(), eqTarget{arr: out, dims: m.Carrier.Dims}, loopName)
 	})
 	body := jen.BlockFunc(func(grp *jen.Group) {
 		for i, p := range m.Params {
@@ -224,15 +258,15 @@ func (g *gen) emitRHS(m *ir.Forward) {
 				grp.Id(env.params[i]).Op(":=").Id(recv).Dot(g.fields[p])
 			}
 		}
-		env.emitEquations(grp, m.Eqs, eqTarget{arr: out, dims: m.Carrier.Dims}, loopName)
+		env.emitEquations(grp, m.Equations(), eqTarget{arr: out, dims: m.Carrier.Dims}, loopName)
 	})
 	var what string
-	if m.Kind == ir.ForwardMap {
+	if isMap(m) {
 		what = fmt.Sprintf("next writes into %s the image of %s under %s at model time %s, as declared at %s.", out, x, m.Name, t, g.at(eqPos(m)))
 	} else {
 		what = fmt.Sprintf("tendency writes into %s the time derivative of %s under %s at model time %s, as declared at %s.", out, x, m.Name, t, g.at(eqPos(m)))
 	}
-	if periodic(m.Eqs) {
+	if periodic(m.Equations()) {
 		what += " The periodic wrap is resolved here: edge elements whose indices wrap are written one by one, so loops read plain offsets with no modulo."
 	}
 	g.f.Add(doc("%s", what))
@@ -242,8 +276,8 @@ func (g *gen) emitRHS(m *ir.Forward) {
 
 // eqPos is the position of a model's first equation, or the model's.
 func eqPos(m *ir.Forward) ir.Pos {
-	if len(m.Eqs) > 0 && m.Eqs[0].Pos.IsValid() {
-		return m.Eqs[0].Pos
+	if len(m.Equations()) > 0 && m.Equations()[0].Pos.IsValid() {
+		return m.Equations()[0].Pos
 	}
 	return m.Pos
 }

@@ -153,35 +153,35 @@ func evalForward(m *ir.Forward, x []float64, t float64) ([]float64, error) {
 	for _, p := range m.Params {
 		params[p.Name] = p.Default
 	}
-	return evalEquations(m.Eqs, m.Carrier.Dims, m.Carrier.Dims, x, params, t, m.DT)
+	return evalEquations(m.Equations(), m.Carrier.Dims, m.Carrier.Dims, x, params, t, m.DT)
 }
 
 // evalObs applies operator o to x; matrix is H for linear operators.
 func evalObs(o *ir.ObsOp, x, matrix []float64) ([]float64, error) {
 	p := o.Out.Size()
 	y := make([]float64, p)
-	switch o.Kind {
-	case ir.ObsIdentity:
+	switch d := o.Def.(type) {
+	case *ir.Identity:
 		copy(y, x)
-	case ir.ObsSubsample:
+	case *ir.Subsample:
 		for j := range y {
-			y[j] = x[o.Start+j*o.Step]
+			y[j] = x[d.Start+j*d.Step]
 		}
-	case ir.ObsIndices:
-		for j, i := range o.Indices {
+	case *ir.Indices:
+		for j, i := range d.Indices {
 			y[j] = x[i]
 		}
-	case ir.ObsLinear:
+	case *ir.LinearObs:
 		n := o.In.Size()
 		for r := range y {
 			for c := 0; c < n; c++ {
 				y[r] += matrix[r*n+c] * x[c]
 			}
 		}
-	case ir.ObsExpr:
-		return evalEquations(o.Eqs, o.In.Dims, o.Out.Dims, x, nil, 0, 0)
+	case *ir.ExprObs:
+		return evalEquations(d.Eqs, o.In.Dims, o.Out.Dims, x, nil, 0, 0)
 	default:
-		return nil, fmt.Errorf("cannot evaluate obs kind %d", o.Kind)
+		return nil, fmt.Errorf("cannot evaluate obs form %s", o.Def.Form())
 	}
 	return y, nil
 }

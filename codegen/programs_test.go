@@ -76,40 +76,40 @@ func l96Program() *ir.Program {
 	state := vec("State", pos(f, 4, 1), 40)
 	half := vec("Half", pos(f, 5, 1), 20)
 	F := &ir.Param{Name: "F", Pos: pos(f, 7, 5), Default: 8}
-	model := &ir.Forward{
+	model := mkForward(flatForward{
 		Name: "L96", SourceName: "L96", Pos: pos(f, 6, 1), Var: "x", Carrier: state,
-		Params: []*ir.Param{F}, DT: 0.05, Kind: ir.ForwardODE, Scheme: ir.SchemeRK4, Substeps: 1,
+		Params: []*ir.Param{F}, DT: 0.05, Kind: "ddt", Scheme: ir.SchemeRK4, Substeps: 1,
 		Eqs: []*ir.Equation{{
 			Pos: pos(f, 10, 5), LHS: loop1("i"),
 			RHS: bin("+", bin("-", bin("*", bin("-", at1("x", 1, 1), at1("x", 1, -2)), at1("x", 1, -1)), at1("x", 1, 0)), par("F")),
 		}},
-	}
-	full := &ir.ObsOp{Name: "Full", SourceName: "Full", Pos: pos(f, 12, 1), Var: "x", In: state, Out: state, Kind: ir.ObsIdentity, Linear: true}
-	evens := &ir.ObsOp{Name: "Evens", SourceName: "Evens", Pos: pos(f, 13, 1), Var: "x", In: state, Out: half, Kind: ir.ObsSubsample, Start: 0, Step: 2, Linear: true}
-	a := &ir.Analysis{Name: "A", SourceName: "A", Pos: pos(f, 15, 1), Kind: ir.AnalysisETKF, Members: 40, Inflation: 1.01}
-	init := &ir.Init{Kind: ir.InitNormal, Pos: pos(f, 20, 12), Mean: x0, MeanFrom: "X0", Std: math.Sqrt(0.001)}
-	twin := &ir.Cycle{
+	})
+	full := mkObs(flatObs{Name: "Full", SourceName: "Full", Pos: pos(f, 12, 1), Var: "x", In: state, Out: state, Kind: "identity", Linear: true})
+	evens := mkObs(flatObs{Name: "Evens", SourceName: "Evens", Pos: pos(f, 13, 1), Var: "x", In: state, Out: half, Kind: "subsample", Start: 0, Step: 2, Linear: true})
+	a := mkAnalysis(flatAnalysis{Name: "A", SourceName: "A", Pos: pos(f, 15, 1), Kind: ir.AnalysisETKF, Members: 40, Inflation: 1.01})
+	init := &ir.NormalInit{Pos: pos(f, 20, 12), Mean: x0, MeanFrom: "X0", Std: math.Sqrt(0.001)}
+	twin := mkCycle(flatCycle{
 		Name: "Twin", SourceName: "Twin", Pos: pos(f, 17, 1), Kind: ir.CycleEnsembleDA,
 		Model: model, Obs: full, ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Pos: pos(f, 18, 15), Value: 1, Size: 40},
 		Analysis: a, Members: 40, Steps: 2000, ObsEvery: 1, Spinup: 500, Seed: 3,
-		Init: init, Source: &ir.Source{Kind: ir.SourceTwin, Pos: pos(f, 21, 14), Seed: 3}, History: 100,
-	}
-	sub := &ir.Cycle{
+		Init: init, Source: &ir.TwinSource{Pos: pos(f, 21, 14), Seed: 3}, History: 100,
+	})
+	sub := mkCycle(flatCycle{
 		Name: "Sub", SourceName: "Sub", Pos: pos(f, 23, 1), Kind: ir.CycleEnsembleDA,
 		Model: model, Obs: evens, ObsErr: &ir.Matrix{Kind: ir.MatrixScaledIdentity, Pos: pos(f, 24, 15), Value: 0.5, Size: 20},
 		Analysis: a, Members: 40, Steps: 300, ObsEvery: 2, Spinup: 100, Seed: 5,
-		Init:   &ir.Init{Kind: ir.InitNormal, Pos: pos(f, 25, 12), Mean: []float64{0}, Std: 1},
-		Source: &ir.Source{Kind: ir.SourceTwin, Pos: pos(f, 26, 14), Seed: 5},
-	}
-	traj := &ir.Cycle{
+		Init:   &ir.NormalInit{Pos: pos(f, 25, 12), Mean: []float64{0}, Std: 1},
+		Source: &ir.TwinSource{Pos: pos(f, 26, 14), Seed: 5},
+	})
+	traj := mkCycle(flatCycle{
 		Name: "Traj", SourceName: "Traj", Pos: pos(f, 28, 1), Kind: ir.CycleForecast, Model: model,
-		Steps: 100, Seed: 1, History: 10, Init: &ir.Init{Kind: ir.InitNormal, Pos: pos(f, 28, 40), Mean: []float64{0}, Std: 1},
-	}
-	spread := &ir.Cycle{
+		Steps: 100, Seed: 1, History: 10, Init: &ir.NormalInit{Pos: pos(f, 28, 40), Mean: []float64{0}, Std: 1},
+	})
+	spread := mkCycle(flatCycle{
 		Name: "Spread", SourceName: "Spread", Pos: pos(f, 29, 1), Kind: ir.CycleEnsembleForecast, Model: model,
 		Members: 10, Steps: 50, Seed: 1, History: 25,
-		Init: &ir.Init{Kind: ir.InitNormal, Pos: pos(f, 29, 50), Mean: []float64{2.5}, Std: 0.5},
-	}
+		Init: &ir.NormalInit{Pos: pos(f, 29, 50), Mean: []float64{2.5}, Std: 0.5},
+	})
 	return &ir.Program{
 		Package: "l96", Source: "l96.cyc",
 		Consts: []*ir.Const{
@@ -142,9 +142,9 @@ func l63Program() *ir.Program {
 	f := "std/l63.cyc"
 	state := vec("State", pos(f, 2, 1), 3)
 	x0 := []float64{1.509, -1.531, 25.46}
-	model := &ir.Forward{
+	model := mkForward(flatForward{
 		Name: "L63", SourceName: "L63", Pos: pos(f, 4, 1), Var: "x", Carrier: state, DT: 0.01,
-		Kind: ir.ForwardODE, Scheme: ir.SchemeRK4, Substeps: 1,
+		Kind: "ddt", Scheme: ir.SchemeRK4, Substeps: 1,
 		Params: []*ir.Param{
 			{Name: "sigma", Pos: pos(f, 5, 5), Default: 10},
 			{Name: "rho", Pos: pos(f, 6, 5), Default: 28},
@@ -155,16 +155,16 @@ func l63Program() *ir.Program {
 			{Pos: pos(f, 10, 5), LHS: fixed1(1), RHS: bin("-", bin("*", at0("x", 0), bin("-", par("rho"), at0("x", 2))), at0("x", 1))},
 			{Pos: pos(f, 11, 5), LHS: fixed1(2), RHS: bin("-", bin("*", at0("x", 0), at0("x", 1)), bin("*", par("beta"), at0("x", 2)))},
 		},
-	}
-	full := &ir.ObsOp{Name: "Full", SourceName: "Full", Pos: pos(f, 13, 1), Var: "x", In: state, Out: state, Kind: ir.ObsIdentity, Linear: true}
-	a := &ir.Analysis{Name: "F", SourceName: "F", Pos: pos(f, 15, 1), Kind: ir.AnalysisEnKF, Members: 10, Inflation: 1.04}
-	twin := &ir.Cycle{
+	})
+	full := mkObs(flatObs{Name: "Full", SourceName: "Full", Pos: pos(f, 13, 1), Var: "x", In: state, Out: state, Kind: "identity", Linear: true})
+	a := mkAnalysis(flatAnalysis{Name: "F", SourceName: "F", Pos: pos(f, 15, 1), Kind: ir.AnalysisEnKF, Members: 10, Inflation: 1.04})
+	twin := mkCycle(flatCycle{
 		Name: "Twin", SourceName: "Twin", Pos: pos(f, 17, 1), Kind: ir.CycleEnsembleDA,
 		Model: model, Obs: full, ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Pos: pos(f, 19, 15), Value: 2, Size: 3},
 		Analysis: a, Members: 10, Steps: 5000, ObsEvery: 25, Spinup: 40, Seed: 1,
-		Init:   &ir.Init{Kind: ir.InitNormal, Pos: pos(f, 24, 12), Mean: x0, MeanFrom: "X0", Std: math.Sqrt(2)},
-		Source: &ir.Source{Kind: ir.SourceTwin, Pos: pos(f, 25, 14), Seed: 1},
-	}
+		Init:   &ir.NormalInit{Pos: pos(f, 24, 12), Mean: x0, MeanFrom: "X0", Std: math.Sqrt(2)},
+		Source: &ir.TwinSource{Pos: pos(f, 25, 14), Seed: 1},
+	})
 	return &ir.Program{
 		Package: "l63", Source: "l63.cyc",
 		Consts:   []*ir.Const{{Name: "X0", SourceName: "X0", Pos: pos(f, 3, 1), Vec: x0}},
@@ -203,46 +203,46 @@ func obsProgram() *ir.Program {
 	six := vec("Six", pos(f, 2, 25), 6)
 	four := vec("Four", pos(f, 2, 50), 4)
 	ten := vec("Ten", pos(f, 2, 75), 10)
-	damp := &ir.Forward{
+	damp := mkForward(flatForward{
 		Name: "Damp", SourceName: "Damp", Pos: pos(f, 3, 1), Var: "x", Carrier: state, DT: 0.1,
-		Kind: ir.ForwardODE, Scheme: ir.SchemeEuler, Substeps: 2,
+		Kind: "ddt", Scheme: ir.SchemeEuler, Substeps: 2,
 		Params: []*ir.Param{{Name: "k", Pos: pos(f, 3, 30), Default: 0.5}},
 		Eqs: []*ir.Equation{{Pos: pos(f, 4, 5), LHS: loop1("i"), RHS: bin("+", bin("+",
 			bin("*", neg(par("k")), at1("x", 1, 0)),
 			bin("*", n(0.1), bin("-", at1("x", 1, 1), at1("x", 1, -1)))),
 			bin("*", n(0.01), call("sin", &ir.Time{})))}},
-	}
-	heun := &ir.Forward{
+	})
+	heun := mkForward(flatForward{
 		Name: "Heun", SourceName: "Heun", Pos: pos(f, 5, 1), Var: "x", Carrier: state, DT: 0.1,
-		Kind: ir.ForwardODE, Scheme: ir.SchemeRK2, Substeps: 1,
+		Kind: "ddt", Scheme: ir.SchemeRK2, Substeps: 1,
 		Eqs: []*ir.Equation{{Pos: pos(f, 5, 40), LHS: loop1("i"), RHS: bin("-", at1("x", 1, -1), at1("x", 1, 0))}},
-	}
-	odd := &ir.ObsOp{Name: "Odd", SourceName: "Odd", Pos: pos(f, 6, 1), Var: "x", In: state, Out: six, Kind: ir.ObsSubsample, Start: 1, Step: 2}
-	pick := &ir.ObsOp{Name: "Pick", SourceName: "Pick", Pos: pos(f, 7, 1), Var: "x", In: state, Out: four, Kind: ir.ObsIndices, Indices: []int{0, 5, 7, 11}}
-	many := &ir.ObsOp{Name: "Many", SourceName: "Many", Pos: pos(f, 8, 1), Var: "x", In: state, Out: ten, Kind: ir.ObsIndices, Indices: []int{11, 10, 9, 8, 7, 6, 5, 4, 3, 2}}
-	lin := &ir.ObsOp{Name: "Lin", SourceName: "Lin", Pos: pos(f, 9, 1), Var: "x", In: state, Out: four, Kind: ir.ObsLinear, Matrix: "data/H.csv"}
-	sq := &ir.ObsOp{Name: "Sq", SourceName: "Sq", Pos: pos(f, 10, 1), Var: "x", In: state, Out: six, Kind: ir.ObsExpr,
-		Eqs: []*ir.Equation{{Pos: pos(f, 10, 35), LHS: loop1("j"), RHS: bin("^", at1("x", 2, 0), n(2))}}}
-	edge := &ir.ObsOp{Name: "Edge", SourceName: "Edge", Pos: pos(f, 11, 1), Var: "x", In: state, Out: four, Kind: ir.ObsExpr,
+	})
+	odd := mkObs(flatObs{Name: "Odd", SourceName: "Odd", Pos: pos(f, 6, 1), Var: "x", In: state, Out: six, Kind: "subsample", Start: 1, Step: 2})
+	pick := mkObs(flatObs{Name: "Pick", SourceName: "Pick", Pos: pos(f, 7, 1), Var: "x", In: state, Out: four, Kind: "indices", Indices: []int{0, 5, 7, 11}})
+	many := mkObs(flatObs{Name: "Many", SourceName: "Many", Pos: pos(f, 8, 1), Var: "x", In: state, Out: ten, Kind: "indices", Indices: []int{11, 10, 9, 8, 7, 6, 5, 4, 3, 2}})
+	lin := mkObs(flatObs{Name: "Lin", SourceName: "Lin", Pos: pos(f, 9, 1), Var: "x", In: state, Out: four, Kind: "linear", Matrix: "data/H.csv"})
+	sq := mkObs(flatObs{Name: "Sq", SourceName: "Sq", Pos: pos(f, 10, 1), Var: "x", In: state, Out: six, Kind: "expression",
+		Eqs: []*ir.Equation{{Pos: pos(f, 10, 35), LHS: loop1("j"), RHS: bin("^", at1("x", 2, 0), n(2))}}})
+	edge := mkObs(flatObs{Name: "Edge", SourceName: "Edge", Pos: pos(f, 11, 1), Var: "x", In: state, Out: four, Kind: "expression",
 		Eqs: []*ir.Equation{
 			{Pos: pos(f, 11, 40), LHS: fixed1(0), RHS: bin("-", at0("x", 11), at0("x", 0))},
 			{Pos: pos(f, 11, 60), LHS: fixed1(1), RHS: call("abs", at0("x", 3))},
 			{Pos: pos(f, 11, 80), LHS: fixed1(2), RHS: call("max", at0("x", 1), at0("x", 2), n(0.5))},
 			{Pos: pos(f, 12, 5), LHS: fixed1(3), RHS: bin("^", bin("/", at0("x", 4), n(10)), n(3))},
-		}}
-	e := &ir.Analysis{Name: "E", SourceName: "E", Pos: pos(f, 13, 1), Kind: ir.AnalysisETKF, Members: 8, Inflation: 1.05, Rotate: true}
-	files := &ir.Cycle{
+		}})
+	e := mkAnalysis(flatAnalysis{Name: "E", SourceName: "E", Pos: pos(f, 13, 1), Kind: ir.AnalysisETKF, Members: 8, Inflation: 1.05, Rotate: true})
+	files := mkCycle(flatCycle{
 		Name: "Files", SourceName: "Files", Pos: pos(f, 14, 1), Kind: ir.CycleEnsembleDA,
 		Model: damp, Obs: lin, ObsErr: &ir.Matrix{Kind: ir.MatrixDiagFile, Pos: pos(f, 14, 40), Path: "data/r.csv", Size: 4},
 		Analysis: e, Members: 8, Steps: 30, ObsEvery: 3, Spinup: 2, Seed: 9, History: 3,
-		Source: &ir.Source{Kind: ir.SourceTwin, Pos: pos(f, 15, 30), Seed: 9},
-	}
-	fullCycle := &ir.Cycle{
+		Source: &ir.TwinSource{Pos: pos(f, 15, 30), Seed: 9},
+	})
+	fullCycle := mkCycle(flatCycle{
 		Name: "FullR", SourceName: "FullR", Pos: pos(f, 16, 1), Kind: ir.CycleEnsembleDA,
 		Model: heun, Obs: edge, ObsErr: &ir.Matrix{Kind: ir.MatrixFile, Pos: pos(f, 16, 40), Path: "data/R.csv", Size: 4},
 		Analysis: e, Members: 8, Steps: 20, ObsEvery: 1, Spinup: 0, Seed: 2,
-		Source: &ir.Source{Kind: ir.SourceTwin, Pos: pos(f, 17, 30), Seed: 2},
-	}
+		Source: &ir.TwinSource{Pos: pos(f, 17, 30), Seed: 2},
+	})
 	return &ir.Program{
 		Package: "obsforms", Source: "obs.cyc",
 		Carriers: []*ir.Carrier{state, six, four, ten},
@@ -273,9 +273,9 @@ func stencilProgram() *ir.Program {
 	ring := vec("Ring", pos(f, 2, 1), 40)
 	small := vec("Small", pos(f, 2, 30), 7)
 	field := &ir.Carrier{Name: "Field", SourceName: "Field", Pos: pos(f, 2, 60), Dims: []int{6, 5}}
-	odd := &ir.Forward{
+	odd := mkForward(flatForward{
 		Name: "Odd", SourceName: "Odd", Pos: pos(f, 3, 1), Var: "x", Carrier: ring, DT: 0.01,
-		Kind: ir.ForwardODE, Scheme: ir.SchemeRK4, Substeps: 1,
+		Kind: "ddt", Scheme: ir.SchemeRK4, Substeps: 1,
 		Params: []*ir.Param{{Name: "a", Pos: pos(f, 3, 25), Default: 0.5}},
 		Eqs: []*ir.Equation{{Pos: pos(f, 4, 5), LHS: loop1("i"), RHS: bin("+", bin("+", bin("+", bin("-", bin("+",
 			bin("-", at1("x", 1, 3), at1("x", 1, -2)),
@@ -284,36 +284,36 @@ func stencilProgram() *ir.Program {
 			bin("*", n(0.01), &ir.IndexVar{Name: "i", Dim: 0})),
 			atc("x", 5)),
 			bin("*", &ir.Time{}, &ir.Step{}))}},
-	}
-	tail := &ir.Forward{
+	})
+	tail := mkForward(flatForward{
 		Name: "Tail", SourceName: "Tail", Pos: pos(f, 5, 1), Var: "x", Carrier: ring, DT: 0.01,
-		Kind: ir.ForwardODE, Scheme: ir.SchemeRK4, Substeps: 1,
+		Kind: "ddt", Scheme: ir.SchemeRK4, Substeps: 1,
 		Eqs: []*ir.Equation{{Pos: pos(f, 5, 30), LHS: loop1("i"), RHS: bin("-",
 			bin("^", call("abs", at1("x", 1, -39)), n(1.5)),
 			bin("/", at1("x", 1, 40), bin("+", n(2), call("abs", at1("x", 1, 81)))))}},
-	}
-	logistic := &ir.Forward{
+	})
+	logistic := mkForward(flatForward{
 		Name: "Logistic", SourceName: "Logistic", Pos: pos(f, 6, 1), Var: "x", Carrier: small, DT: 1,
-		Kind:   ir.ForwardMap,
+		Kind:   "next",
 		Params: []*ir.Param{{Name: "r", Pos: pos(f, 6, 30), Default: 3.7}},
 		Eqs: []*ir.Equation{{Pos: pos(f, 7, 5), LHS: loop1("i"), RHS: bin("+",
 			bin("*", bin("*", par("r"), at1("x", 1, 0)), bin("-", n(1), at1("x", 1, 0))),
 			bin("*", n(0.05), bin("+", bin("-", at1("x", 1, -1), bin("*", n(2), at1("x", 1, 0))), at1("x", 1, 1))))}},
-	}
-	heat := &ir.Forward{
+	})
+	heat := mkForward(flatForward{
 		Name: "Heat", SourceName: "Heat", Pos: pos(f, 8, 1), Var: "q", Carrier: field, DT: 0.1,
-		Kind: ir.ForwardODE, Scheme: ir.SchemeRK4, Substeps: 1,
+		Kind: "ddt", Scheme: ir.SchemeRK4, Substeps: 1,
 		Params: []*ir.Param{{Name: "kappa", Pos: pos(f, 8, 30), Default: 0.1}},
 		Eqs: []*ir.Equation{{Pos: pos(f, 9, 5), LHS: []ir.LHSIndex{{Var: "i"}, {Var: "j"}}, RHS: bin("+",
 			bin("*", par("kappa"), bin("-", bin("+", bin("+", bin("+",
 				at2("q", 1, 0, 1, 0, 1, 0), at2("q", 1, 0, -1, 0, 1, 0)), at2("q", 1, 0, 0, 0, 1, 1)), at2("q", 1, 0, 0, 0, 1, -1)),
 				bin("*", n(4), at2("q", 1, 0, 0, 0, 1, 0)))),
 			bin("*", n(0.001), at2("q", 1, 1, 0, 0, 2, 0)))}},
-	}
-	iterate := &ir.Cycle{
+	})
+	iterate := mkCycle(flatCycle{
 		Name: "Iterate", SourceName: "Iterate", Pos: pos(f, 10, 1), Kind: ir.CycleForecast, Model: logistic,
-		Steps: 20, Seed: 1, History: 5, Init: &ir.Init{Kind: ir.InitNormal, Pos: pos(f, 10, 50), Mean: []float64{0.5}, Std: 0.1},
-	}
+		Steps: 20, Seed: 1, History: 5, Init: &ir.NormalInit{Pos: pos(f, 10, 50), Mean: []float64{0.5}, Std: 0.1},
+	})
 	return &ir.Program{
 		Package: "stencil", Source: "stencil.cyc",
 		Consts: []*ir.Const{
@@ -331,26 +331,26 @@ func stencilProgram() *ir.Program {
 func unimplementedProgram() *ir.Program {
 	f := "todo.cyc"
 	state := vec("State", pos(f, 1, 1), 4)
-	ok := &ir.Forward{Name: "M", SourceName: "M", Pos: pos(f, 2, 1), Var: "x", Carrier: state, DT: 1, Kind: ir.ForwardODE, Scheme: ir.SchemeRK4, Substeps: 1,
-		Eqs: []*ir.Equation{{Pos: pos(f, 2, 20), LHS: loop1("i"), RHS: neg(at1("x", 1, 0))}}}
+	ok := mkForward(flatForward{Name: "M", SourceName: "M", Pos: pos(f, 2, 1), Var: "x", Carrier: state, DT: 1, Kind: "ddt", Scheme: ir.SchemeRK4, Substeps: 1,
+		Eqs: []*ir.Equation{{Pos: pos(f, 2, 20), LHS: loop1("i"), RHS: neg(at1("x", 1, 0))}}})
 	goRef := &ir.GoRef{ImportPath: "example.com/ocean", Name: "Step", Pos: pos(f, 3, 30)}
-	goModel := &ir.Forward{Name: "Ocean", SourceName: "Ocean", Pos: pos(f, 3, 1), Var: "x", Carrier: state, DT: 1, Kind: ir.ForwardGo, Go: goRef}
-	composed := &ir.Forward{Name: "Both", SourceName: "Both", Pos: pos(f, 4, 1), Var: "x", Carrier: state, DT: 1, Kind: ir.ForwardCompose,
-		Parts: []*ir.Component{{Model: ok, Steps: 1}}}
-	emu := &ir.Forward{Name: "Emu", SourceName: "Emu", Pos: pos(f, 5, 1), Var: "x", Carrier: state, DT: 1, Kind: ir.ForwardNeural, Neural: &ir.Neural{Path: "emu.json"}}
-	full := &ir.ObsOp{Name: "Full", SourceName: "Full", Pos: pos(f, 6, 1), Var: "x", In: state, Out: state, Kind: ir.ObsIdentity}
-	col := &ir.ObsOp{Name: "Col", SourceName: "Col", Pos: pos(f, 7, 1), Var: "x", In: state, Out: state, Kind: ir.ObsCompose, Parts: []*ir.ObsOp{full, full}}
-	rad := &ir.ObsOp{Name: "Rad", SourceName: "Rad", Pos: pos(f, 8, 1), Var: "x", In: state, Out: state, Kind: ir.ObsGo, Go: goRef}
-	v := &ir.Analysis{Name: "V", SourceName: "V", Pos: pos(f, 9, 1), Kind: ir.AnalysisVar4D, Inner: 50, Outer: 3}
-	l := &ir.Analysis{Name: "L", SourceName: "L", Pos: pos(f, 10, 1), Kind: ir.AnalysisLETKF, Members: 20, Inflation: 1.04,
-		Localize: &ir.Localization{Func: "gaspari_cohn", Radius: 4}}
-	r := &ir.Analysis{Name: "R", SourceName: "R", Pos: pos(f, 11, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1, RTPS: 0.5}
-	good := &ir.Analysis{Name: "G", SourceName: "G", Pos: pos(f, 12, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1}
-	smoother := &ir.Cycle{Name: "Smooth", SourceName: "Smooth", Pos: pos(f, 13, 1), Kind: ir.CycleSmoother, Model: ok}
-	da := &ir.Cycle{Name: "Da", SourceName: "Da", Pos: pos(f, 14, 1), Kind: ir.CycleDA, Model: ok}
-	fromFile := &ir.Cycle{Name: "FromFile", SourceName: "FromFile", Pos: pos(f, 15, 1), Kind: ir.CycleEnsembleDA, Model: ok, Obs: full,
+	goModel := mkForward(flatForward{Name: "Ocean", SourceName: "Ocean", Pos: pos(f, 3, 1), Var: "x", Carrier: state, DT: 1, Kind: "go", Go: goRef})
+	composed := mkForward(flatForward{Name: "Both", SourceName: "Both", Pos: pos(f, 4, 1), Var: "x", Carrier: state, DT: 1, Kind: "compose",
+		Parts: []*ir.Component{{Model: ok, Steps: 1}}})
+	emu := mkForward(flatForward{Name: "Emu", SourceName: "Emu", Pos: pos(f, 5, 1), Var: "x", Carrier: state, DT: 1, Kind: "neural", Neural: &ir.Neural{Path: "emu.json"}})
+	full := mkObs(flatObs{Name: "Full", SourceName: "Full", Pos: pos(f, 6, 1), Var: "x", In: state, Out: state, Kind: "identity"})
+	col := mkObs(flatObs{Name: "Col", SourceName: "Col", Pos: pos(f, 7, 1), Var: "x", In: state, Out: state, Kind: "compose", Parts: []*ir.ObsOp{full, full}})
+	rad := mkObs(flatObs{Name: "Rad", SourceName: "Rad", Pos: pos(f, 8, 1), Var: "x", In: state, Out: state, Kind: "go", Go: goRef})
+	v := mkAnalysis(flatAnalysis{Name: "V", SourceName: "V", Pos: pos(f, 9, 1), Kind: ir.AnalysisVar4D, Inner: 50, Outer: 3})
+	l := mkAnalysis(flatAnalysis{Name: "L", SourceName: "L", Pos: pos(f, 10, 1), Kind: ir.AnalysisLETKF, Members: 20, Inflation: 1.04,
+		Localize: &ir.Localization{Func: "gaspari_cohn", Radius: 4}})
+	r := mkAnalysis(flatAnalysis{Name: "R", SourceName: "R", Pos: pos(f, 11, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1, RTPS: 0.5})
+	good := mkAnalysis(flatAnalysis{Name: "G", SourceName: "G", Pos: pos(f, 12, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1})
+	smoother := mkCycle(flatCycle{Name: "Smooth", SourceName: "Smooth", Pos: pos(f, 13, 1), Kind: ir.CycleSmoother, Model: ok})
+	da := mkCycle(flatCycle{Name: "Da", SourceName: "Da", Pos: pos(f, 14, 1), Kind: ir.CycleDA, Model: ok})
+	fromFile := mkCycle(flatCycle{Name: "FromFile", SourceName: "FromFile", Pos: pos(f, 15, 1), Kind: ir.CycleEnsembleDA, Model: ok, Obs: full,
 		ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Value: 1, Size: 4}, Analysis: good, Members: 20, Steps: 10, ObsEvery: 1,
-		Source: &ir.Source{Kind: ir.SourceFile, Pos: pos(f, 16, 14), Path: "obs.nc"}, Checkpoint: 100}
+		Source: &ir.FileSource{Pos: pos(f, 16, 14), Path: "obs.nc"}, Checkpoint: 100})
 	return &ir.Program{
 		Package: "todo", Source: "todo.cyc",
 		Carriers: []*ir.Carrier{state},

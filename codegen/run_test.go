@@ -258,7 +258,7 @@ func checkObs(t *testing.T, out *runOutput) {
 	ops := map[string]*ir.ObsOp{}
 	for _, tp := range testPrograms {
 		for _, o := range tp.prog().Obs {
-			if o.Kind != ir.ObsIdentity {
+			if _, identity := o.Def.(*ir.Identity); !identity {
 				ops[tp.name+"."+o.Name] = o
 			}
 		}

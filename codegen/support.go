@@ -41,27 +41,12 @@ func (g *gen) checkSupported() {
 			g.internal(ir.Pos{}, "nil forward model")
 			continue
 		}
-		switch m.Kind {
-		case ir.ForwardODE, ir.ForwardMap:
-			g.checkEquations(m.Pos, m.Carrier, m.Carrier, m.Eqs, true)
-			if !(m.DT > 0) {
-				g.internal(m.Pos, "forward %s has dt = %v", m.SourceName, m.DT)
-			}
-		case ir.ForwardGo:
-			g.unimplemented(m.Pos, "go forward model")
-		case ir.ForwardCompose:
-			g.unimplemented(m.Pos, "compose forward model")
-		case ir.ForwardNeural:
-			g.unimplemented(m.Pos, "neural forward model")
-		default:
-			g.internal(m.Pos, "forward %s has unknown kind %d", m.SourceName, m.Kind)
+		if m.Carrier == nil {
+			g.internal(m.Pos, "forward %s has no carrier", m.SourceName)
+			continue
 		}
-		if m.Kind == ir.ForwardODE {
-			switch m.Scheme {
-			case ir.SchemeRK4, ir.SchemeRK2, ir.SchemeEuler:
-			default:
-				g.internal(m.Pos, "forward %s has unknown scheme %d", m.SourceName, m.Scheme)
-			}
+		if e := g.forwardEmitter(m); e != nil {
+			e.check(g, m)
 		}
 	}
 	for _, o := range g.p.Obs {
@@ -69,31 +54,17 @@ func (g *gen) checkSupported() {
 			g.internal(ir.Pos{}, "nil observation operator")
 			continue
 		}
-		g.checkObs(o)
+		if e := g.obsEmitter(o); e != nil {
+			e.check(g, o)
+		}
 	}
 	for _, a := range g.p.Analyses {
 		if a == nil {
 			g.internal(ir.Pos{}, "nil analysis")
 			continue
 		}
-		switch a.Kind {
-		case ir.AnalysisETKF, ir.AnalysisEnKF:
-			if a.Additive != 0 {
-				g.unimplemented(a.Pos, "additive inflation")
-			}
-			if a.RTPP != 0 {
-				g.unimplemented(a.Pos, "rtpp inflation")
-			}
-			if a.RTPS != 0 {
-				g.unimplemented(a.Pos, "rtps inflation")
-			}
-			if a.Localize != nil {
-				g.unimplemented(a.Pos, "localisation in "+string(a.Kind))
-			}
-		case ir.AnalysisGo:
-			g.unimplemented(a.Pos, "go analysis")
-		default:
-			g.unimplemented(a.Pos, string(a.Kind)+" analysis")
+		if e := g.analysisEmitter(a); e != nil {
+			e.check(g, a)
 		}
 	}
 	for _, c := range g.p.Cycles {
@@ -101,112 +72,73 @@ func (g *gen) checkSupported() {
 			g.internal(ir.Pos{}, "nil cycle")
 			continue
 		}
-		g.checkCycle(c)
+		if e := g.cycleEmitter(c); e != nil {
+			e.check(g, c)
+		}
 	}
 }
 
-// checkObs reports what the generator cannot emit for operator o.
-func (g *gen) checkObs(o *ir.ObsOp) {
-	if o.In == nil || o.Out == nil {
-		g.internal(o.Pos, "obs %s has no input or output carrier", o.SourceName)
-		return
-	}
-	n, p := o.In.Size(), o.Out.Size()
-	switch o.Kind {
-	case ir.ObsIdentity:
-		if n != p {
-			g.internal(o.Pos, "identity obs %s maps %d values to %d", o.SourceName, n, p)
-		}
-	case ir.ObsSubsample:
-		if o.Step < 1 || o.Start < 0 || o.Start+(p-1)*o.Step >= n {
-			g.internal(o.Pos, "subsample obs %s (start %d, step %d) reads past the %d inputs", o.SourceName, o.Start, o.Step, n)
-		}
-	case ir.ObsIndices:
-		if len(o.Indices) != p {
-			g.internal(o.Pos, "indices obs %s has %d indices for %d outputs", o.SourceName, len(o.Indices), p)
-		}
-		for _, i := range o.Indices {
-			if i < 0 || i >= n {
-				g.internal(o.Pos, "indices obs %s reads index %d of %d inputs", o.SourceName, i, n)
-				break
-			}
-		}
-	case ir.ObsLinear:
-		if o.Matrix == "" {
-			g.internal(o.Pos, "linear obs %s has no matrix file", o.SourceName)
-		}
-	case ir.ObsExpr:
-		g.checkEquations(o.Pos, o.In, o.Out, o.Eqs, false)
-	case ir.ObsCompose:
-		g.unimplemented(o.Pos, "compose observation operator")
-	case ir.ObsGo:
-		g.unimplemented(o.Pos, "go observation operator")
-	default:
-		g.internal(o.Pos, "obs %s has unknown kind %d", o.SourceName, o.Kind)
-	}
-}
-
-// checkCycle reports what the generator cannot emit for cycle c.
-func (g *gen) checkCycle(c *ir.Cycle) {
-	switch c.Kind {
-	case ir.CycleForecast, ir.CycleEnsembleForecast, ir.CycleEnsembleDA:
-	default:
-		g.unimplemented(c.Pos, string(c.Kind)+" cycle")
-		return
-	}
-	if c.Model == nil || c.Model.Carrier == nil {
+// checkCycleCommon reports what every cycle emitter relies on: a model
+// with a carrier, counts that are not negative and an initial mean of the
+// state's size. It reports whether the model is usable.
+func (g *gen) checkCycleCommon(c *ir.Cycle) bool {
+	m := c.Model()
+	if m == nil || m.Carrier == nil {
 		g.internal(c.Pos, "cycle %s has no model", c.SourceName)
-		return
+		return false
 	}
 	if c.Checkpoint > 0 {
 		g.unimplemented(c.Pos, "checkpoint")
 	}
-	if c.Init != nil && c.Init.Kind != ir.InitNormal {
-		g.unimplemented(c.Init.Pos, "initial distribution")
+	switch in := c.Init.(type) {
+	case nil:
+	case *ir.NormalInit:
+		if len(in.Mean) != 0 && len(in.Mean) != 1 && len(in.Mean) != m.Carrier.Size() {
+			g.internal(in.Pos, "initial mean of cycle %s has %d values for a state of %d", c.SourceName, len(in.Mean), m.Carrier.Size())
+		}
+	default:
+		g.unimplemented(in.InitPos(), "initial distribution")
 	}
-	if c.Init != nil && len(c.Init.Mean) != 0 && len(c.Init.Mean) != 1 && len(c.Init.Mean) != c.Model.Carrier.Size() {
-		g.internal(c.Init.Pos, "initial mean of cycle %s has %d values for a state of %d", c.SourceName, len(c.Init.Mean), c.Model.Carrier.Size())
-	}
-	if c.History < 0 || c.Steps < 0 || c.Spinup < 0 {
+	if c.History < 0 || c.Steps < 0 {
 		g.internal(c.Pos, "cycle %s has a negative count", c.SourceName)
 	}
-	switch c.Kind {
-	case ir.CycleEnsembleForecast:
-		if c.Members < 1 {
-			g.internal(c.Pos, "cycle %s has %d members", c.SourceName, c.Members)
-		}
-	case ir.CycleEnsembleDA:
-		if c.Source != nil {
-			switch c.Source.Kind {
-			case ir.SourceTwin:
-			case ir.SourceFile:
-				g.unimplemented(c.Source.Pos, "file observation source")
-			case ir.SourceGo:
-				g.unimplemented(c.Source.Pos, "go observation source")
-			default:
-				g.internal(c.Source.Pos, "cycle %s has an unknown observation source", c.SourceName)
-			}
-		}
-		switch {
-		case c.Obs == nil || c.Obs.In == nil || c.Obs.Out == nil:
-			g.internal(c.Pos, "cycle %s has no observation operator", c.SourceName)
-		case c.Analysis == nil:
-			g.internal(c.Pos, "cycle %s has no analysis", c.SourceName)
-		case c.ObsErr == nil:
-			g.internal(c.Pos, "cycle %s has no observation error", c.SourceName)
-		case c.Obs.In.Size() != c.Model.Carrier.Size():
-			g.internal(c.Pos, "cycle %s observes %d values but its state has %d", c.SourceName, c.Obs.In.Size(), c.Model.Carrier.Size())
-		case c.ObsErr.Size != 0 && c.ObsErr.Size != c.Obs.Out.Size():
-			g.internal(c.ObsErr.Pos, "obs_err of cycle %s is %d×%d for %d observations", c.SourceName, c.ObsErr.Size, c.ObsErr.Size, c.Obs.Out.Size())
-		case c.Members < 1 && c.Analysis.Members < 1:
-			g.internal(c.Pos, "cycle %s has no ensemble size", c.SourceName)
-		}
-		if c.ObsErr != nil {
-			switch c.ObsErr.Kind {
-			case ir.MatrixDiag, ir.MatrixScaledIdentity, ir.MatrixDiagFile, ir.MatrixFile:
-			default:
-				g.internal(c.ObsErr.Pos, "obs_err of cycle %s has an unknown form", c.SourceName)
-			}
+	return true
+}
+
+// checkAssimilation reports what the ensemble DA emitter relies on in the
+// predict–compare–update part of c, and the sources it cannot emit.
+func (g *gen) checkAssimilation(c *ir.Cycle, a *ir.Assimilation, members int) {
+	switch s := a.Source.(type) {
+	case nil, *ir.TwinSource:
+	case *ir.FileSource:
+		g.unimplemented(s.Pos, "file observation source")
+	case *ir.GoSource:
+		g.unimplemented(s.Pos, "go observation source")
+	default:
+		g.internal(s.SourcePos(), "cycle %s has an unknown observation source", c.SourceName)
+	}
+	if a.Spinup < 0 {
+		g.internal(c.Pos, "cycle %s has a negative count", c.SourceName)
+	}
+	switch {
+	case a.Obs == nil || a.Obs.In == nil || a.Obs.Out == nil:
+		g.internal(c.Pos, "cycle %s has no observation operator", c.SourceName)
+	case a.Analysis == nil:
+		g.internal(c.Pos, "cycle %s has no analysis", c.SourceName)
+	case a.ObsErr == nil:
+		g.internal(c.Pos, "cycle %s has no observation error", c.SourceName)
+	case a.Obs.In.Size() != a.Model.Carrier.Size():
+		g.internal(c.Pos, "cycle %s observes %d values but its state has %d", c.SourceName, a.Obs.In.Size(), a.Model.Carrier.Size())
+	case a.ObsErr.Size != 0 && a.ObsErr.Size != a.Obs.Out.Size():
+		g.internal(a.ObsErr.Pos, "obs_err of cycle %s is %d×%d for %d observations", c.SourceName, a.ObsErr.Size, a.ObsErr.Size, a.Obs.Out.Size())
+	case members < 1:
+		g.internal(c.Pos, "cycle %s has no ensemble size", c.SourceName)
+	}
+	if a.ObsErr != nil {
+		switch a.ObsErr.Kind {
+		case ir.MatrixDiag, ir.MatrixScaledIdentity, ir.MatrixDiagFile, ir.MatrixFile:
+		default:
+			g.internal(a.ObsErr.Pos, "obs_err of cycle %s has an unknown form", c.SourceName)
 		}
 	}
 }
@@ -255,7 +187,7 @@ func (g *gen) declareNames() {
 		g.declare(m.Name+"DT", m.Pos, "the time step of forward "+m.SourceName)
 	}
 	for _, o := range g.p.Obs {
-		if o.Kind == ir.ObsLinear {
+		if _, ok := o.Def.(*ir.LinearObs); ok {
 			g.declare("New"+o.Name, o.Pos, "the constructor of obs "+o.SourceName)
 		}
 	}
@@ -264,7 +196,7 @@ func (g *gen) declareNames() {
 	}
 	for _, c := range g.p.Cycles {
 		g.declare("New"+c.Name, c.Pos, "the constructor of cycle "+c.SourceName)
-		if c.Kind != ir.CycleForecast {
+		if c.Members() > 0 {
 			g.declare(c.Name+"Members", c.Pos, "the ensemble size of cycle "+c.SourceName)
 		}
 	}

@@ -46,20 +46,23 @@ type Setting struct {
 // every model the cycle steps, in declaration order. Sequence cycles list
 // nothing of their own; each part is set through its own name.
 func Settings(c *Cycle) []Setting {
-	var out []Setting
-	switch c.Kind {
-	case CycleSequence:
+	if _, ok := c.Def.(*Sequence); ok {
 		return nil
 	}
-	out = append(out, Setting{Name: "steps", Kind: SettingInt})
-	if c.Obs != nil {
+	out := []Setting{{Name: "steps", Kind: SettingInt}}
+	a := c.Assimilation()
+	if a != nil {
 		out = append(out, Setting{Name: "obs_every", Kind: SettingInt, Min: 1})
 		out = append(out, Setting{Name: "spinup", Kind: SettingInt})
 	}
-	if c.Source == nil || c.Source.Kind == SourceTwin {
-		out = append(out, Setting{Name: "seed", Kind: SettingSeed})
+	var src Source
+	if a != nil {
+		src = a.Source
 	}
-	if c.Source != nil && c.Source.Kind == SourceFile {
+	// Every cycle draws its initial state, so every cycle has a seed; a
+	// file source's path can be pointed elsewhere.
+	out = append(out, Setting{Name: "seed", Kind: SettingSeed})
+	if _, ok := src.(*FileSource); ok {
 		out = append(out, Setting{Name: "obs_file", Kind: SettingPath})
 	}
 	taken := map[string]int{}
@@ -93,11 +96,12 @@ func modelsOf(c *Cycle) []*Forward {
 		}
 		seen[m] = true
 		out = append(out, m)
-		for _, p := range m.Parts {
-			visit(p.Model)
+		if cm, ok := m.Def.(*Compose); ok {
+			for _, p := range cm.Parts {
+				visit(p.Model)
+			}
 		}
 	}
-	visit(c.Model)
-	visit(c.Step)
+	visit(c.Model())
 	return out
 }

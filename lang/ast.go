@@ -67,8 +67,26 @@ type CarrierDecl struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 	Name   string  `parser:"\"carrier\" @Ident \"=\""`
-	Kind   string  `parser:"@Ident \"[\""`
+	Kind   *Ident  `parser:"@@ \"[\""`
 	Shape  []*Expr `parser:"@@ (\",\" @@)* \"]\" \";\"?"`
+}
+
+// Ident is a name with a position of its own, such as the kind word of a
+// declaration (`etkf` in `analysis A = etkf { … }`), so that messages about
+// it point at the word.
+type Ident struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"@Ident"`
+}
+
+// Text is the name, or "" for a nil Ident (a tree built by hand, or cut
+// short by a syntax error).
+func (i *Ident) Text() string {
+	if i == nil {
+		return ""
+	}
+	return i.Name
 }
 
 // QualIdent is a possibly qualified name: `State` or `lorenz96.State`.
@@ -171,7 +189,7 @@ type AnalysisDecl struct {
 	EndPos  lexer.Position
 	Name    string       `parser:"\"analysis\" @Ident \"=\""`
 	Go      *string      `parser:"( \"go\" @String"`
-	Kind    string       `parser:"| @Ident )"`
+	Kind    *Ident       `parser:"| @@ )"`
 	Options *OptionBlock `parser:"@@? \";\"?"`
 }
 
@@ -180,7 +198,7 @@ type CycleDecl struct {
 	Pos     lexer.Position
 	EndPos  lexer.Position
 	Name    string       `parser:"\"cycle\" @Ident \"=\""`
-	Kind    string       `parser:"@Ident"`
+	Kind    *Ident       `parser:"@@"`
 	Args    *ArgList     `parser:"@@?"`
 	Options *OptionBlock `parser:"@@? \";\"?"`
 }

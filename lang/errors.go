@@ -246,7 +246,7 @@ func (e *explainer) explain() (int, string) {
 		return e.missingOperand(k)
 	case first == `"="`:
 		return k, fmt.Sprintf("expected `=` after %s, found %s", e.describeLeft(k), describe(t))
-	case first == "<ident>":
+	case first == "<ident>", first == "Ident":
 		return k, fmt.Sprintf("expected %s after `%s`, found %s", e.nameNoun(prev), prev.Value, describe(t))
 	case first == `"["`:
 		if e.decl == "carrier" && len(e.open) == 0 {
@@ -269,7 +269,7 @@ func (e *explainer) explain() (int, string) {
 		return k, fmt.Sprintf("expected an operator after `=` in obs operator `%s` (`identity`, `subsample(…)`, `indices(…)`, `linear \"…\"`, `compose(…)` or `go \"…\"`), found %s", e.name, describe(t))
 	case first == "QualIdent":
 		return k, fmt.Sprintf("expected a model name after `%s`, found %s", prev.Value, describe(t))
-	case strings.HasPrefix(e.expect, `(("go" <string>) | <ident>)`):
+	case strings.HasPrefix(e.expect, `(("go" <string>) | <ident>)`), strings.HasPrefix(e.expect, `(("go" <string>) | Ident)`):
 		return k, fmt.Sprintf("expected an analysis kind (such as `etkf`) or `go \"…\"` after `=`, found %s", describe(t))
 	}
 	return k, ""
@@ -746,7 +746,7 @@ func firstElement(expect string) string {
 // grammarNoun renders a grammar element for a message.
 func grammarNoun(el string) string {
 	switch {
-	case el == "<ident>":
+	case el == "<ident>", el == "Ident":
 		return "a name"
 	case el == "<string>":
 		return "a string"

@@ -39,7 +39,7 @@ func (p *printer) decl(d *Decl) {
 		p.space()
 		p.token(noPos, c.Name)
 		p.assign()
-		p.token(noPos, c.Kind)
+		p.token(noPos, c.Kind.Text())
 		p.token(noPos, "[")
 		p.compact++
 		p.exprList(c.Shape)
@@ -58,7 +58,7 @@ func (p *printer) decl(d *Decl) {
 		if a.Go != nil {
 			p.goRef(noPos, *a.Go)
 		} else {
-			p.token(noPos, a.Kind)
+			p.token(noPos, a.Kind.Text())
 		}
 		p.optionBlock(a.Options)
 	case d.Cycle != nil:
@@ -67,7 +67,7 @@ func (p *printer) decl(d *Decl) {
 		p.space()
 		p.token(noPos, c.Name)
 		p.assign()
-		p.token(noPos, c.Kind)
+		p.token(noPos, c.Kind.Text())
 		if c.Args != nil {
 			p.argList(c.Args)
 		}

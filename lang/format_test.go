@@ -221,7 +221,7 @@ func TestFormatHandBuilt(t *testing.T) {
 		Package: &PackageClause{Name: "gen"},
 		Decls: []*Decl{
 			{Const: &ConstDecl{Name: "N", Value: num("40")}},
-			{Analysis: &AnalysisDecl{Name: "A", Kind: "etkf", Options: &OptionBlock{Options: []*Option{
+			{Analysis: &AnalysisDecl{Name: "A", Kind: &Ident{Name: "etkf"}, Options: &OptionBlock{Options: []*Option{
 				{Name: "members", Value: &Value{Expr: num("8")}},
 				{Name: "inflation", Value: &Value{Expr: num("1.02")}},
 			}}}},

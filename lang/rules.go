@@ -149,15 +149,15 @@ func (c *ruleChecker) names(f *File) {
 			}
 		case *AnalysisDecl:
 			c.notKeyword(c.tok(n.Pos, 1), "an analysis name")
-			if n.Go == nil && n.Kind == "go" {
+			if n.Go == nil && n.Kind.Text() == "go" {
 				c.diags.Add(Pos(c.tok(n.Pos, 4).Pos), "syntax", "expected a string after `go`, as in `go \"example.com/pkg.New\"`")
-			} else if n.Go == nil && IsKeyword(n.Kind) {
-				c.diags.Add(Pos(c.tok(n.Pos, 3).Pos), "syntax", "`%s` is a keyword, not an analysis kind", n.Kind)
+			} else if n.Go == nil && IsKeyword(n.Kind.Text()) {
+				c.diags.Add(Pos(c.tok(n.Pos, 3).Pos), "syntax", "`%s` is a keyword, not an analysis kind", n.Kind.Text())
 			}
 		case *CycleDecl:
 			c.notKeyword(c.tok(n.Pos, 1), "a cycle name")
-			if IsKeyword(n.Kind) {
-				c.diags.Add(Pos(c.tok(n.Pos, 3).Pos), "syntax", "`%s` is a keyword, not a cycle kind", n.Kind)
+			if IsKeyword(n.Kind.Text()) {
+				c.diags.Add(Pos(c.tok(n.Pos, 3).Pos), "syntax", "`%s` is a keyword, not a cycle kind", n.Kind.Text())
 			}
 		case *ParamStmt:
 			c.notKeyword(c.tok(n.Pos, 1), "a parameter name")

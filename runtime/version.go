@@ -4,7 +4,7 @@ package runtime
 
 // GenVersion is the version of generated code that this runtime implements.
 // Generated code asserts it at compile time (see [EnforceVersion]).
-const GenVersion = 1
+const GenVersion = 2
 
 // MinGenVersion is the oldest version of generated code this runtime still
 // supports.

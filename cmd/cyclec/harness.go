@@ -152,8 +152,8 @@ func runModule(files []cyclec.File, cycles []*ir.Cycle, source string) (map[stri
 	data := harnessData{Source: source}
 	for _, c := range cycles {
 		dim := 0
-		if c.Model != nil {
-			dim = c.Model.Carrier.Size()
+		if m := c.Model(); m != nil {
+			dim = m.Carrier.Size()
 		}
 		data.Cycles = append(data.Cycles, harnessCycle{Name: c.Name, Dim: dim})
 	}

@@ -8,16 +8,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
-// This file was generated for version 1 of the generated-code API. The two
+// This file was generated for version 2 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)
-const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
+const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
 // Lorenz96N is the constant lorenz96.N declared at lorenz96.cyc:5:1.
 const Lorenz96N = 40
@@ -25,6 +24,9 @@ const Lorenz96N = 40
 // Lorenz96X0 is the constant lorenz96.X0 declared at lorenz96.cyc:12:1, a
 // vector of 40 values. It is a variable only because Go has no array
 // constants: do not modify it.
+//
+// X0 is the standard start (Sakov & Oke 2008): 1 at site 0, 0 elsewhere.
+// The spin-up carries it onto the attractor.
 var Lorenz96X0 = [40]float64{
 	1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -34,6 +36,8 @@ var Lorenz96X0 = [40]float64{
 
 // Lorenz96State is the carrier lorenz96.State declared at lorenz96.cyc:8:1:
 // vec[40].
+//
+// State is the ring of N sites.
 type Lorenz96State [40]float64
 
 // Lorenz96StateSize is the number of elements of Lorenz96State.
@@ -44,6 +48,8 @@ const Lorenz96StateSize = 40
 // substep per step of Lorenz96L96DT. Its exported fields are the run-time
 // parameters; the zero value has them all 0, so use NewLorenz96L96 for the
 // defaults. It is not safe for concurrent use.
+//
+// L96 is dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F, RK4, dt = 0.05.
 type Lorenz96L96 struct {
 	F float64 // param F (default 8)
 
@@ -96,6 +102,8 @@ func (m *Lorenz96L96) tendency(dx, x *Lorenz96State, t float64) {
 
 // Lorenz96Full is the observation operator lorenz96.Full declared at
 // lorenz96.cyc:28:1: the identity, from Lorenz96State to Lorenz96State.
+//
+// Full observes every site.
 type Lorenz96Full struct{}
 
 // Apply writes into y the observation of x.
@@ -208,40 +216,26 @@ func (c *Run) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the model steps done.
+func (c *Run) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.step
+}
+
+// Run is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Run)(nil)
+	_ cycrt.Cycle   = (*Run)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
-// when ctx is cancelled, and reports progress through opts.Progress after
-// every call of Next.
+// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Run) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
 	c.history = opts.History
 	defer func() {
 		c.history = nil
 	}()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.step%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.step > 0 {
-		sum.SecondsPerCycle = wall / float64(c.step)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }

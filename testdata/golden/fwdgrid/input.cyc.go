@@ -6,11 +6,11 @@ package fwdgrid
 
 import cycrt "github.com/cyclec/cyclec/runtime"
 
-// This file was generated for version 1 of the generated-code API. The two
+// This file was generated for version 2 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)
-const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
+const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
 // Field is the carrier Field declared at input.cyc:4:1: grid[4, 6]. It is
 // stored flat in row-major order: element [i, j] is at index i*6 + j.

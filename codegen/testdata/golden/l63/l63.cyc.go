@@ -8,16 +8,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
-// This file was generated for version 1 of the generated-code API. The two
+// This file was generated for version 2 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)
-const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
+const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
 // X0 is the constant X0 declared at l63.cyc:3:1, a vector of 3 values. It is
 // a variable only because Go has no array constants: do not modify it.
@@ -283,36 +282,22 @@ func (c *Twin) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Twin) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Twin is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Twin)(nil)
+	_ cycrt.Cycle   = (*Twin)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle). It returns
-// ctx.Err() when ctx is cancelled, and reports progress through
-// opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
+// does. It returns ctx.Err() when ctx is cancelled, and reports progress
+// through opts.Progress after every call of Next.
 func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.analyses%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.analyses > 0 {
-		sum.SecondsPerCycle = wall / float64(c.analyses)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }

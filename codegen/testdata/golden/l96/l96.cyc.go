@@ -9,16 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
-// This file was generated for version 1 of the generated-code API. The two
+// This file was generated for version 2 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)
-const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
+const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
 // N is the constant N declared at l96.cyc:2:1.
 const N = 40
@@ -337,42 +336,28 @@ func (c *Twin) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Twin) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Twin is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Twin)(nil)
+	_ cycrt.Cycle   = (*Twin)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle). It returns
-// ctx.Err() when ctx is cancelled, and reports progress through
-// opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
+// does. It returns ctx.Err() when ctx is cancelled, and reports progress
+// through opts.Progress after every call of Next.
 func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
 	c.history = opts.History
 	defer func() {
 		c.history = nil
 	}()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.analyses%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.analyses > 0 {
-		sum.SecondsPerCycle = wall / float64(c.analyses)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }
 
 // SubMembers is the ensemble size of cycle Sub, fixed at compile time.
@@ -553,38 +538,24 @@ func (c *Sub) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Sub) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Sub is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Sub)(nil)
+	_ cycrt.Cycle   = (*Sub)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle). It returns
-// ctx.Err() when ctx is cancelled, and reports progress through
-// opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
+// does. It returns ctx.Err() when ctx is cancelled, and reports progress
+// through opts.Progress after every call of Next.
 func (c *Sub) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.analyses%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.analyses > 0 {
-		sum.SecondsPerCycle = wall / float64(c.analyses)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }
 
 // Traj is the cycle Traj declared at l96.cyc:28:1: one trajectory of L96
@@ -692,42 +663,28 @@ func (c *Traj) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the model steps done.
+func (c *Traj) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.step
+}
+
+// Traj is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Traj)(nil)
+	_ cycrt.Cycle   = (*Traj)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
-// when ctx is cancelled, and reports progress through opts.Progress after
-// every call of Next.
+// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Traj) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
 	c.history = opts.History
 	defer func() {
 		c.history = nil
 	}()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.step%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.step > 0 {
-		sum.SecondsPerCycle = wall / float64(c.step)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }
 
 // SpreadMembers is the ensemble size of cycle Spread, fixed at compile time.
@@ -869,40 +826,26 @@ func (c *Spread) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the model steps done.
+func (c *Spread) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.step
+}
+
+// Spread is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Spread)(nil)
+	_ cycrt.Cycle   = (*Spread)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
-// when ctx is cancelled, and reports progress through opts.Progress after
-// every call of Next.
+// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
 	c.history = opts.History
 	defer func() {
 		c.history = nil
 	}()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.step%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.step > 0 {
-		sum.SecondsPerCycle = wall / float64(c.step)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }

@@ -10,16 +10,15 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
-// This file was generated for version 1 of the generated-code API. The two
+// This file was generated for version 2 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)
-const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
+const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
 // State is the carrier State declared at obs.cyc:2:1: vec[12].
 type State [12]float64
@@ -447,42 +446,28 @@ func (c *Files) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Files) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Files is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Files)(nil)
+	_ cycrt.Cycle   = (*Files)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle). It returns
-// ctx.Err() when ctx is cancelled, and reports progress through
-// opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
+// does. It returns ctx.Err() when ctx is cancelled, and reports progress
+// through opts.Progress after every call of Next.
 func (c *Files) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
 	c.history = opts.History
 	defer func() {
 		c.history = nil
 	}()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.analyses%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.analyses > 0 {
-		sum.SecondsPerCycle = wall / float64(c.analyses)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }
 
 // FullRMembers is the ensemble size of cycle FullR, fixed at compile time.
@@ -661,38 +646,24 @@ func (c *FullR) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *FullR) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// FullR is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*FullR)(nil)
+	_ cycrt.Cycle   = (*FullR)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle). It returns
-// ctx.Err() when ctx is cancelled, and reports progress through
-// opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
+// does. It returns ctx.Err() when ctx is cancelled, and reports progress
+// through opts.Progress after every call of Next.
 func (c *FullR) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.analyses%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.analyses > 0 {
-		sum.SecondsPerCycle = wall / float64(c.analyses)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }
 
 // cycCube returns v³, evaluating v once.

@@ -9,16 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
-// This file was generated for version 1 of the generated-code API. The two
+// This file was generated for version 2 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 1)
-const _ = cycrt.EnforceVersion(1 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
+const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
 // Half is the constant Half declared at stencil.cyc:1:1.
 const Half = 0.5
@@ -377,42 +376,28 @@ func (c *Iterate) Summary() (*cycrt.Summary, error) {
 	return sum, nil
 }
 
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the model steps done.
+func (c *Iterate) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.step
+}
+
+// Iterate is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Iterate)(nil)
+	_ cycrt.Cycle   = (*Iterate)(nil)
+)
+
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step). It returns ctx.Err()
-// when ctx is cancelled, and reports progress through opts.Progress after
-// every call of Next.
+// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Iterate) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	begin := time.Now()
 	c.history = opts.History
 	defer func() {
 		c.history = nil
 	}()
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	for !c.Done() {
-		if c.step%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.Next(); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(c.step, c.Steps)
-		}
-	}
-	wall := time.Since(begin).Seconds()
-	sum, err := c.Summary()
-	if err != nil {
-		return nil, err
-	}
-	sum.WallSeconds = wall
-	if c.step > 0 {
-		sum.SecondsPerCycle = wall / float64(c.step)
-	}
-	return sum, nil
+	return cycrt.RunCycle(ctx, c, opts)
 }
 
 // cycWrap returns a modulo n in [0, n): the periodic wrap of an index that

@@ -1,0 +1,78 @@
+// Observation operators: the parts every kind shares, and one type per
+// kind (identity, subsample, indices, a matrix file, equations, a
+// composite, user Go).
+package ir
+
+// ObsOp is an observation (compare) operator from In to Out. The fields
+// here are common to every kind; Def holds what is particular to one.
+type ObsOp struct {
+	Name       string
+	SourceName string // name as written in the .cyc source
+	Pos        Pos
+	Doc        string // the comment written just above the declaration
+	Var        string // input parameter name, e.g. "x"
+	In         *Carrier
+	Out        *Carrier
+
+	// Linear reports whether the operator is linear in its input.
+	Linear bool
+
+	Def ObsDef
+}
+
+// ObsDef is the kind-specific part of an observation operator: one of
+// *Identity, *Subsample, *Indices, *LinearObs, *ExprObs, *ComposeObs or
+// *GoObs.
+type ObsDef interface {
+	// Form names the kind as messages do: "identity", "subsample", …
+	Form() string
+}
+
+// Identity observes every element: y = x.
+type Identity struct{}
+
+// Subsample observes y[j] = x[Start + j*Step] (flat indices into In).
+type Subsample struct{ Start, Step int }
+
+// Indices observes y[j] = x[Indices[j]] (flat indices into In).
+type Indices struct{ Indices []int }
+
+// LinearObs is y = H x with H read from a CSV file: rows = Out.Size(),
+// cols = In.Size().
+type LinearObs struct {
+	Matrix string // path relative to the .cyc file
+}
+
+// ExprObs gives y by equations: LHS over Out, RHS reading Var.
+type ExprObs struct{ Eqs []*Equation }
+
+// ComposeObs applies Parts in order (Parts[0] first).
+type ComposeObs struct{ Parts []*ObsOp }
+
+// GoObs is a user Go function func(y, x []float64), with an optional
+// Jacobian func(J, x []float64).
+type GoObs struct {
+	Ref      *GoRef
+	Jacobian *GoRef // nil when not given
+}
+
+// Form implements ObsDef.
+func (*Identity) Form() string { return "identity" }
+
+// Form implements ObsDef.
+func (*Subsample) Form() string { return "subsample" }
+
+// Form implements ObsDef.
+func (*Indices) Form() string { return "indices" }
+
+// Form implements ObsDef.
+func (*LinearObs) Form() string { return "linear" }
+
+// Form implements ObsDef.
+func (*ExprObs) Form() string { return "expression" }
+
+// Form implements ObsDef.
+func (*ComposeObs) Form() string { return "compose" }
+
+// Form implements ObsDef.
+func (*GoObs) Form() string { return "go" }
