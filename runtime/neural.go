@@ -53,8 +53,12 @@ type NetworkSpec struct {
 	DefaultedActivation bool // no activation metadata: DefaultActivation was used
 }
 
-// Widths returns the network's widths: the input, then each layer's output.
+// Widths returns the network's widths: the input, then each layer's
+// output (nil for a spec without layers).
 func (s *NetworkSpec) Widths() []int {
+	if len(s.Layers) == 0 {
+		return nil
+	}
 	w := []int{s.Layers[0].In}
 	for _, l := range s.Layers {
 		w = append(w, l.Out)
@@ -289,7 +293,7 @@ func (n *Network) Residual() bool { return n.residual }
 
 // StepEnsemble applies the network to every member of E in place, with one
 // matrix product per layer for the whole ensemble (X Wᵀ, X the members ×
-// in matrix of layer inputs). E must have dimension dim and between 1 and
+// in matrix of layer inputs, one member per row). E must have dimension dim and between 1 and
 // the members given to [NewNetwork]; on error E is unchanged.
 func (n *Network) StepEnsemble(E *Ensemble) error {
 	switch {
