@@ -274,6 +274,7 @@ func decodeCheckpoint(path string, b []byte) (*Checkpoint, error) {
 	if n := r.u32("setting count"); r.err == nil {
 		if uint64(n) > uint64(r.end-r.off)/8 {
 			r.fail("%d settings cannot fit in the %d bytes left", n, r.end-r.off)
+			n = 0
 		}
 		c.Settings = make([]Setting, 0, n)
 		for i := 0; i < int(n) && r.err == nil; i++ {
@@ -289,6 +290,7 @@ func decodeCheckpoint(path string, b []byte) (*Checkpoint, error) {
 	if n := r.u32("section count"); r.err == nil {
 		if uint64(n) > uint64(r.end-r.off)/13 {
 			r.fail("%d sections cannot fit in the %d bytes left", n, r.end-r.off)
+			n = 0
 		}
 		c.sections = make(map[string]*section, n)
 		c.names = make([]string, 0, n)

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -216,6 +217,37 @@ func TestReadCheckpointRefuses(t *testing.T) {
 	}
 	if _, err := ReadCheckpoint(filepath.Join(t.TempDir(), "none.ckpt")); err == nil || !strings.Contains(err.Error(), "none.ckpt") {
 		t.Errorf("missing file: error %v, want one naming it", err)
+	}
+}
+
+// TestReadCheckpointBoundedAllocation feeds files whose counts claim far
+// more than they hold: the reader must refuse them having allocated about
+// as much as the file's size, not what the counts claim.
+func TestReadCheckpointBoundedAllocation(t *testing.T) {
+	good := encoded(t, sampleCheckpoint())
+	settingsAt := ckptPreamble + 4 + len("l96.cyc") + 4 + len("Twin") + 4 + len("0.1.0") + 4 + len("0123456789abcdef")
+	sectionsAt := bytes.Index(good, []byte("\x01\x00\x00\x00E\x01")) - 4
+	for _, tc := range []struct {
+		name string
+		at   int
+		want string
+	}{
+		{"settings", settingsAt, "4294967295 settings cannot fit"},
+		{"sections", sectionsAt, "4294967295 sections cannot fit"},
+	} {
+		b := slices.Clone(good)
+		binary.LittleEndian.PutUint32(b[tc.at:], math.MaxUint32)
+		b = refix(b)
+		var before, after goruntime.MemStats
+		goruntime.ReadMemStats(&before)
+		_, err := decodeCheckpoint("hostile.ckpt", b)
+		goruntime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 64<<10 {
+			t.Errorf("%s: refusing a %d-byte file allocated %d bytes", tc.name, len(b), n)
+		}
 	}
 }
 
