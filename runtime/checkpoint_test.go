@@ -215,8 +215,27 @@ func TestReadCheckpointRefuses(t *testing.T) {
 			t.Fatalf("a flipped bit in byte %d was accepted", i)
 		}
 	}
-	if _, err := ReadCheckpoint(filepath.Join(t.TempDir(), "none.ckpt")); err == nil || !strings.Contains(err.Error(), "none.ckpt") {
+	dir := t.TempDir()
+	if _, err := ReadCheckpoint(filepath.Join(dir, "none.ckpt")); err == nil || !strings.Contains(err.Error(), "none.ckpt") {
 		t.Errorf("missing file: error %v, want one naming it", err)
+	}
+	for _, tc := range []struct {
+		name, content, want string
+	}{
+		{"short.ckpt", "\x89cy", "not a cyclec checkpoint: it starts with 89 63 79,"},
+		{"history.nc", "CDF\x02" + strings.Repeat("\x00", 100), "not a cyclec checkpoint: it starts with 43 44 46 02 00 00 00 00,"},
+		{"cut.ckpt", string(good[:40]), "truncated: 40 bytes, the header says"},
+	} {
+		p := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(p, []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadCheckpoint(p); err == nil || !strings.Contains(err.Error(), "checkpoint "+p+": "+tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if err := WriteCheckpoint(filepath.Join(dir, "nil.ckpt"), nil); err == nil {
+		t.Error("writing a nil checkpoint succeeded")
 	}
 }
 
