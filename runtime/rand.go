@@ -2,7 +2,10 @@
 
 package runtime
 
-import "math/rand/v2"
+import (
+	"encoding/binary"
+	"math/rand/v2"
+)
 
 // Purpose names what a random stream is used for. Streams for different
 // purposes are independent even when seed and index agree, so adding draws
@@ -50,6 +53,27 @@ func NewStream(seed uint64, p Purpose, index uint64) *Stream {
 func (s *Stream) Reset(seed uint64, p Purpose, index uint64) {
 	hi, lo := streamKey(seed, p, index)
 	s.pcg.Seed(hi, lo)
+}
+
+// State returns the stream's position: the two 64-bit halves (high, low)
+// of its PCG state. A Stream holds nothing else (math/rand/v2's Rand
+// caches no draws), so [Stream.Restore] of this value continues the
+// stream bit-identically. It does not allocate.
+//
+// Generated cycles re-key every stream from (seed, purpose, index) at each
+// analysis, so their positions follow from the analysis counter and need
+// no saving; State is for a stream drawn across the points a checkpoint is
+// taken at.
+func (s *Stream) State() [2]uint64 {
+	var buf [20]byte
+	b, _ := s.pcg.AppendBinary(buf[:0]) // "pcg:", hi, lo big-endian; never fails
+	return [2]uint64{binary.BigEndian.Uint64(b[4:12]), binary.BigEndian.Uint64(b[12:20])}
+}
+
+// Restore puts s at the position state, a value [Stream.State] returned:
+// the following draws are those that followed it.
+func (s *Stream) Restore(state [2]uint64) {
+	s.pcg.Seed(state[0], state[1]) // PCG.Seed sets the state words as given
 }
 
 // Normal returns a standard normal draw.

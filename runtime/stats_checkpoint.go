@@ -1,0 +1,63 @@
+// Saving and restoring running scores in a checkpoint, bit-exact.
+
+package runtime
+
+import (
+	"errors"
+	"fmt"
+)
+
+// SaveCheckpoint stores the running sums and counters of s in c as three
+// sections: name+".sums" (float64: the last forecast and analysis RMSE and
+// the forecast RMSE, forecast spread, analysis RMSE and analysis spread
+// sums), name+".counts" (int64: dimension, spin-up, analyses seen, forecast
+// and analysis scores counted) and name+".err" (the first shape-mismatch
+// message, empty when there was none).
+func (s *Stats) SaveCheckpoint(c *Checkpoint, name string) {
+	sums := [...]float64{s.lastF, s.lastA, s.sumRF, s.sumSF, s.sumRA, s.sumSA}
+	counts := [...]int64{int64(s.dim), int64(s.spinup), int64(s.n), int64(s.nF), int64(s.nA)}
+	c.PutFloats(name+".sums", sums[:])
+	c.PutInts(name+".counts", counts[:])
+	var msg []byte
+	if s.err != nil {
+		msg = []byte(s.err.Error())
+	}
+	c.PutBytes(name+".err", msg)
+}
+
+// RestoreCheckpoint sets the running sums and counters of s to those
+// [Stats.SaveCheckpoint] stored in c under name, so that the scores go on
+// exactly as if the run had not stopped. s must have been made by
+// NewStats with the dimension and spin-up of the saved statistics; a
+// difference, a missing section or a negative counter is an error and
+// leaves s unchanged.
+func (s *Stats) RestoreCheckpoint(c *Checkpoint, name string) error {
+	var sums [6]float64
+	var counts [5]int64
+	if err := c.Floats(name+".sums", sums[:]); err != nil {
+		return fmt.Errorf("statistics: %w", err)
+	}
+	if err := c.Ints(name+".counts", counts[:]); err != nil {
+		return fmt.Errorf("statistics: %w", err)
+	}
+	msg, err := c.Bytes(name + ".err")
+	if err != nil {
+		return fmt.Errorf("statistics: %w", err)
+	}
+	dim, spinup, n, nF, nA := counts[0], counts[1], counts[2], counts[3], counts[4]
+	switch {
+	case dim != int64(s.dim) || spinup != int64(s.spinup):
+		return fmt.Errorf("statistics: %s: saved for dimension %d with spin-up %d, not dimension %d with spin-up %d",
+			c.where(), dim, spinup, s.dim, s.spinup)
+	case n < 0 || nF < 0 || nA < 0 || nF > n+1 || nA > n:
+		return fmt.Errorf("statistics: %s: section %q: counters %d analyses, %d forecast and %d analysis scores are inconsistent",
+			c.where(), name+".counts", n, nF, nA)
+	}
+	s.lastF, s.lastA, s.sumRF, s.sumSF, s.sumRA, s.sumSA = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]
+	s.n, s.nF, s.nA = int(n), int(nF), int(nA)
+	s.err = nil
+	if len(msg) > 0 {
+		s.err = errors.New(string(msg))
+	}
+	return nil
+}
