@@ -173,6 +173,8 @@ func Step(x []float64, t, dt float64) {}
 func main() {}
 `,
 	"empty/README.md": "no Go here\n",
+	"syntax/s.go":     "package syntax\n\nfunc Step(x []float64, t, dt float64 {\n}\n",
+	"many/m.go":       "package many\n\nfunc Step(x []float64, t, dt float64) {\n" + strings.Repeat("\tundefinedName()\n", 12) + "}\n",
 }
 
 // filtersModule is a module whose analysis constructors use the cyclec

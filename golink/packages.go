@@ -46,10 +46,16 @@ func (l *linker) missing(ip string, p *packages.Package) *Error {
 	offline := false
 	for _, e := range p.Errors {
 		for _, line := range lines(e.Msg) {
-			details = append(details, strings.TrimSpace(line))
+			line = strings.TrimSpace(line)
 			if strings.Contains(line, "GOPROXY=off") {
 				offline = true
 			}
+			// The message below says what go's "no required module
+			// provides …; to add it: go get …" does, more precisely.
+			if strings.HasPrefix(line, "no required module provides package") || strings.HasPrefix(line, "go get ") {
+				continue
+			}
+			details = append(details, line)
 		}
 	}
 	m := l.mod
@@ -75,17 +81,14 @@ func (l *linker) missing(ip string, p *packages.Package) *Error {
 }
 
 // buildMessages gathers the compiler's messages for p and the packages it
-// imports, positioned ones sorted by file, line and column, at most
-// maxBuildMessages of them.
+// imports, at most maxBuildMessages of them. When the go command itself
+// reported positioned errors (an import it cannot find), those are given
+// alone, as the type errors that follow from them only repeat the cause;
+// otherwise the type and syntax errors are, sorted by file, line and
+// column within each package.
 func (l *linker) buildMessages(root *packages.Package) []string {
-	var msgs []string
-	seen := map[string]bool{}
-	add := func(m string) {
-		if !seen[m] {
-			seen[m] = true
-			msgs = append(msgs, m)
-		}
-	}
+	var listed, typed []posMsg
+	var other []string
 	visited := map[*packages.Package]bool{}
 	var visit func(p *packages.Package)
 	visit = func(p *packages.Package) {
@@ -93,28 +96,30 @@ func (l *linker) buildMessages(root *packages.Package) []string {
 			return
 		}
 		visited[p] = true
-		var positioned []posMsg
-		var other []string
+		var pl, pt []posMsg
+		var blobs []string
 		for _, e := range p.Errors {
-			if e.Pos != "" && e.Pos != "-" {
-				positioned = append(positioned, l.posMsg(e))
-				continue
+			switch {
+			case e.Pos == "" || e.Pos == "-":
+				blobs = append(blobs, e.Msg)
+			case e.Kind == packages.ListError:
+				pl = append(pl, l.posMsg(e))
+			default:
+				pt = append(pt, l.posMsg(e))
 			}
-			other = append(other, e.Msg)
 		}
-		sort.Slice(positioned, func(i, j int) bool { return positioned[i].less(positioned[j]) })
-		for _, pm := range positioned {
-			add(pm.String())
-		}
-		for _, m := range other {
+		sort.Slice(pl, func(i, j int) bool { return pl[i].less(pl[j]) })
+		sort.Slice(pt, func(i, j int) bool { return pt[i].less(pt[j]) })
+		listed, typed = append(listed, pl...), append(typed, pt...)
+		for _, m := range blobs {
 			// The compiler's output ("# pkg" then file:line:col lines)
 			// repeats the positioned type errors when there are some.
-			if strings.HasPrefix(m, "# ") && len(positioned) > 0 {
+			if strings.HasPrefix(m, "# ") && len(pt) > 0 {
 				continue
 			}
 			for _, line := range lines(m) {
 				if !strings.HasPrefix(line, "# ") {
-					add(strings.TrimSpace(line))
+					other = append(other, strings.TrimSpace(line))
 				}
 			}
 		}
@@ -128,6 +133,24 @@ func (l *linker) buildMessages(root *packages.Package) []string {
 		}
 	}
 	visit(root)
+	chosen := typed
+	if len(listed) > 0 {
+		chosen = listed
+	}
+	var msgs []string
+	seen := map[string]bool{}
+	add := func(m string) {
+		if !seen[m] {
+			seen[m] = true
+			msgs = append(msgs, m)
+		}
+	}
+	for _, pm := range chosen {
+		add(pm.String())
+	}
+	for _, m := range other {
+		add(m)
+	}
 	if len(msgs) > maxBuildMessages {
 		msgs = append(msgs[:maxBuildMessages], "too many errors")
 	}
@@ -144,7 +167,9 @@ type posMsg struct {
 // posMsg splits a packages.Error positioned "file:line:col" (or
 // "file:line"), making the file relative to the .cyc file's directory.
 func (l *linker) posMsg(e packages.Error) posMsg {
-	pm := posMsg{file: e.Pos, msg: e.Msg}
+	// A message continued on indented lines ("to add it:\n\tgo get …")
+	// is printed on one.
+	pm := posMsg{file: e.Pos, msg: strings.Join(strings.Fields(e.Msg), " ")}
 	rest := e.Pos
 	var nums []int
 	for range 2 {

@@ -251,18 +251,18 @@ func (l *linker) resolve(res *Result) {
 		res.Signature = sigString("", sig, q)
 		re, ok := funcMatch(ref.Kind, sig)
 		if !ok {
-			res.Err = l.wrongSig(ref, res.Signature, wantFunc(ref.Kind), at)
+			res.Err = l.wrongSig(ref, res.Signature, wantFunc(ref.Kind), at, "")
 			return
 		}
 		res.Form, res.ReturnsError = Func, re
 	case *types.TypeName:
 		if ref.Kind != Forward {
-			res.Err = l.wrongSig(ref, describe(o, q), wantFunc(ref.Kind), at+": only a forward model can name a type")
+			res.Err = l.wrongSig(ref, describe(o, q), wantFunc(ref.Kind), at, "only a forward model can name a type")
 			return
 		}
 		l.forwardType(res, o, p, q, at)
 	default:
-		res.Err = l.wrongSig(ref, describe(o, q), wantFunc(ref.Kind), at)
+		res.Err = l.wrongSig(ref, describe(o, q), wantFunc(ref.Kind), at, "")
 	}
 }
 
@@ -274,16 +274,16 @@ func (l *linker) forwardType(res *Result, o *types.TypeName, p *packages.Package
 	wantType := "type " + o.Name() + " struct{…} with the method " + wantStep
 	named, ok := types.Unalias(o.Type()).(*types.Named)
 	if !ok {
-		res.Err = l.wrongSig(ref, describe(o, q), wantType, at)
+		res.Err = l.wrongSig(ref, describe(o, q), wantType, at, "")
 		return
 	}
 	st, ok := named.Underlying().(*types.Struct)
 	switch {
 	case named.TypeParams().Len() > 0:
-		res.Err = l.wrongSig(ref, describe(o, q)+" (generic)", wantType, at+": a forward type cannot have type parameters")
+		res.Err = l.wrongSig(ref, describe(o, q), wantType, at, "a forward type cannot have type parameters")
 		return
 	case !ok:
-		res.Err = l.wrongSig(ref, describe(o, q), wantType, at+": a forward type must be a struct")
+		res.Err = l.wrongSig(ref, describe(o, q), wantType, at, "a forward type must be a struct")
 		return
 	}
 	m, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), false, named.Obj().Pkg(), "Step")
@@ -293,14 +293,14 @@ func (l *linker) forwardType(res *Result, o *types.TypeName, p *packages.Package
 		if m != nil {
 			found = "a field Step " + types.TypeString(m.Type(), q)
 		}
-		res.Err = l.wrongSig(ref, found, wantStep, at)
+		res.Err = l.wrongSig(ref, found, wantStep, at, "")
 		res.Err.Msg = fmt.Sprintf("go %s %q: type %s has %s%s; want the method %s", ref.Kind, ref, o.Name(), found, at, wantStep)
 		return
 	}
 	sig := fn.Type().(*types.Signature)
 	res.Signature = sigString("Step", sig, q)
 	if !matches(sig, []types.Type{tSlice, tFloat64, tFloat64}, []types.Type{tError}) {
-		res.Err = l.wrongSig(ref, res.Signature, wantStep, " (method declared at "+l.pos(p.Fset, fn.Pos())+")")
+		res.Err = l.wrongSig(ref, res.Signature, wantStep, " (method declared at "+l.pos(p.Fset, fn.Pos())+")", "")
 		return
 	}
 	res.Form, res.ReturnsError = Type, true
@@ -333,11 +333,15 @@ func (l *linker) forwardType(res *Result, o *types.TypeName, p *packages.Package
 		ref.Kind, ref, newName, l.pos(p.Fset, nobj.Pos()), found, wantNew, o.Name())}
 }
 
-// wrongSig is the error for a name that exists with the wrong type.
-func (l *linker) wrongSig(ref Ref, found, want, at string) *Error {
+// wrongSig is the error for a name that exists with the wrong type; at
+// says where it is declared, note (if not "") why it cannot be used.
+func (l *linker) wrongSig(ref Ref, found, want, at, note string) *Error {
 	msg := fmt.Sprintf("go %s %q is %s%s, want %s", ref.Kind, ref, found, at, want)
 	if ref.Kind == Analysis {
 		msg += " (cycrt is " + RuntimePath + ")"
+	}
+	if note != "" {
+		msg += ": " + note
 	}
 	return &Error{Kind: ErrSignature, Found: found, Want: want, Msg: msg}
 }

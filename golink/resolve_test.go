@@ -63,7 +63,7 @@ var modelCases = []resolveCase{
 		msg: []string{"NewBadNew (declared at ../fwd/types.go:35:6) is func NewBadNew(n int) *BadNew, want func NewBadNew() *BadNew"}},
 	{ref: Ref{"example.com/model/fwd", "NotStruct", Forward}, kind: ErrSignature, found: "type NotStruct []float64",
 		want: "type NotStruct struct{…} with the method func (m *NotStruct) Step(x []float64, t, dt float64) error", msg: []string{"must be a struct"}},
-	{ref: Ref{"example.com/model/fwd", "GenT", Forward}, kind: ErrSignature, found: "type GenT struct{…} (generic)", msg: []string{"cannot have type parameters"},
+	{ref: Ref{"example.com/model/fwd", "GenT", Forward}, kind: ErrSignature, found: "type GenT[P any] struct{…}", msg: []string{"cannot have type parameters"},
 		want: "type GenT struct{…} with the method func (m *GenT) Step(x []float64, t, dt float64) error"},
 	// Names that are missing or unexported.
 	{ref: Ref{"example.com/model/fwd", "Stpe", Forward}, kind: ErrNoName, suggest: []string{"Step"},
@@ -97,7 +97,10 @@ var modelCases = []resolveCase{
 		`go forward model "example.com/model/broken.Step": package example.com/model/broken (../broken) does not compile:` +
 			"\n\t../broken/a.go:4:2: declared and not used: v\n\t../broken/a.go:5:2: undefined: nothing\n\t../broken/b.go:3:13: cannot use \"s\" (untyped string constant) as int value in variable declaration"}},
 	{ref: Ref{"example.com/model/usesbroken", "Step", Forward}, kind: ErrBuild, msg: []string{"package example.com/model/usesbroken (../usesbroken) does not compile:", "../broken/a.go:5:2: undefined: nothing"}},
-	{ref: Ref{"example.com/model/usesmissing", "Step", Forward}, kind: ErrBuild, msg: []string{"does not compile", "example.com/dep/x"}},
+	{ref: Ref{"example.com/model/usesmissing", "Step", Forward}, kind: ErrBuild, msg: []string{"does not compile:\n\t../usesmissing/u.go:3:8: no required module provides package example.com/dep/x; to add it: go get example.com/dep/x"}},
+	{ref: Ref{"example.com/model/syntax", "Step", Forward}, kind: ErrBuild, msg: []string{"does not compile:\n\t../syntax/s.go:3:38: "}},
+	{ref: Ref{"example.com/model/many", "Step", Forward}, kind: ErrBuild, msg: []string{
+		"\n\t../many/m.go:13:2: undefined: undefinedName\n\ttoo many errors"}},
 	{ref: Ref{"example.com/model/nope", "Step", Forward}, kind: ErrNoPackage, msg: []string{"no package example.com/model/nope in module example.com/model (", "directory ../nope does not exist (searched from "}},
 	{ref: Ref{"example.com/model/empty", "Step", Forward}, kind: ErrNoPackage, msg: []string{"directory ../empty holds no Go files"}},
 	{ref: Ref{"example.com/other/pkg", "Step", Forward}, kind: ErrNoPackage, msg: []string{"no package example.com/other/pkg in module example.com/model (", "or the modules it requires", "go get example.com/other/pkg"}},

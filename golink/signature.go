@@ -195,7 +195,7 @@ func describe(obj types.Object, q types.Qualifier) string {
 		if o.IsAlias() {
 			return "type " + o.Name() + " = " + types.TypeString(o.Type(), q)
 		}
-		return "type " + o.Name() + " " + typeKind(o.Type().Underlying())
+		return "type " + o.Name() + typeParams(o.Type(), q) + " " + typeKind(o.Type().Underlying())
 	}
 	return fmt.Sprintf("%v", obj)
 }
@@ -210,4 +210,19 @@ func typeKind(t types.Type) string {
 		return "interface{…}"
 	}
 	return types.TypeString(t, nil)
+}
+
+// typeParams prints the type parameter list of a generic named type, as
+// "[P any]", or "" for a type that has none.
+func typeParams(t types.Type, q types.Qualifier) string {
+	n, ok := t.(*types.Named)
+	if !ok || n.TypeParams().Len() == 0 {
+		return ""
+	}
+	var parts []string
+	for i := 0; i < n.TypeParams().Len(); i++ {
+		tp := n.TypeParams().At(i)
+		parts = append(parts, tp.Obj().Name()+" "+types.TypeString(tp.Constraint(), q))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
