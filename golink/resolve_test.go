@@ -230,4 +230,25 @@ func TestResolveNoRefs(t *testing.T) {
 	if err != nil || len(results) != 0 {
 		t.Fatalf("Resolve(no refs) = %v, %v; want no results and no error", results, err)
 	}
+	// A reference without a role is refused before anything is loaded.
+	results, err = r.Resolve(root, []Ref{{"example.com/m/fwd", "Step", 0}})
+	if err != nil || len(results) != 1 || results[0].Err == nil || !strings.Contains(results[0].Err.Msg, "has no role") {
+		t.Fatalf("Resolve(ref without role) = %+v, %v; want a result with an error", results, err)
+	}
+}
+
+func TestKindAndFormNames(t *testing.T) {
+	kinds := map[Kind]string{Forward: "forward model", Obs: "observation operator", Jacobian: "jacobian",
+		Analysis: "analysis constructor", Source: "observation source", 0: "go reference"}
+	for k, want := range kinds {
+		if got := k.String(); got != want {
+			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, want)
+		}
+	}
+	forms := map[Form]string{Func: "func", Type: "type", 0: "none"}
+	for f, want := range forms {
+		if got := f.String(); got != want {
+			t.Errorf("Form(%d).String() = %q, want %q", int(f), got, want)
+		}
+	}
 }
