@@ -90,7 +90,9 @@ func TestGolden(t *testing.T) {
 }
 
 // TestGoldenCompiles builds and vets every expected file in a module of
-// its own that imports this checkout's runtime, as users' repos do.
+// its own that imports this checkout's runtime, as users' repos do, and
+// runs the hand-written tests some cases keep beside their expected Go
+// (*_test.go: how the generated code must behave, not how it reads).
 func TestGoldenCompiles(t *testing.T) {
 	root, err := os.Getwd()
 	if err != nil {
@@ -126,7 +128,7 @@ func TestGoldenCompiles(t *testing.T) {
 			}
 		}
 	}
-	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "-count=1", "./..."}} {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = mod
 		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")

@@ -161,11 +161,12 @@ func (cg *cycleGen) emitSet() {
 		var dst *jen.Statement
 		switch {
 		case s.Param != nil:
-			if s.Model != cg.fwd {
+			path, ok := modelPath(cg.fwd, s.Model)
+			if !ok {
 				cg.g.internal(c.Pos, "setting %s belongs to a model cycle %s does not step", s.Name, c.SourceName)
 				continue
 			}
-			dst = cg.self(cg.model, cg.g.fields[s.Param])
+			dst = cg.self(append(append([]string{cg.model}, path...), cg.g.fields[s.Param])...)
 		case s.Name == "steps":
 			dst = cg.self("Steps")
 		case s.Name == "obs_every":

@@ -164,6 +164,8 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 		cg.self("noise").Op("=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeObsNoise"), jen.Lit(0)),
 	)
 
+	body = append(body, cg.modelLoad(err, id(cg.membersConst()))...)
+
 	// The initial truth and members.
 	mean, pre := cg.initMean(nm)
 	body = append(body, pre...)
@@ -192,14 +194,9 @@ func (cg *cycleGen) emitDANext(in, out string) {
 	nm := g.top.fork()
 	nm.take(cg.recv)
 	name := c.SourceName
-	m, t0, s, k, x, err := nm.name("m"), nm.name("t0"), nm.name("s"), nm.name("k"), nm.name("x"), nm.name("err")
+	m, t0, s, k, err := nm.name("m"), nm.name("t0"), nm.name("s"), nm.name("k"), nm.name("err")
 	id := jen.Id
-	member := func(e string) jen.Code {
-		return jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self(e).Dot("Member").Call(id(k)))
-	}
-	stepAt := func(x jen.Code) jen.Code {
-		return id(m).Dot("Step").Call(x, id(t0).Op("+").Float64().Call(id(s)).Op("*").Id(cg.dt))
-	}
+	at := id(t0).Op("+").Float64().Call(id(s)).Op("*").Id(cg.dt)
 	obsIn, obsOut := cg.as.Obs.In, cg.as.Obs.Out
 	var body []jen.Code
 	body = append(body,
@@ -209,11 +206,12 @@ func (cg *cycleGen) emitDANext(in, out string) {
 		id(m).Op(":=").Op("&").Add(cg.self(cg.model)),
 		id(t0).Op(":=").Float64().Call(cg.self("step")).Op("*").Id(cg.dt),
 		jen.Comment("Forecast: ObsEvery model steps of the truth and of every member."),
-		jen.For(id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(stepAt(jen.Op("&").Add(cg.self("Truth")))),
-		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
-			id(x).Op(":=").Add(member("E")),
-			jen.For(id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(stepAt(id(x))),
+		jen.For(id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(
+			cg.stepState(id(m), jen.Op("&").Add(cg.self("Truth")), at, err, "truth forecast"),
 		),
+	)
+	body = append(body, cg.stepMembers(nm, m, id(t0), cg.self("ObsEvery"), err, s, k)...)
+	body = append(body,
 		cg.self("step").Op("+=").Add(cg.self("ObsEvery")),
 		jen.Line(),
 		jen.Comment("Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis)."),
@@ -223,7 +221,7 @@ func (cg *cycleGen) emitDANext(in, out string) {
 		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
 			cg.self("obs").Dot("Apply").Call(
 				jen.Parens(jen.Op("*").Id(out)).Call(cg.self("HE").Dot("Member").Call(id(k))),
-				castTo(member("E"), cg.fwd.Carrier, obsIn)),
+				castTo(jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self("E").Dot("Member").Call(id(k))), cg.fwd.Carrier, obsIn)),
 		),
 		cg.self("stats").Dot("Forecast").Call(cg.self("E"), cg.self("Truth").Index(jen.Op(":"))),
 	)

@@ -49,6 +49,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		),
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(cg.fwd.Carrier.Name+"Size")),
 	}
+	body = append(body, cg.modelLoad(nm.name("err"), id(cg.membersConst()))...)
 	body = append(body, pre...)
 	body = append(body,
 		id(s).Op(":=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Lit(0)),
@@ -81,16 +82,16 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		),
 		id(m).Op(":=").Op("&").Add(cg.self(cg.model)),
 		id(t).Op(":=").Float64().Call(cg.self("step")).Op("*").Id(cg.dt),
-		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
-			id(m).Dot("Step").Call(jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self("E").Dot("Member").Call(id(k))), id(t)),
-		),
+	}
+	body = append(body, cg.stepMembers(nm, m, id(t), nil, err, "", k)...)
+	body = append(body,
 		cg.self("step").Op("++"),
 		id(spread).Op(":=").Add(cg.self("E")).Dot("Spread").Call(),
 		jen.If(jen.Qual("math", "IsNaN").Call(id(spread)).Op("||").Qual("math", "IsInf").Call(id(spread), jen.Lit(0))).Block(
 			jen.Return(errorf(fmt.Sprintf("cycle %s: non-finite values in the ensemble at step %%d (has the model diverged?)", c.SourceName), cg.self("step"))),
 		),
 		cg.self("spreadSum").Op("+=").Id(spread),
-	}
+	)
 	if c.History > 0 {
 		body = append(body, jen.If(cg.historyDue(c.History)).Block(
 			jen.If(id(err).Op(":=").Add(cg.self("recordEnsemble")).Call(jen.Lit("forecast")), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
@@ -144,6 +145,7 @@ func (cg *cycleGen) emitForecast() {
 			jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", c.SourceName), cg.self("Steps"))),
 		),
 	}
+	body = append(body, cg.modelLoad(nm.name("err"), jen.Lit(1))...)
 	body = append(body, pre...)
 	body = append(body,
 		jen.Qual(rtPath, "InitNormal").Call(cg.self("X").Index(jen.Op(":")), mean, cg.initStd(),
@@ -167,7 +169,7 @@ func (cg *cycleGen) emitForecast() {
 		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
 			jen.Return(jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cycle %s: Next called before Start", c.SourceName)))),
 		),
-		cg.self(cg.model).Dot("Step").Call(jen.Op("&").Add(cg.self("X")), jen.Float64().Call(cg.self("step")).Op("*").Id(cg.dt)),
+		cg.stepState(cg.self(cg.model), jen.Op("&").Add(cg.self("X")), jen.Float64().Call(cg.self("step")).Op("*").Id(cg.dt), err, "forecast"),
 		cg.self("step").Op("++"),
 	}
 	if c.History > 0 {

@@ -17,8 +17,9 @@ type emitter[T any] interface {
 
 // forwardEmitters emits forward models by form (ir.ForwardDef.Form).
 var forwardEmitters = map[string]emitter[*ir.Forward]{
-	"ddt":  equationModel{},
-	"next": equationModel{},
+	"ddt":     equationModel{},
+	"next":    equationModel{},
+	"compose": composeModel{},
 }
 
 // obsEmitters emits observation operators by form (ir.ObsDef.Form).
