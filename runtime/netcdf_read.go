@@ -418,24 +418,29 @@ func (p *ncParser) variable(nc *NetCDFFile, recDim int) (NCVar, error) {
 		return NCVar{}, p.errorf("variable %s: vsize %d, but its shape %v of %s needs %d bytes", name, vsize, v.Shape, v.Type, want)
 	}
 	at = p.off
+	var begin uint64
 	if nc.Format == NCClassic {
-		b, err := p.nonNeg("variable "+name+" begin", p.size)
+		u, err := p.u32("variable " + name + " begin")
 		if err != nil {
 			return NCVar{}, err
 		}
-		v.begin = b
+		if int32(u) < 0 {
+			p.off = at
+			return NCVar{}, p.errorf("variable %s begins at byte %d, negative", name, int32(u))
+		}
+		begin = uint64(u)
 	} else {
 		b, err := p.bytes(8, "variable "+name+" begin")
 		if err != nil {
 			return NCVar{}, err
 		}
-		u := binary.BigEndian.Uint64(b)
-		if u > uint64(p.size) {
-			p.off = at
-			return NCVar{}, p.errorf("variable %s begins at byte %d, past the end of the file (%d bytes)", name, u, p.size)
-		}
-		v.begin = int64(u)
+		begin = binary.BigEndian.Uint64(b)
 	}
+	if begin > uint64(p.size) {
+		p.off = at
+		return NCVar{}, p.errorf("truncated: variable %s begins at byte %d, past the end of the file (%d bytes)", name, begin, p.size)
+	}
+	v.begin = int64(begin)
 	return v, nil
 }
 
