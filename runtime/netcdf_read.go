@@ -413,7 +413,9 @@ func (p *ncParser) variable(nc *NetCDFFile, recDim int) (NCVar, error) {
 	if err != nil {
 		return NCVar{}, err
 	}
-	if want := pad4(slab); int64(vsize) != want && !(vsize == 1<<32-1 && want > ncMaxVsize) {
+	// vsize is the padded size; scipy writes it unpadded for a single
+	// record variable, and 2^32-1 stands for sizes that do not fit.
+	if want := pad4(slab); int64(vsize) != want && int64(vsize) != slab && !(vsize == 1<<32-1 && want > ncMaxVsize) {
 		p.off = at
 		return NCVar{}, p.errorf("variable %s: vsize %d, but its shape %v of %s needs %d bytes", name, vsize, v.Shape, v.Type, want)
 	}
