@@ -48,9 +48,10 @@ type NetCDFHistoryRecord struct {
 	AnalysisMean, AnalysisSpread []float64 // after the analysis (and inflation, rotation)
 	Obs                          []float64 // the ObsSize values assimilated, NaN missing; nil for none
 
-	// The record's scores (benchmarks.md): the RMSE of the forecast and
-	// analysis means against the truth, and the spreads. NaN when there
-	// is no truth.
+	// The record's scores (benchmarks.md, as [Stats] computes them): the
+	// RMSE of the forecast and analysis means against the truth (NaN
+	// when there is no truth) and the spreads, sqrt(mean_i var_i). Zero
+	// is a value: pass NaN for a score that does not exist.
 	RMSEForecast, RMSEAnalysis, SpreadForecast, SpreadAnalysis float64
 
 	// With RecordMembers, the members' states, N·n values row-major
@@ -270,8 +271,8 @@ func (h *NetCDFHistory) define(meta NetCDFHistoryMeta, obsDim string) error {
 	}{
 		{&h.rmseF, "rmse_forecast", "RMSE of the forecast mean against the truth"},
 		{&h.rmseA, "rmse_analysis", "RMSE of the analysis mean against the truth"},
-		{&h.spreadF, "spread_forecast", "forecast spread, sqrt(mean(spread^2))"},
-		{&h.spreadA, "spread_analysis", "analysis spread, sqrt(mean(spread^2))"},
+		{&h.spreadF, "spread_forecast", "forecast ensemble spread, sqrt(mean of the variances)"},
+		{&h.spreadA, "spread_analysis", "analysis ensemble spread, sqrt(mean of the variances)"},
 	} {
 		if *f.id, err = field(f.name, []string{"time"}, f.long); err != nil {
 			return err

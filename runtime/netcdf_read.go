@@ -226,6 +226,7 @@ func (p *ncParser) attrs(what string) ([]NCAttr, error) {
 		return nil, err
 	}
 	out := make([]NCAttr, 0, n)
+	names := map[string]bool{}
 	for range n {
 		name, err := p.nameStr(what + " attribute")
 		if err != nil {
@@ -250,6 +251,10 @@ func (p *ncParser) attrs(what string) ([]NCAttr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if names[name] {
+			return nil, p.errorf("%s attribute %s is defined twice", what, name)
+		}
+		names[name] = true
 		a := NCAttr{Name: name, Type: typ}
 		if typ == NCChar {
 			a.Text = string(bytes.TrimRight(b[:count], "\x00"))
@@ -280,6 +285,7 @@ func (p *ncParser) parse() (*NetCDFFile, error) {
 	}
 	recDim := -1
 	nc.Dims = make([]NCDim, 0, ndims)
+	dimNames := map[string]bool{} // names must be unique, and a hostile header may have many
 	for i := range ndims {
 		name, err := p.nameStr("dimension")
 		if err != nil {
@@ -289,6 +295,10 @@ func (p *ncParser) parse() (*NetCDFFile, error) {
 		if err != nil {
 			return nil, err
 		}
+		if dimNames[name] {
+			return nil, p.errorf("dimension %s is defined twice", name)
+		}
+		dimNames[name] = true
 		if l == 0 {
 			if recDim >= 0 {
 				return nil, p.errorf("dimensions %s and %s are both unlimited; a NetCDF-3 file has at most one", nc.Dims[recDim].Name, name)
@@ -305,11 +315,18 @@ func (p *ncParser) parse() (*NetCDFFile, error) {
 		return nil, err
 	}
 	nc.Vars = make([]NCVar, 0, nvars)
+	varNames := map[string]bool{}
 	for range nvars {
+		at := p.off
 		v, err := p.variable(nc, recDim)
 		if err != nil {
 			return nil, err
 		}
+		if varNames[v.Name] {
+			p.off = at
+			return nil, p.errorf("variable %s is defined twice", v.Name)
+		}
+		varNames[v.Name] = true
 		nc.Vars = append(nc.Vars, v)
 	}
 	if err := p.checkData(nc, numrecs, recDim); err != nil {

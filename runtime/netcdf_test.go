@@ -431,6 +431,9 @@ func TestNetCDFReadErrors(t *testing.T) {
 		{"begin past end", corruptVar(good, "x", 8, 1<<30), "begins at byte 1073741824, past the end"},
 		{"begin negative", corruptVar(good, "x", 8, 1<<31), "negative"},
 		{"type 9", corruptVar(good, "x", 0, 9), "type 9"},
+		{"dimension twice", renameFirst(good, "c\x00\x00\x00", "x\x00\x00\x00"), "dimension x is defined twice"},
+		{"variable twice", renameFirst(good, "\x00\x00\x00\x01b\x00\x00\x00", "\x00\x00\x00\x01x\x00\x00\x00"), "variable x is defined twice"},
+		{"attribute twice", renameFirst(good, "\x00\x00\x00\x07numbers", "\x00\x00\x00\x05title\x00\x00"), "global attribute title is defined twice"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := parseBytes(c.data)
@@ -459,6 +462,15 @@ func corruptVar(b []byte, name string, off int, v uint32) []byte {
 	}
 	binary.BigEndian.PutUint32(c[at+off:], v)
 	return c
+}
+
+// renameFirst replaces the first occurrence of from (a padded name in
+// the header) by to, of the same length.
+func renameFirst(b []byte, from, to string) []byte {
+	if len(from) != len(to) || !bytes.Contains(b, []byte(from)) {
+		panic("renameFirst: " + from)
+	}
+	return bytes.Replace(b, []byte(from), []byte(to), 1)
 }
 
 // unlimitedTwice sets the sample's second dimension (x) to length 0.
