@@ -22,8 +22,13 @@ type NetCDFHistoryMeta struct {
 	StateDims  []string
 	StateShape []int
 
-	ObsSize int    // values in an observation; 0 records no observations
-	ObsDim  string // the observation dimension's name; "" gives "obs"
+	// ObsSize is the number of values in an observation; 0 records no
+	// observations. ObsDim names their dimension ("" gives "obs"); it must
+	// differ from the state's dimensions, "time" and "member", so an
+	// observation carrier indexed by the state's own index variable keeps
+	// the default.
+	ObsSize int
+	ObsDim  string
 
 	Members       int  // ensemble size N (0 for a run without an ensemble)
 	RecordMembers bool // also record every member's forecast and analysis state
