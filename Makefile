@@ -2,12 +2,23 @@
 GO ?= go
 EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf
 
-.PHONY: all test lint build golden examples bench reproduce fuzz clean
+.PHONY: all deps test lint build golden examples bench reproduce fuzz clean
 
 all: lint test
 
+## deps: the tools the NetCDF interoperability tests run (ncdump, Debian's python3 with xarray,
+## netCDF4 and scipy), installed with apt-get only when they are missing (needs root)
+NETCDF_DEBS := netcdf-bin python3-xarray python3-netcdf4 python3-scipy
+deps:
+	@if command -v ncdump >/dev/null 2>&1 && /usr/bin/python3 -c 'import xarray, scipy.io, netCDF4' >/dev/null 2>&1; then \
+		echo "deps: ncdump and xarray are installed"; \
+	else \
+		echo "deps: installing $(NETCDF_DEBS)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(NETCDF_DEBS); \
+	fi
+
 ## test: gofmt and vet, then every test (goldens compiled, examples checked fresh, scores reproduced)
-test: lint
+test: deps lint
 	$(GO) test ./...
 
 ## lint: gofmt and go vet must be clean
