@@ -6,15 +6,16 @@ EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz63/etkf lorenz6
 
 all: lint test
 
-## deps: the tools the NetCDF interoperability tests run (ncdump, Debian's python3 with xarray,
-## netCDF4 and scipy), installed with apt-get only when they are missing (needs root)
-NETCDF_DEBS := netcdf-bin python3-xarray python3-netcdf4 python3-scipy
+## deps: the tools the interoperability tests run (ncdump; Debian's python3 with NumPy for the
+## neural cross-check, and xarray, netCDF4 and scipy for the NetCDF files), installed with
+## apt-get only when they are missing (needs root)
+INTEROP_DEBS := netcdf-bin python3-numpy python3-xarray python3-netcdf4 python3-scipy
 deps:
-	@if command -v ncdump >/dev/null 2>&1 && /usr/bin/python3 -c 'import xarray, scipy.io, netCDF4' >/dev/null 2>&1; then \
-		echo "deps: ncdump and xarray are installed"; \
+	@if command -v ncdump >/dev/null 2>&1 && /usr/bin/python3 -c 'import numpy, xarray, scipy.io, netCDF4' >/dev/null 2>&1; then \
+		echo "deps: ncdump, NumPy and xarray are installed"; \
 	else \
-		echo "deps: installing $(NETCDF_DEBS)"; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(NETCDF_DEBS); \
+		echo "deps: installing $(INTEROP_DEBS)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(INTEROP_DEBS); \
 	fi
 
 ## test: gofmt and vet, then every test (goldens compiled, examples checked fresh, scores reproduced)
