@@ -8,8 +8,10 @@ import (
 	"path"
 	"strings"
 
+	"github.com/cyclec/cyclec/diag"
 	"github.com/cyclec/cyclec/ir"
 	"github.com/cyclec/cyclec/lang"
+	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
 // Options of each forward form, in the order messages list them.
@@ -264,16 +266,20 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			ok = ok && good
 		}
 		f.Def = nn
-		// The weights file must exist; its input and output widths are
-		// checked against the carrier once the weights format is fixed
-		// (language.md §4 leaves it to the project), not yet.
+		// The weights file must exist and its header describe a network
+		// from the carrier to itself (data.md §5).
 		switch {
 		case nn.Path == "":
 			c.diags.Add(p, "file", "neural needs a weights file")
 			ok = false
 		case c.cfg.ReadFile != nil && !o.mod.std:
-			if _, err := c.cfg.ReadFile(path.Join(path.Dir(o.mod.filename), nn.Path)); err != nil {
+			data, err := c.cfg.ReadFile(path.Join(path.Dir(o.mod.filename), nn.Path))
+			if err != nil {
 				c.diags.Add(p, "file", "cannot read weights %s: %v", nn.Path, err)
+				ok = false
+				break
+			}
+			if !c.networkSpec(p, o, f, nn, data) {
 				ok = false
 			}
 		}
@@ -298,6 +304,35 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 		return false
 	}
 	return ok
+}
+
+// networkSpec reads the header of a neural model's weights and checks its
+// widths against the model's carrier, filling in the widths and
+// activations of nn.
+func (c *checker) networkSpec(p diag.Pos, o *object, f *ir.Forward, nn *ir.Neural, data []byte) bool {
+	h, err := cycrt.ParseSafetensorsHeader(nn.Path, data)
+	if err != nil {
+		c.diags.Add(p, "weights", "%v", err)
+		return false
+	}
+	if f.Carrier == nil {
+		return true
+	}
+	spec, err := cycrt.NetworkSpecFromHeader(h, f.Carrier.Size())
+	if err != nil {
+		c.diags.Add(p, "weights", "%v", err).With(f.Carrier.Pos, "%s (%d elements) declared here", f.Carrier.SourceName, f.Carrier.Size())
+		return false
+	}
+	nn.Widths = spec.Widths()
+	f.Linear = true
+	for _, l := range spec.Layers {
+		nn.Activations = append(nn.Activations, l.Activation)
+		f.Linear = f.Linear && l.Activation == "linear"
+	}
+	if spec.DefaultedActivation {
+		c.diags.Warn(p, "weights", "%s names no activation in its metadata: %s is assumed between layers (add \"activation\" to __metadata__)", nn.Path, cycrt.DefaultActivation)
+	}
+	return true
 }
 
 // composePart checks one component of a composed forward model: same

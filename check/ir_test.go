@@ -212,7 +212,7 @@ func TestForwardForms(t *testing.T) {
 	eq(t, "Full linear", f.Linear, false)
 
 	e := findForward(t, p, "Emu")
-	eq(t, "Emu", []any{e.Kind, e.Neural.Path, e.Neural.Residual, e.DT}, []any{"neural", "emu.json", true, 0.05})
+	eq(t, "Emu", []any{e.Kind, e.Neural.Path, e.Neural.Residual, e.DT}, []any{"neural", "emu.safetensors", true, 0.05})
 }
 
 func TestObsForms(t *testing.T) {

@@ -20,6 +20,7 @@ var forwardEmitters = map[string]emitter[*ir.Forward]{
 	"ddt":     equationModel{},
 	"next":    equationModel{},
 	"compose": composeModel{},
+	"neural":  neuralModel{},
 }
 
 // obsEmitters emits observation operators by form (ir.ObsDef.Form).

@@ -100,6 +100,14 @@ func ReadSafetensorsHeader(path string) (*SafetensorsHeader, error) {
 	return readSafetensorsHeader(path, f, st.Size())
 }
 
+// ParseSafetensorsHeader reads and validates the header of a safetensors
+// file from its contents b (the data need not be complete for the header
+// to be read, but the offsets are checked against len(b)). path names the
+// file in errors. The compiler uses it to check a network's widths.
+func ParseSafetensorsHeader(path string, b []byte) (*SafetensorsHeader, error) {
+	return readSafetensorsHeader(path, bytes.NewReader(b), int64(len(b)))
+}
+
 // ReadSafetensors reads the safetensors file at path: its validated header
 // and every tensor, converted to float64 (exactly, for F32). A tensor of
 // any dtype other than F32 or F64 is an error naming it.
