@@ -191,7 +191,10 @@ var obsReaders = map[string]func(path string, p int) (*ObsTable, error){
 func OpenObsFile(path string, p int, grid AnalysisGrid) (*FileSource, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	read, ok := obsReaders[ext]
-	if !ok {
+	switch {
+	case !ok && ext == ".nc":
+		return nil, fmt.Errorf("%s: NetCDF observation files are not supported by this runtime; write the observations as CSV", path)
+	case !ok:
 		return nil, fmt.Errorf("%s: unknown observation file format %q, want .csv or .nc", path, ext)
 	}
 	tab, err := read(path, p)
