@@ -2,7 +2,10 @@
 
 package runtime
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Analysis is an ensemble analysis step.
 type Analysis interface {
@@ -10,8 +13,23 @@ type Analysis interface {
 	// (HE.Member(k) = H(E.Member(k))), y the observation; index numbers
 	// the analysis (0, 1, 2, …) and keys its random streams. On error E is
 	// left unchanged.
+	//
+	// A NaN element of y is a missing value, left out of the analysis
+	// with its rows of HE and R. When every element is NaN, Analyze
+	// returns ErrNoObservations itself (not wrapped, so == works as well
+	// as errors.Is) and E is unchanged: the cycle goes on with its
+	// forecast, as when its source has no observation at that time.
 	Analyze(E, HE *Ensemble, y []float64, index uint64) error
 }
+
+// ErrNoObservations is what Analyze returns when every value of y is
+// missing (NaN). It is not a failure: no analysis was made and the
+// ensemble is unchanged.
+var ErrNoObservations = errors.New("no observation present: every value is missing")
+
+// errSubsetR reports an R whose restriction to the observations present
+// is not numerically positive definite (R itself is).
+var errSubsetR = errors.New("observation-error covariance restricted to the values present is not positive definite")
 
 // Compile-time checks that the filters implement Analysis.
 var (

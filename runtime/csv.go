@@ -5,6 +5,7 @@ package runtime
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -12,9 +13,12 @@ import (
 
 // ReadMatrixCSV reads a rows×cols matrix, row-major, from a text file
 // with one matrix row a line. Values are separated by commas or by
-// whitespace (a line with a comma is split at commas, each field trimmed);
-// '#' starts a comment to the end of the line; blank lines are skipped.
-// Errors name file:line and the expected against the found shape.
+// whitespace (a line with a comma is split at commas, each field trimmed),
+// so both numpy.savetxt's default output (spaces, "%.18e") and its
+// delimiter="," output read; '#' starts a comment to the end of the line
+// (savetxt's header and footer are comments); blank lines are skipped.
+// Every value must be a finite number. Errors name file:line and the
+// expected against the found shape.
 func ReadMatrixCSV(path string, rows, cols int) ([]float64, error) {
 	if rows <= 0 || cols <= 0 {
 		return nil, fmt.Errorf("%s: asked for a %dx%d matrix, want positive sizes", path, rows, cols)
@@ -101,6 +105,9 @@ func scanNumbers(path string, row func(line int, vals []float64) error) error {
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
 				return fmt.Errorf("%s:%d: field %d: %q is not a number", path, line, i+1, s)
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s:%d: field %d: %q is not a finite number", path, line, i+1, s)
 			}
 			vals = append(vals, v)
 		}

@@ -29,6 +29,12 @@ func TestReadMatrixCSV(t *testing.T) {
 		{name: "commas", text: "1,2,3\n4,5,6\n", rows: 2, cols: 3, want: []float64{1, 2, 3, 4, 5, 6}},
 		{name: "whitespace and comments", text: "# H matrix\n1 0\t0\n\n  0 1 1e-3 # row 2\n", rows: 2, cols: 3, want: []float64{1, 0, 0, 0, 1, 1e-3}},
 		{name: "comma and spaces", text: "1, 2\r\n-3.5 , 4\r\n", rows: 2, cols: 2, want: []float64{1, 2, -3.5, 4}},
+		// np.savetxt("H.csv", np.array([[1, 0.1], [-2.5, 3e-20]]), header="H") writes this.
+		{name: "numpy savetxt default", text: "# H\n1.000000000000000000e+00 1.000000000000000056e-01\n-2.500000000000000000e+00 3.000000000000000287e-20\n",
+			rows: 2, cols: 2, want: []float64{1, 0.1, -2.5, 3e-20}},
+		{name: "numpy savetxt delimiter comma", text: "1.000000000000000000e+00,1.000000000000000056e-01\n", rows: 1, cols: 2, want: []float64{1, 0.1}},
+		{name: "nan", text: "1 nan\n", rows: 1, cols: 2, errs: []string{"FILE:1:", `field 2: "nan" is not a finite number`}},
+		{name: "inf", text: "1,-Inf\n", rows: 1, cols: 2, errs: []string{"FILE:1:", `"-Inf" is not a finite number`}},
 		{name: "short row", text: "1,2,3\n4,5\n", rows: 2, cols: 3, errs: []string{"FILE:2:", "row 2 has 2 values, want 3", "2x3"}},
 		{name: "too few rows", text: "1 2\n", rows: 2, cols: 2, errs: []string{"FILE:", "found 1 rows, want 2"}},
 		{name: "extra row", text: "1 2\n3 4\n# c\n5 6\n", rows: 2, cols: 2, errs: []string{"FILE:4:", "extra row 3", "2 rows of 2"}},

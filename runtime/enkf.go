@@ -35,6 +35,7 @@ type EnKFConfig struct {
 type EnKF struct {
 	cfg EnKFConfig
 	r   *ObsError
+	sub *obsSubset // the observations present in an analysis with missing values
 
 	mu, xo []float64 // n, p
 	dbar   []float64 // p
@@ -55,7 +56,7 @@ func NewEnKF(cfg EnKFConfig, R *ObsError) (*EnKF, error) {
 	}
 	N, n, p := cfg.Members, cfg.Dim, cfg.Obs
 	return &EnKF{
-		cfg: cfg, r: R,
+		cfg: cfg, r: R, sub: newObsSubset(R),
 		mu: make([]float64, n), xo: make([]float64, p), dbar: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), d: make([]float64, N*p),
 		c: make([]float64, p*p), k: make([]float64, p*n),
@@ -68,43 +69,85 @@ func (f *EnKF) Config() EnKFConfig { return f.cfg }
 
 // Analyze performs one perturbed-observation analysis on E in place (see
 // [EnKF]). index keys the perturbation stream. On error E is unchanged.
+//
+// A NaN in y is a missing value: the analysis is that of the reduced
+// problem without its rows of HE, y and R, perturbations included (they
+// are drawn from R restricted to the values present, in the order of the
+// reduced problem). When every value is missing, Analyze returns
+// [ErrNoObservations] (not wrapped) and leaves E unchanged. It does not
+// allocate in any case.
 func (f *EnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
 	if err := checkAnalysisArgs("EnKF", N, n, p, E, HE, y); err != nil {
 		return err
 	}
+	m := p // observations present
+	for _, v := range y {
+		if v != v {
+			m--
+		}
+	}
+	if m == 0 {
+		return ErrNoObservations
+	}
+	full := m == p
+	if !full {
+		f.sub.find(y)
+		if !f.sub.factor(f.r) {
+			return fmt.Errorf("EnKF analysis %d: %w", index, errSubsetR)
+		}
+	}
 	anomalies(f.a, f.mu, E.Data, N, n)
 	anomalies(f.y, f.xo, HE.Data, N, p)
+	if !full {
+		packColumns(f.y, N, p, f.sub.idx) // Y is now N×m
+	}
 
 	// Perturbations, centred and rescaled so their sample covariance stays R.
 	f.stream.Reset(f.cfg.Seed, PurposePerturbation, index)
-	clear(f.d)
+	d, dbar := f.d[:N*m], f.dbar[:m]
+	clear(d)
 	for k := 0; k < N; k++ {
-		f.r.AddNoise(f.d[k*p:(k+1)*p], f.stream)
+		if full {
+			f.r.AddNoise(d[k*p:(k+1)*p], f.stream)
+		} else {
+			f.r.addNoiseSub(d[k*m:(k+1)*m], f.stream, f.sub)
+		}
 	}
-	ensembleMean(f.dbar, f.d, N, p)
+	ensembleMean(dbar, d, N, m)
 	scale := math.Sqrt(float64(N) / float64(N-1))
 	for k := 0; k < N; k++ {
-		row := f.d[k*p : (k+1)*p]
+		row := d[k*m : (k+1)*m]
 		he := HE.Data[k*p : (k+1)*p]
-		for i := range row {
-			row[i] = y[i] + (row[i]-f.dbar[i])*scale - he[i]
+		if full {
+			for i := range row {
+				row[i] = y[i] + (row[i]-dbar[i])*scale - he[i]
+			}
+			continue
+		}
+		for j, i := range f.sub.idx {
+			row[j] = y[i] + (row[j]-dbar[j])*scale - he[i]
 		}
 	}
 
 	// C = Y'Y + (N-1)R, factorised C = U'U.
-	blasImpl.Dsyrk(blas.Upper, blas.Trans, p, N, 1, f.y, p, 0, f.c, p)
-	f.r.addScaledTo(f.c, float64(N-1))
-	if !lapImpl.Dpotrf(blas.Upper, p, f.c, p) {
+	c, kt := f.c[:m*m], f.k[:m*n]
+	blasImpl.Dsyrk(blas.Upper, blas.Trans, m, N, 1, f.y, m, 0, c, m)
+	if full {
+		f.r.addScaledTo(c, float64(N-1))
+	} else {
+		f.r.addScaledToSub(c, float64(N-1), f.sub)
+	}
+	if !lapImpl.Dpotrf(blas.Upper, m, c, m) {
 		return fmt.Errorf("EnKF analysis %d: innovation covariance not positive definite: %w", index, errNonFinite)
 	}
 	// K' = C^-1 (Y'A).
-	blasImpl.Dgemm(blas.Trans, blas.NoTrans, p, n, N, 1, f.y, p, f.a, n, 0, f.k, n)
-	lapImpl.Dpotrs(blas.Upper, p, n, f.c, p, f.k, n)
-	if !allFinite(f.k) || !allFinite(f.d) {
+	blasImpl.Dgemm(blas.Trans, blas.NoTrans, m, n, N, 1, f.y, m, f.a, n, 0, kt, n)
+	lapImpl.Dpotrs(blas.Upper, m, n, c, m, kt, n)
+	if !allFinite(kt) || !allFinite(d) {
 		return fmt.Errorf("EnKF analysis %d: %w", index, errNonFinite)
 	}
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, p, 1, f.d, p, f.k, n, 1, E.Data, n)
+	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
 
 	if infl := f.cfg.Inflation; infl != 1 {
 		inflate(E.Data, f.mu, N, n, infl)

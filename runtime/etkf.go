@@ -45,6 +45,7 @@ type ETKFConfig struct {
 type ETKF struct {
 	cfg ETKFConfig
 	r   *ObsError
+	sub *obsSubset // the observations present in an analysis with missing values
 
 	obsSpace bool
 
@@ -92,7 +93,7 @@ func NewETKF(cfg ETKFConfig, R *ObsError) (*ETKF, error) {
 func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 	N, n, p := cfg.Members, cfg.Dim, cfg.Obs
 	f := &ETKF{
-		cfg: cfg, r: R, obsSpace: obsSpace,
+		cfg: cfg, r: R, obsSpace: obsSpace, sub: newObsSubset(R),
 		mu: make([]float64, n), mua: make([]float64, n),
 		xo: make([]float64, p), dy: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), x: make([]float64, N*n),
@@ -139,18 +140,36 @@ var errNonFinite = errors.New("non-finite values in the ensemble, observed ensem
 
 // Analyze performs one ETKF analysis on E in place (see [ETKF]). index
 // keys the rotation stream. On error E is unchanged.
+//
+// A NaN in y is a missing value: its rows of HE, y and R are left out, so
+// the analysis is that of the reduced problem. When every value is
+// missing, Analyze returns [ErrNoObservations] (not wrapped) and leaves E
+// unchanged. It does not allocate in any case.
 func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
 	if err := checkAnalysisArgs("ETKF", N, n, p, E, HE, y); err != nil {
 		return err
+	}
+	missing := 0
+	for _, v := range y {
+		if v != v {
+			missing++
+		}
+	}
+	if missing == p {
+		return ErrNoObservations
 	}
 	anomalies(f.a, f.mu, E.Data, N, n)
 	anomalies(f.y, f.xo, HE.Data, N, p)
 	for i, v := range y {
 		f.dy[i] = v - f.xo[i]
 	}
-	f.r.whitenRows(f.y, N)
-	f.r.whitenVec(f.dy)
+	if missing == 0 {
+		f.r.whitenRows(f.y, N)
+		f.r.whitenVec(f.dy)
+	} else if !f.whitenPresent(y) {
+		return fmt.Errorf("ETKF analysis %d: %w", index, errSubsetR)
+	}
 
 	var ok bool
 	if f.obsSpace {
@@ -181,6 +200,27 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		}
 	}
 	return nil
+}
+
+// whitenPresent whitens the observed anomalies and the innovation over
+// the observations present (y not NaN) with R restricted to them, and sets
+// the missing columns of both to zero, which the transforms then ignore
+// exactly: a zero column of Ỹ adds nothing to ỸỸ' or Ỹδ. It reports
+// false if the restricted R is not numerically positive definite.
+func (f *ETKF) whitenPresent(y []float64) bool {
+	N, p := f.cfg.Members, f.cfg.Obs
+	f.sub.find(y)
+	if !f.sub.factor(f.r) {
+		return false
+	}
+	idx := f.sub.idx
+	packColumns(f.y, N, p, idx)
+	f.r.whitenRowsSub(f.y, N, f.sub)
+	unpackColumns(f.y, N, p, idx)
+	packColumns(f.dy, 1, p, idx)
+	f.r.whitenVecSub(f.dy, f.sub)
+	unpackColumns(f.dy, 1, p, idx)
+	return true
 }
 
 // maxZolotarevPoles bounds the rational transform: beyond it (S's

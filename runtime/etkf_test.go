@@ -102,8 +102,8 @@ func TestAnalyzeBadInput(t *testing.T) {
 				E.Data[2] = math.NaN()
 				return E, HE, y
 			}, "non-finite"},
-			{"NaN y", func(E, HE *Ensemble, y []float64) (*Ensemble, *Ensemble, []float64) {
-				y[1] = math.NaN()
+			{"Inf y", func(E, HE *Ensemble, y []float64) (*Ensemble, *Ensemble, []float64) {
+				y[1] = math.Inf(-1)
 				return E, HE, y
 			}, "non-finite"},
 			{"Inf HE", func(E, HE *Ensemble, y []float64) (*Ensemble, *Ensemble, []float64) {

@@ -5,6 +5,7 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
@@ -161,5 +162,165 @@ func (r *ObsError) addScaledTo(c []float64, alpha float64) {
 		for j := i; j < p; j++ {
 			c[i*p+j] += alpha * r.cov[i*p+j]
 		}
+	}
+}
+
+// obsSubset is the set of observations present in one analysis (the rows
+// of y that are not NaN) and, for a full R, the Cholesky factor of R
+// restricted to them, R[idx, idx] = L_o L_o'. The factor is recomputed
+// only when the set changes. Buffers are sized for all p rows when it is
+// made, so no call allocates. It belongs to one filter.
+type obsSubset struct {
+	idx   []int     // present rows, increasing (capacity p)
+	key   []int     // the rows chol was computed for (capacity p)
+	valid bool      // chol holds the factor of R[key, key]
+	chol  []float64 // m×m lower factor L_o, row-major, stride m (full R only)
+}
+
+// newObsSubset allocates a subset for the observations of r.
+func newObsSubset(r *ObsError) *obsSubset {
+	s := &obsSubset{idx: make([]int, 0, r.p), key: make([]int, 0, r.p)}
+	if !r.diag {
+		s.chol = make([]float64, r.p*r.p)
+	}
+	return s
+}
+
+// find sets the subset to the rows of y that are not NaN and returns
+// their number.
+func (s *obsSubset) find(y []float64) int {
+	s.idx = s.idx[:0]
+	for i, v := range y {
+		if v == v {
+			s.idx = append(s.idx, i)
+		}
+	}
+	return len(s.idx)
+}
+
+// factor makes s.chol the Cholesky factor of R[idx, idx], reusing the
+// last one when the rows have not changed. It reports false if the
+// sub-matrix is not numerically positive definite.
+func (s *obsSubset) factor(r *ObsError) bool {
+	if r.diag {
+		return true
+	}
+	if s.valid && slices.Equal(s.idx, s.key) {
+		return true
+	}
+	p, m := r.p, len(s.idx)
+	c := s.chol[:m*m]
+	for a, i := range s.idx {
+		for b, j := range s.idx {
+			if b > a {
+				c[a*m+b] = 0 // keep only L
+			} else {
+				c[a*m+b] = r.cov[i*p+j]
+			}
+		}
+	}
+	s.key = append(s.key[:0], s.idx...)
+	s.valid = lapImpl.Dpotrf(blas.Lower, m, c, m)
+	return s.valid
+}
+
+// whitenRowsSub replaces each row v of the rows×m matrix a (stride m),
+// whose columns are the rows s.idx of the observation, by L_o^-1 v.
+// s.factor must have succeeded.
+func (r *ObsError) whitenRowsSub(a []float64, rows int, s *obsSubset) {
+	m := len(s.idx)
+	if r.diag {
+		for k := 0; k < rows; k++ {
+			row := a[k*m : (k+1)*m]
+			for j, i := range s.idx {
+				row[j] *= r.isd[i]
+			}
+		}
+		return
+	}
+	blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, rows, m, 1, s.chol, m, a, m)
+}
+
+// whitenVecSub replaces v (length m, the rows s.idx) by L_o^-1 v.
+func (r *ObsError) whitenVecSub(v []float64, s *obsSubset) {
+	m := len(s.idx)
+	if r.diag {
+		for j, i := range s.idx {
+			v[j] *= r.isd[i]
+		}
+		return
+	}
+	blasImpl.Dtrsv(blas.Lower, blas.NoTrans, blas.NonUnit, m, s.chol, m, v[:m], 1)
+}
+
+// addNoiseSub adds a draw of N(0, R[idx, idx]) to y (length m), drawing
+// as [ObsError.AddNoise] does for an ObsError of that sub-matrix, so the
+// draw equals the one of the reduced problem.
+func (r *ObsError) addNoiseSub(y []float64, st *Stream, s *obsSubset) {
+	m := len(s.idx)
+	y = y[:m]
+	if r.diag {
+		for j, i := range s.idx {
+			y[j] += r.sd[i] * st.Normal()
+		}
+		return
+	}
+	for j := 0; j < m; j++ {
+		z := st.Normal()
+		for i := j; i < m; i++ {
+			y[i] += s.chol[i*m+j] * z
+		}
+	}
+}
+
+// addScaledToSub adds alpha*R[idx, idx] to the upper triangle of the m×m
+// matrix c.
+func (r *ObsError) addScaledToSub(c []float64, alpha float64, s *obsSubset) {
+	p, m := r.p, len(s.idx)
+	if r.diag {
+		for j, i := range s.idx {
+			c[j*m+j] += alpha * r.vars[i]
+		}
+		return
+	}
+	for a, i := range s.idx {
+		for b := a; b < m; b++ {
+			c[a*m+b] += alpha * r.cov[i*p+s.idx[b]]
+		}
+	}
+}
+
+// packColumns moves the columns idx of the rows×p matrix a, in place, to
+// the front as a rows×len(idx) matrix with stride len(idx). Each element
+// moves to an index no larger than its own, in increasing order, so
+// nothing is overwritten before it is read.
+func packColumns(a []float64, rows, p int, idx []int) {
+	m := len(idx)
+	for k := 0; k < rows; k++ {
+		src, dst := a[k*p:(k+1)*p], a[k*m:(k+1)*m]
+		for j, i := range idx {
+			dst[j] = src[i]
+		}
+	}
+}
+
+// unpackColumns undoes packColumns in place, setting the columns not in
+// idx to zero: it moves elements back from the end, each to an index no
+// smaller than its own, then clears the gaps.
+func unpackColumns(a []float64, rows, p int, idx []int) {
+	m := len(idx)
+	for k := rows - 1; k >= 0; k-- {
+		for j := m - 1; j >= 0; j-- {
+			a[k*p+idx[j]] = a[k*m+j]
+		}
+	}
+	for k := 0; k < rows; k++ {
+		row := a[k*p : (k+1)*p]
+		prev := 0
+		for _, i := range idx {
+			clear(row[prev:i])
+			prev = i + 1
+		}
+		clear(row[prev:])
 	}
 }

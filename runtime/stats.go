@@ -16,6 +16,10 @@ import (
 //
 // Call Forecast then Analysis once per analysis time. Neither allocates.
 // A shape mismatch records NaN scores and is reported by [Stats.Err].
+//
+// A run with no truth (observations from a file) passes a nil truth: the
+// spread is accumulated as usual, the RMSE is NaN, and [Stats.Fill] marks
+// the summary NoTruth.
 type Stats struct {
 	dim, spinup int
 	mean        []float64
@@ -25,6 +29,7 @@ type Stats struct {
 	sumRF, sumSF float64
 	sumRA, sumSA float64
 	nF, nA       int
+	noTruth      bool // some call had no truth
 	err          error
 }
 
@@ -70,7 +75,8 @@ func (s *Stats) Err() error { return s.err }
 
 // Fill sets the score fields of sum: Analyses (the counted ones), Spinup,
 // and the time means RMSEAnalysis, RMSEForecast, SpreadAnalysis and
-// SpreadForecast. A mean over no analyses is NaN.
+// SpreadForecast. A mean over no analyses is NaN. Without a truth the
+// RMSEs are NaN and NoTruth is set.
 func (s *Stats) Fill(sum *Summary) {
 	sum.Analyses = s.nA
 	sum.Spinup = s.spinup
@@ -78,10 +84,18 @@ func (s *Stats) Fill(sum *Summary) {
 	sum.SpreadAnalysis = ratio(s.sumSA, s.nA)
 	sum.RMSEForecast = ratio(s.sumRF, s.nF)
 	sum.SpreadForecast = ratio(s.sumSF, s.nF)
+	if s.noTruth {
+		sum.NoTruth = true
+		sum.RMSEAnalysis, sum.RMSEForecast = math.NaN(), math.NaN()
+	}
 }
 
 // score returns the RMSE of E's mean against truth and E's spread.
 func (s *Stats) score(E *Ensemble, truth []float64) (rmse, spread float64) {
+	if truth == nil && E != nil && E.Dim == s.dim && len(E.Data) == E.Members*E.Dim && s.dim > 0 {
+		s.noTruth = true
+		return math.NaN(), E.MeanSpread(s.mean)
+	}
 	if E == nil || E.Dim != s.dim || len(truth) != s.dim || len(E.Data) != E.Members*E.Dim || s.dim == 0 {
 		if s.err == nil {
 			s.err = fmt.Errorf("statistics: ensemble or truth does not have dimension %d", s.dim)

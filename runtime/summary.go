@@ -10,7 +10,12 @@ import (
 )
 
 // Summary is what a run reports: its identity, its scores (see [Stats])
-// and its timing.
+// and its timing. A run fed by observations from a file or the user's
+// code has no truth: NoTruth is set, its RMSE fields mean nothing (they
+// are written as null) and the spread is still reported. Its
+// observation-space scores (see [ObsStats]) are set with HasObsScores;
+// JSON and text carry them only then, so the output of a twin experiment
+// is unchanged.
 type Summary struct {
 	Cycle           string  `json:"cycle"`
 	Kind            string  `json:"kind"`
@@ -26,6 +31,20 @@ type Summary struct {
 	WallSeconds     float64 `json:"wall_seconds"`
 	SecondsPerCycle float64 `json:"seconds_per_cycle"`
 	ConfigHash      string  `json:"config_hash"`
+
+	// NoTruth says the run had no truth to score against: the RMSE
+	// fields are not reported. JSON then has "truth": false (and no
+	// "truth" field otherwise).
+	NoTruth bool `json:"-"`
+
+	// Observation-space scores, reported when HasObsScores is set.
+	HasObsScores     bool    `json:"-"`
+	ObsAssimilated   int     `json:"obs_assimilated"`   // values assimilated by the scored analyses
+	OMFMean          float64 `json:"omf_mean"`          // mean of observation minus forecast mean
+	OMFRMS           float64 `json:"omf_rms"`           // its root mean square
+	OMAMean          float64 `json:"oma_mean"`          // mean of observation minus analysis mean
+	OMARMS           float64 `json:"oma_rms"`           // its root mean square
+	ConsistencyRatio float64 `json:"consistency_ratio"` // mean((O−F)²) / mean(diag(H P_f H') + diag(R))
 }
 
 // jsonFloat encodes NaN and ±Inf as JSON null and other values as
@@ -57,20 +76,44 @@ type summaryJSON struct {
 	WallSeconds     jsonFloat `json:"wall_seconds"`
 	SecondsPerCycle jsonFloat `json:"seconds_per_cycle"`
 	ConfigHash      string    `json:"config_hash"`
+
+	Truth            *bool      `json:"truth,omitempty"`
+	ObsAssimilated   *int       `json:"obs_assimilated,omitempty"`
+	OMFMean          *jsonFloat `json:"omf_mean,omitempty"`
+	OMFRMS           *jsonFloat `json:"omf_rms,omitempty"`
+	OMAMean          *jsonFloat `json:"oma_mean,omitempty"`
+	OMARMS           *jsonFloat `json:"oma_rms,omitempty"`
+	ConsistencyRatio *jsonFloat `json:"consistency_ratio,omitempty"`
 }
 
 // MarshalJSON encodes the summary with the field names of its tags; a
 // NaN or infinite number (a score over no analyses, a diverged run) is
-// written as null, so the output is always valid JSON.
+// written as null, so the output is always valid JSON. Without a truth
+// the RMSE fields are null and "truth": false is added; the
+// observation-space fields appear only with HasObsScores.
 func (s Summary) MarshalJSON() ([]byte, error) {
-	return json.Marshal(summaryJSON{
+	out := summaryJSON{
 		Cycle: s.Cycle, Kind: s.Kind, Seed: s.Seed, Members: s.Members,
 		Steps: s.Steps, Analyses: s.Analyses, Spinup: s.Spinup,
 		RMSEAnalysis: jsonFloat(s.RMSEAnalysis), RMSEForecast: jsonFloat(s.RMSEForecast),
 		SpreadAnalysis: jsonFloat(s.SpreadAnalysis), SpreadForecast: jsonFloat(s.SpreadForecast),
 		WallSeconds: jsonFloat(s.WallSeconds), SecondsPerCycle: jsonFloat(s.SecondsPerCycle),
 		ConfigHash: s.ConfigHash,
-	})
+	}
+	if s.NoTruth {
+		f := false
+		out.Truth = &f
+		out.RMSEAnalysis, out.RMSEForecast = jsonFloat(math.NaN()), jsonFloat(math.NaN())
+	}
+	if s.HasObsScores {
+		n := s.ObsAssimilated
+		fl := func(v float64) *jsonFloat { j := jsonFloat(v); return &j }
+		out.ObsAssimilated = &n
+		out.OMFMean, out.OMFRMS = fl(s.OMFMean), fl(s.OMFRMS)
+		out.OMAMean, out.OMARMS = fl(s.OMAMean), fl(s.OMARMS)
+		out.ConsistencyRatio = fl(s.ConsistencyRatio)
+	}
+	return json.Marshal(out)
 }
 
 // WriteJSON writes the summary as one JSON object and a newline (see
@@ -97,7 +140,14 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 //	config    3f2a…
 //
 // A cycle with no analyses (a forecast) gets its steps and, for an
-// ensemble, its time-mean spread instead of the score lines.
+// ensemble, its time-mean spread instead of the score lines. A run with no
+// truth has no rmse line; observation-space scores, when present, follow
+// the spread:
+//
+//	obs       400000 values assimilated
+//	o-f       mean 0.0123     rms 1.0412
+//	o-a       mean 0.0050     rms 0.6021
+//	ratio     0.9871 (mean (O-F)² / mean (HPH' + R))
 func (s *Summary) WriteText(w io.Writer) error {
 	var line string
 	kind := ""
@@ -111,7 +161,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	line += fmt.Sprintf("%-9s %s%s, seed %d, %s\n", "cycle", s.Cycle, kind, s.Seed, members)
 	if s.Analyses > 0 || s.Spinup > 0 {
 		line += fmt.Sprintf("%-9s %d counted after %d spin-up, %d steps\n", "analyses", s.Analyses, s.Spinup, s.Steps)
-		line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
+		if !s.NoTruth {
+			line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
+		}
 		line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
 	} else {
 		// A forecast has no observations: no analyses and no errors to
@@ -120,6 +172,12 @@ func (s *Summary) WriteText(w io.Writer) error {
 		if s.Members > 1 {
 			line += fmt.Sprintf("%-9s %s (time mean)\n", "spread", fmtScore(s.SpreadForecast))
 		}
+	}
+	if s.HasObsScores {
+		line += fmt.Sprintf("%-9s %d values assimilated\n", "obs", s.ObsAssimilated)
+		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-f", fmtScore(s.OMFMean), fmtScore(s.OMFRMS))
+		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-a", fmtScore(s.OMAMean), fmtScore(s.OMARMS))
+		line += fmt.Sprintf("%-9s %s (mean (O-F)² / mean (HPH' + R))\n", "ratio", fmtScore(s.ConsistencyRatio))
 	}
 	line += fmt.Sprintf("%-9s %.3f s wall, %s per cycle\n", "time", s.WallSeconds, fmtDuration(s.SecondsPerCycle))
 	if s.ConfigHash != "" {
