@@ -14,7 +14,9 @@ import (
 	"testing"
 )
 
-// debianPython is the interpreter Debian's python3-xarray installs into.
+// debianPython is the interpreter the interoperability tests run:
+// Debian's, into which python3-numpy and python3-xarray install (`make
+// deps`), not whatever python3 is first on PATH.
 const debianPython = "/usr/bin/python3"
 
 // requireNetCDFTools fails the test when ncdump or xarray (with its

@@ -177,23 +177,30 @@ type FileSource struct {
 }
 
 // obsReaders maps a file extension (lower case) to the reader of that
-// format, for [OpenObsFile]. The NetCDF reader is registered as ".nc" by
-// wrapping it: read (times, y) and return
-// &ObsTable{Path: path, P: p, Times: times, Values: y}.
+// format, for [OpenObsFile].
 var obsReaders = map[string]func(path string, p int) (*ObsTable, error){
 	".csv": ReadObsCSV,
+	".nc":  readObsNetCDF,
+}
+
+// readObsNetCDF reads a NetCDF observation file (see [ReadNetCDFObs]) into
+// a table.
+func readObsNetCDF(path string, p int) (*ObsTable, error) {
+	times, y, err := ReadNetCDFObs(path, p)
+	if err != nil {
+		return nil, err
+	}
+	return &ObsTable{Path: path, P: p, Times: times, Values: y}, nil
 }
 
 // OpenObsFile reads the observation file at path in the format its
-// extension names (.csv, or .nc when a NetCDF reader is registered) and
+// extension names (.csv or .nc) and
 // matches its records to the analyses of grid (see [FileSource]). p is the
 // size of the cycle's observation.
 func OpenObsFile(path string, p int, grid AnalysisGrid) (*FileSource, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	read, ok := obsReaders[ext]
 	switch {
-	case !ok && ext == ".nc":
-		return nil, fmt.Errorf("%s: NetCDF observation files are not supported by this runtime; write the observations as CSV", path)
 	case !ok:
 		return nil, fmt.Errorf("%s: unknown observation file format %q, want .csv or .nc", path, ext)
 	}

@@ -5,6 +5,7 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,13 +200,62 @@ func TestOpenObsFile(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, want string }{
 		{"obs.txt", `unknown observation file format ".txt"`},
-		{"obs.nc", "NetCDF observation files are not supported"},
 	} {
-		if _, registered := obsReaders[".nc"]; registered && tc.name == "obs.nc" {
-			continue // a NetCDF reader is linked in; its own tests cover it
-		}
 		if _, err := OpenObsFile(tc.name, 1, grid); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.name) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestObsFileFormatsAgree writes the same observations as CSV and as
+// NetCDF (with a missing value) and checks both sources give the same
+// observations at every analysis.
+func TestObsFileFormatsAgree(t *testing.T) {
+	grid := AnalysisGrid{DT: 0.5, ObsEvery: 2, Steps: 8}
+	times := []float64{1, 2, 4}
+	y := []float64{0.25, math.NaN(), 1.5, -2, 3, 4.125}
+	csv := writeFile(t, "obs.csv", "time,a,b\n1,0.25,\n2,1.5,-2\n4,3,4.125\n")
+	nc := filepath.Join(t.TempDir(), "obs.nc")
+	w, err := NewNetCDFWriter(nc, NC64BitOffset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.AddDim("time", 0)
+	w.AddDim("station", 2)
+	tv, _ := w.AddVar("time", NCDouble, []string{"time"})
+	yv, _ := w.AddVar("y", NCDouble, []string{"time", "station"}, NCDoubles("_FillValue", math.NaN()))
+	if err := w.Create(); err != nil {
+		t.Fatal(err)
+	}
+	for r := range times {
+		if err := w.PutRecord(tv, times[r:r+1]); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.PutRecord(yv, y[2*r:2*r+2]); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.AppendRecord(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := OpenObsFile(csv, 2, grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenObsFile(nc, 2, grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 1; k <= 4; k++ {
+		at := float64(k) * 1.0
+		ya, yb := make([]float64, 2), make([]float64, 2)
+		oka, erra := a.Observe(at, ya)
+		okb, errb := b.Observe(at, yb)
+		if oka != okb || erra != nil || errb != nil || math.Float64bits(ya[0]) != math.Float64bits(yb[0]) || math.Float64bits(ya[1]) != math.Float64bits(yb[1]) {
+			t.Errorf("t = %v: csv %v %v %v, netcdf %v %v %v", at, oka, ya, erra, okb, yb, errb)
 		}
 	}
 }
