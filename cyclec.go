@@ -21,6 +21,9 @@ type Options struct {
 	// relative to the file that names them; nil means only the standard
 	// library can be imported and data-file shapes are checked at run time.
 	ReadFile func(path string) ([]byte, error)
+	// Go resolves the program's user Go references (`go "…"`) in the
+	// user's module; nil checks only their syntax (see check.Config.Go).
+	Go check.GoResolver
 	// Version, when non-empty, is written into the header of generated
 	// files. Tests leave it empty so expected output does not churn.
 	Version string
@@ -36,7 +39,7 @@ func Compile(filename string, src []byte, opts Options) (*ir.Program, diag.List)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	prog, cdiags := check.Check(f, src, check.Config{ReadFile: opts.ReadFile})
+	prog, cdiags := check.Check(f, src, check.Config{ReadFile: opts.ReadFile, Go: opts.Go})
 	diags = append(diags, cdiags...)
 	diags.Sort()
 	if diags.HasErrors() {

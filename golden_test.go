@@ -9,12 +9,14 @@ package cyclec
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cyclec/cyclec/check"
 	"github.com/cyclec/cyclec/diag"
 )
 
@@ -39,6 +41,31 @@ func goldenCases(t *testing.T) []string {
 	return cases
 }
 
+// goldenGo is the user Go code of the golden cases, as a resolver would
+// describe it: the cases keep the code itself in subdirectories, compiled
+// with the expected Go by TestGoldenCompiles.
+type goldenGo struct{}
+
+// goldenRefs describes each Go name the cases reference.
+var goldenRefs = map[string]check.GoResult{
+	"cyclecgolden/gomodels/ocean.Drift":        {Package: "ocean"},
+	"cyclecgolden/gomodels/ocean.Model":        {Package: "ocean", Type: true, Fields: []string{"Kappa", "Target"}, HasNew: true},
+	"cyclecgolden/gomodels/inst.Pairs":         {Package: "inst"},
+	"cyclecgolden/gomodels/inst.PairsJacobian": {Package: "inst"},
+}
+
+func (goldenGo) Resolve(reqs []check.GoRequest) ([]check.GoResult, error) {
+	out := make([]check.GoResult, len(reqs))
+	for i, r := range reqs {
+		res, ok := goldenRefs[r.ImportPath+"."+r.Name]
+		if !ok {
+			res.Err = fmt.Errorf("%s.%s is not in goldenRefs", r.ImportPath, r.Name)
+		}
+		out[i] = res
+	}
+	return out, nil
+}
+
 // generateCase compiles one case's input.cyc, reading data files from its
 // directory.
 func generateCase(t *testing.T, dir string) []File {
@@ -48,7 +75,7 @@ func generateCase(t *testing.T, dir string) []File {
 		t.Fatal(err)
 	}
 	read := func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, filepath.FromSlash(p))) }
-	files, diags := Generate("input.cyc", src, Options{ReadFile: read})
+	files, diags := Generate("input.cyc", src, Options{ReadFile: read, Go: goldenGo{}})
 	if diags.HasErrors() {
 		var b bytes.Buffer
 		diag.Fprint(&b, diags, func(string) ([]byte, bool) { return src, true })
@@ -118,12 +145,20 @@ func TestGoldenCompiles(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(mod, name), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range matches {
+		// The expected Go, hand-written tests beside it and, in
+		// subdirectories, the user Go code a case references.
+		subs, _ := filepath.Glob(filepath.Join("testdata", "golden", name, "*", "*.go"))
+		for _, m := range append(matches, subs...) {
 			data, err := os.ReadFile(m)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(mod, name, filepath.Base(m)), data, 0o644); err != nil {
+			rel, _ := filepath.Rel(filepath.Join("testdata", "golden"), m)
+			dst := filepath.Join(mod, rel)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dst, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}

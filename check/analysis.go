@@ -119,7 +119,7 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 	}
 	if d.Go != nil {
 		a.kind = ir.AnalysisGo
-		ref, ok := c.goRef(*d.Go, lang.Pos(d.Pos), "", "go analysis")
+		ref, ok := c.goRef(o, *d.Go, lang.Pos(d.Pos), GoAnalysis, "go analysis", nil)
 		a.goRef = ref
 		if !ok {
 			o.bad = true

@@ -26,17 +26,59 @@ type Config struct {
 	// relative imports are then errors, and data-file shapes are not
 	// checked.
 	ReadFile func(path string) ([]byte, error)
-	// Go resolves user Go references (`go "example.com/ocean.Step"`) to
-	// check their signatures; nil skips the check (the reference's syntax
-	// is still checked).
+	// Go resolves user Go references (`go "example.com/ocean.Step"`) in the
+	// user's module and checks their signatures, all in one call; nil skips
+	// that check (the reference's syntax is still checked, and a forward
+	// reference is taken to be a function without an error result).
 	Go GoResolver
 }
 
-// GoResolver looks up the signature of a package-level Go function, as Go
-// prints a function type without parameter names, for example
-// "func([]float64, float64, float64)".
+// GoRole is the part a Go reference plays, which decides the signature
+// it must have (data.md §1).
+type GoRole int
+
+// The roles of Go references.
+const (
+	GoForward  GoRole = iota + 1 // func(x []float64, t, dt float64) [error], or a type with Step
+	GoObs                        // func(y, x []float64)
+	GoJacobian                   // func(J, x []float64)
+	GoAnalysis                   // func(cycrt.GoAnalysisConfig) (cycrt.Analysis, error)
+	GoSource                     // func(t float64, y []float64) (ok bool, err error)
+)
+
+// GoRequest is one Go reference to resolve.
+type GoRequest struct {
+	ImportPath, Name string
+	Role             GoRole
+}
+
+// GoResult is what a resolver found for one request.
+type GoResult struct {
+	// Err, when not nil, is why the reference cannot be used: a missing
+	// package or name, a wrong signature (showing the one found and the one
+	// wanted), a package that does not compile. Its text is printed at the
+	// reference.
+	Err error
+	// Type reports a forward model given as a type T whose pointer has
+	// Step; Fields are then its exported float64 fields (run-time
+	// parameters) and HasNew whether func NewT() *T exists.
+	Type   bool
+	Fields []string
+	HasNew bool
+	// ReturnsError reports a forward function with an error result.
+	ReturnsError bool
+	// Package is the name in the package clause of the referenced package
+	// ("" when the resolver does not say: the last element of the import
+	// path is then assumed).
+	Package string
+}
+
+// GoResolver resolves every Go reference of a program at once (loading
+// Go packages is slow, so the checker asks once). It returns one result a
+// request, in order, or an error that concerns them all (the .cyc file is
+// not inside a Go module, the go command is missing).
 type GoResolver interface {
-	Signature(importPath, name string) (string, error)
+	Resolve(reqs []GoRequest) ([]GoResult, error)
 }
 
 // Check checks the parsed root file f (whose source is src) together with
@@ -55,6 +97,7 @@ func Check(f *lang.File, src []byte, cfg Config) (*ir.Program, diag.List) {
 	c.declareAll()
 	c.checkGoNames()
 	c.checkAll()
+	c.resolveGo()
 	prog := c.program(root)
 	c.diags.Sort()
 	if c.diags.HasErrors() {
@@ -93,6 +136,8 @@ type checker struct {
 	loading map[string]bool    // modules on the import stack
 
 	stack []*object // declarations being resolved, for cycle reports
+
+	goRefs []pendingGo // Go references to resolve once every declaration is checked
 
 	data  map[string]*dataFile    // parsed data files by resolved path
 	means map[filledKey][]float64 // broadcast initial means, shared

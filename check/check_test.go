@@ -7,6 +7,9 @@ package check
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/types"
 	"os"
 	"path"
 	"path/filepath"
@@ -41,14 +44,68 @@ func (r *testReader) ReadFile(p string) ([]byte, error) {
 	return data, nil
 }
 
-// fakeGo resolves the Go references the test programs name.
+// fakeGo resolves the Go references the test programs name: a map from
+// "importpath.Name" to the function's type as Go source, or "type" for a
+// forward type with Step (whose float64 fields follow: "type Kappa U").
 type fakeGo map[string]string
 
-func (f fakeGo) Signature(importPath, name string) (string, error) {
-	if sig, ok := f[importPath+"."+name]; ok {
-		return sig, nil
+// fakeWant is the signature each role wants, as the fake compares them.
+var fakeWant = map[GoRole]string{
+	GoForward:  "func([]float64, float64, float64)",
+	GoObs:      "func([]float64, []float64)",
+	GoJacobian: "func([]float64, []float64)",
+	GoAnalysis: "func(cycrt.GoAnalysisConfig) (cycrt.Analysis, error)",
+	GoSource:   "func(float64, []float64) (bool, error)",
+}
+
+// fakeRole names a role as the old messages did.
+var fakeRole = map[GoRole]string{
+	GoForward: "go forward model", GoObs: "go obs operator", GoJacobian: "jacobian",
+	GoAnalysis: "go analysis", GoSource: "go observation source",
+}
+
+func (f fakeGo) Resolve(reqs []GoRequest) ([]GoResult, error) {
+	out := make([]GoResult, len(reqs))
+	for i, r := range reqs {
+		ref := r.ImportPath + "." + r.Name
+		sig, ok := f[ref]
+		switch {
+		case !ok:
+			out[i].Err = fmt.Errorf("cannot resolve %s %s: package %s has no function %s", fakeRole[r.Role], ref, r.ImportPath, r.Name)
+		case strings.HasPrefix(sig, "type") && r.Role == GoForward:
+			out[i] = GoResult{Type: true, Fields: strings.Fields(sig)[1:], HasNew: true}
+		case canonicalSig(sig) == canonicalSig(fakeWant[r.Role]):
+		case r.Role == GoForward && canonicalSig(sig) == canonicalSig("func([]float64, float64, float64) error"):
+			out[i].ReturnsError = true
+		default:
+			out[i].Err = fmt.Errorf("%s %s has type %s, want %s", fakeRole[r.Role], ref, sig, fakeWant[r.Role])
+		}
 	}
-	return "", fmt.Errorf("package %s has no function %s", importPath, name)
+	return out, nil
+}
+
+// canonicalSig prints a function type without parameter names.
+func canonicalSig(s string) string {
+	e, err := parser.ParseExpr(s)
+	ft, ok := e.(*ast.FuncType)
+	if err != nil || !ok {
+		return strings.Join(strings.Fields(s), "")
+	}
+	list := func(fl *ast.FieldList) string {
+		if fl == nil {
+			return ""
+		}
+		var parts []string
+		for _, f := range fl.List {
+			t := types.ExprString(f.Type)
+			n := max(len(f.Names), 1)
+			for range n {
+				parts = append(parts, t)
+			}
+		}
+		return strings.Join(parts, ",")
+	}
+	return "func(" + list(ft.Params) + ")(" + list(ft.Results) + ")"
 }
 
 // testGo is the Go world of the test programs.
@@ -57,8 +114,9 @@ var testGo = fakeGo{
 	"example.com/ocean.Wrong":      "func(x []float64, t float64)",
 	"example.com/inst.Radiance":    "func(y, x []float64)",
 	"example.com/inst.Jacobian":    "func(jac []float64, x []float64)",
-	"example.com/myfilter.New":     "func() *myfilter.Filter",
-	"example.com/obsfeed.Next":     "func(y []float64, t float64) bool",
+	"example.com/myfilter.New":     "func(cfg cycrt.GoAnalysisConfig) (cycrt.Analysis, error)",
+	"example.com/obsfeed.Next":     "func(t float64, y []float64) (ok bool, err error)",
+	"example.com/ocean.Model":      "type Kappa U",
 	"example.com/ocean.StepSimple": "func([]float64, float64, float64)",
 }
 

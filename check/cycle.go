@@ -484,7 +484,7 @@ func (w *wiring) source() {
 	}
 	p := lang.Pos(val.Pos)
 	if val.Go != nil {
-		ref, ok := w.c.goRef(*val.Go, p, "", "go observation source")
+		ref, ok := w.c.goRef(w.o, *val.Go, p, GoSource, "go observation source", nil)
 		if !ok {
 			w.fail()
 			return

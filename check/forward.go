@@ -253,8 +253,17 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 	case form.Go != nil:
 		s := c.options(o, opts, "go forward model "+o.name, forwardGoOptions)
 		ok = c.forwardDT(s, f)
-		ref, good := c.goRef(*form.Go, p, sigForwardGo, "go forward model")
-		f.Def = &ir.GoForward{Ref: ref}
+		gf := &ir.GoForward{}
+		ref, good := c.goRef(o, *form.Go, p, GoForward, "go forward model", func(r GoResult) {
+			gf.Type, gf.Fields, gf.HasNew, gf.ReturnsError = r.Type, r.Fields, r.HasNew, r.ReturnsError
+			// A type's exported float64 fields are its run-time parameters;
+			// their defaults are whatever NewT (or the zero value) gives.
+			for _, name := range r.Fields {
+				f.Params = append(f.Params, &ir.Param{Name: name, Pos: p})
+			}
+		})
+		gf.Ref = ref
+		f.Def = gf
 		ok = ok && good
 	case form.Neural != nil:
 		s := c.options(o, opts, "neural forward model "+o.name, forwardNeuralOptions)

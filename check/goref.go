@@ -1,12 +1,12 @@
 // User Go references (`go "example.com/ocean.Step"`): the form of the
-// import path and name, and the signature through Config.Go.
+// import path and name here, and what the name is (a function or a type,
+// its signature, a type's parameters) through Config.Go, asked once for
+// the whole program after every declaration is checked.
 package check
 
 import (
-	"go/ast"
-	"go/parser"
+	"fmt"
 	"go/token"
-	"go/types"
 	"strconv"
 	"strings"
 
@@ -14,17 +14,21 @@ import (
 	"github.com/cyclec/cyclec/ir"
 )
 
-// Signatures the generated code calls user Go functions with.
-const (
-	sigForwardGo = "func([]float64, float64, float64)" // advance x in place over (t, t+dt)
-	sigObsGo     = "func([]float64, []float64)"        // y = H(x)
-	sigJacobian  = "func([]float64, []float64)"        // J (Out×In, row-major) at x
-)
+// pendingGo is a Go reference waiting for the resolver: where it is
+// written, the object it belongs to (marked bad when it does not resolve)
+// and what to do with the result.
+type pendingGo struct {
+	req  GoRequest
+	pos  diag.Pos
+	obj  *object
+	ref  *ir.GoRef
+	fill func(GoResult)
+}
 
-// goRef parses a Go reference and, when a resolver is configured, checks
-// it exists and (when want is not "") has the signature want. what names
-// the reference for messages.
-func (c *checker) goRef(s string, p diag.Pos, want, what string) (*ir.GoRef, bool) {
+// goRef parses a Go reference in role and queues it for the resolver; fill
+// (optional) receives what the resolver found. what names the reference
+// for messages.
+func (c *checker) goRef(o *object, s string, p diag.Pos, role GoRole, what string, fill func(GoResult)) (*ir.GoRef, bool) {
 	dot := strings.LastIndex(s, ".")
 	if dot <= 0 || dot < strings.LastIndex(s, "/") {
 		c.diags.Add(p, "go", "go reference %q must be importpath.Name, as in \"example.com/ocean.Step\"", s)
@@ -44,19 +48,42 @@ func (c *checker) goRef(s string, p diag.Pos, want, what string) (*ir.GoRef, boo
 		return nil, false
 	}
 	ref := &ir.GoRef{ImportPath: ip, Name: name, Pos: p}
-	if c.cfg.Go == nil {
-		return ref, true
-	}
-	got, err := c.cfg.Go.Signature(ip, name)
-	if err != nil {
-		c.diags.Add(p, "go", "cannot resolve %s %s: %v", what, s, err)
-		return nil, false
-	}
-	if want != "" && !sameSignature(got, want) {
-		c.diags.Add(p, "go", "%s %s has type %s, want %s", what, s, got, want)
-		return nil, false
-	}
+	c.goRefs = append(c.goRefs, pendingGo{req: GoRequest{ImportPath: ip, Name: name, Role: role}, pos: p, obj: o, ref: ref, fill: fill})
 	return ref, true
+}
+
+// resolveGo asks the resolver about every queued Go reference at once and
+// reports those that cannot be used at their positions.
+func (c *checker) resolveGo() {
+	if c.cfg.Go == nil || len(c.goRefs) == 0 {
+		return
+	}
+	reqs := make([]GoRequest, len(c.goRefs))
+	for i, g := range c.goRefs {
+		reqs[i] = g.req
+	}
+	res, err := c.cfg.Go.Resolve(reqs)
+	if err == nil && len(res) != len(reqs) {
+		err = fmt.Errorf("the Go resolver answered %d of %d references", len(res), len(reqs))
+	}
+	if err != nil {
+		c.diags.Add(c.goRefs[0].pos, "go", "%v", err)
+		for _, g := range c.goRefs {
+			g.obj.bad = true
+		}
+		return
+	}
+	for i, g := range c.goRefs {
+		if res[i].Err != nil {
+			c.diags.Add(g.pos, "go", "%v", res[i].Err)
+			g.obj.bad = true
+			continue
+		}
+		g.ref.Package = res[i].Package
+		if g.fill != nil {
+			g.fill(res[i])
+		}
+	}
 }
 
 // checkImportPath returns why an import path is malformed, or "".
@@ -81,38 +108,4 @@ func checkImportPath(ip string) string {
 		}
 	}
 	return ""
-}
-
-// sameSignature compares two Go function types written as source,
-// ignoring parameter names and spacing.
-func sameSignature(a, b string) bool {
-	return canonicalSig(a) == canonicalSig(b)
-}
-
-// canonicalSig prints a function type without parameter names; strings
-// that do not parse as a function type are compared with spaces removed.
-func canonicalSig(s string) string {
-	e, err := parser.ParseExpr(s)
-	ft, ok := e.(*ast.FuncType)
-	if err != nil || !ok {
-		return strings.Join(strings.Fields(s), "")
-	}
-	list := func(fl *ast.FieldList) string {
-		if fl == nil {
-			return ""
-		}
-		var parts []string
-		for _, f := range fl.List {
-			t := types.ExprString(f.Type)
-			n := len(f.Names)
-			if n == 0 {
-				n = 1
-			}
-			for i := 0; i < n; i++ {
-				parts = append(parts, t)
-			}
-		}
-		return strings.Join(parts, ",")
-	}
-	return "func(" + list(ft.Params) + ")(" + list(ft.Results) + ")"
 }

@@ -279,14 +279,14 @@ func (c *checker) obsGo(o *object, ref string, p diag.Pos, opts []*lang.Option, 
 	g := &ir.GoObs{}
 	op.Def = g
 	s := c.options(o, opts, "go obs "+o.name, []string{"jacobian"})
-	r, ok := c.goRef(ref, p, sigObsGo, "go obs operator")
+	r, ok := c.goRef(o, ref, p, GoObs, "go obs operator", nil)
 	g.Ref = r
 	if val := s.value("jacobian"); val != nil {
 		if val.Go == nil {
 			s.errorf("jacobian", `jacobian must be a go reference: jacobian = go "example.com/inst.Jacobian"`)
 			return false
 		}
-		j, good := c.goRef(*val.Go, lang.Pos(val.Pos), sigJacobian, "jacobian")
+		j, good := c.goRef(o, *val.Go, lang.Pos(val.Pos), GoJacobian, "jacobian", nil)
 		g.Jacobian = j
 		ok = ok && good
 	} else {

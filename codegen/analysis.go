@@ -113,11 +113,17 @@ func (g *gen) emitFilterConstructor(a *ir.Analysis, f filterSpec) {
 }
 
 // ensembleFilter is implemented by the emitters of analyses that an
-// ensemble DA cycle holds as a runtime filter.
+// ensemble DA cycle holds as a filter.
 type ensembleFilter interface {
-	// runtimeType is the runtime type of the filter: ETKF, EnKF, …
-	runtimeType() string
+	// filterType is the Go type of the filter the constructor returns.
+	filterType() jen.Code
+	// filterName names the filter in doc comments: "ETKF", "EnKF", …
+	filterName() string
 }
 
-func (etkfAnalysis) runtimeType() string { return "ETKF" }
-func (enkfAnalysis) runtimeType() string { return "EnKF" }
+func (etkfAnalysis) filterType() jen.Code { return jen.Op("*").Qual(rtPath, "ETKF") }
+func (etkfAnalysis) filterName() string   { return "ETKF" }
+func (enkfAnalysis) filterType() jen.Code { return jen.Op("*").Qual(rtPath, "EnKF") }
+func (enkfAnalysis) filterName() string   { return "EnKF" }
+func (goAnalysis) filterType() jen.Code   { return jen.Qual(rtPath, "Analysis") }
+func (goAnalysis) filterName() string     { return "user Go" }

@@ -16,7 +16,7 @@ import (
 func (cg *cycleGen) emitEnsembleDA() {
 	g, c := cg.g, cg.c
 	a, o := cg.as.Analysis, cg.as.Obs
-	typ := analysisEmitters[a.Kind()].(ensembleFilter).runtimeType()
+	filter := analysisEmitters[a.Kind()].(ensembleFilter)
 	st, out, in := cg.st, o.Out.Name, o.In.Name
 
 	cg.emitMembersConst()
@@ -27,7 +27,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 		"Call Start, then Next until Done, or Run for the whole experiment. E and HE hold the "+
 		"ensemble and its observed image between calls. It is not safe for concurrent use.%s",
 		c.Name, c.SourceName, g.at(c.Pos), cg.fwd.SourceName, cg.initText(), o.SourceName, matrixText(cg.as.ObsErr),
-		cg.membersConst(), typ, a.SourceName, userDoc(c.Doc)))
+		cg.membersConst(), filter.filterName(), a.SourceName, userDoc(c.Doc)))
 	fields := []jen.Code{
 		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
 		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", cg.as.ObsEvery)),
@@ -42,7 +42,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Id("Truth").Id(st).Comment("the truth run"),
 		jen.Line(),
 		jen.Id("obs").Op("*").Id(o.Name),
-		jen.Id("filter").Op("*").Qual(rtPath, typ),
+		jen.Id("filter").Add(filter.filterType()),
 		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
 		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
 		jen.Id("noise").Op("*").Qual(rtPath, "Stream"),

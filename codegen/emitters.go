@@ -21,6 +21,7 @@ var forwardEmitters = map[string]emitter[*ir.Forward]{
 	"next":    equationModel{},
 	"compose": composeModel{},
 	"neural":  neuralModel{},
+	"go":      goForwardModel{},
 }
 
 // obsEmitters emits observation operators by form (ir.ObsDef.Form).
@@ -30,12 +31,14 @@ var obsEmitters = map[string]emitter[*ir.ObsOp]{
 	"indices":    indicesObs{},
 	"linear":     linearObs{},
 	"expression": exprObs{},
+	"go":         goObs{},
 }
 
 // analysisEmitters emits analyses by kind.
 var analysisEmitters = map[ir.AnalysisKind]emitter[*ir.Analysis]{
 	ir.AnalysisETKF: etkfAnalysis{},
 	ir.AnalysisEnKF: enkfAnalysis{},
+	ir.AnalysisGo:   goAnalysis{},
 }
 
 // cycleEmitters emits cycles by kind.

@@ -24,6 +24,8 @@ type modelAPI struct {
 // apiOf is the API of m's generated type.
 func apiOf(m *ir.Forward) modelAPI {
 	switch d := m.Def.(type) {
+	case *ir.GoForward:
+		return modelAPI{stepErr: d.Type || d.ReturnsError}
 	case *ir.Neural:
 		return modelAPI{stepErr: true, ensemble: true, load: true}
 	case *ir.Compose:

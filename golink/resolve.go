@@ -111,6 +111,9 @@ type Result struct {
 	// Decl is where the name is declared, file:line:col with the file
 	// relative to the .cyc file's directory.
 	Decl string
+	// Package is the name of the referenced package (what its package
+	// clause says, which need not be the last element of its import path).
+	Package string
 	// Err says what is wrong with the reference, or is nil.
 	Err *Error
 }
@@ -233,6 +236,7 @@ func (l *linker) resolve(res *Result) {
 		}
 	}
 	q := qualifier(p.Types)
+	res.Package = p.Types.Name()
 	if !token.IsExported(ref.Name) {
 		res.Err = &Error{Kind: ErrUnexported, Msg: fmt.Sprintf(
 			"go %s %q: %s is not exported, and Go code outside package %s can only use upper-case names: rename it %s",

@@ -64,10 +64,11 @@ func (c *Carrier) Size() int {
 // Grid reports whether the carrier is two-dimensional.
 func (c *Carrier) Grid() bool { return len(c.Dims) == 2 }
 
-// GoRef names a user Go function or constructor.
+// GoRef names a user Go function, type or constructor.
 type GoRef struct {
 	ImportPath string // e.g. "example.com/ocean"
 	Name       string // e.g. "Step"
+	Package    string // the package's name, e.g. "ocean"; "" when not resolved
 	Pos        Pos
 }
 

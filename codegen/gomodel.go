@@ -1,0 +1,215 @@
+// User Go code: forward models given as a function or a type, observation
+// operators given as a function (with an optional Jacobian) and analyses
+// given by a constructor. The generated wrappers adapt the user's slices
+// to the program's fixed-size carriers, and a compile-time backstop keeps
+// the signature the compiler checked checked when the user's code changes.
+package codegen
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/cyclec/cyclec/ir"
+)
+
+// qualGo refers to the user's Go name ref, importing its package under the
+// package's own name.
+func (g *gen) qualGo(ref *ir.GoRef) *jen.Statement {
+	g.f.ImportName(ref.ImportPath, goPackageName(ref))
+	return jen.Qual(ref.ImportPath, ref.Name)
+}
+
+// goPackageName is the name of ref's package: what the resolver found, or
+// the last element of the import path.
+func goPackageName(ref *ir.GoRef) string {
+	if ref.Package != "" {
+		return ref.Package
+	}
+	return sanitize(strings.ReplaceAll(path.Base(ref.ImportPath), "-", "_"))
+}
+
+// goText is "ocean.Step (example.com/ocean)" for comments.
+func goText(ref *ir.GoRef) string {
+	return fmt.Sprintf("%s.%s (%s)", goPackageName(ref), ref.Name, ref.ImportPath)
+}
+
+// goForwardModel emits a wrapper of a user Go forward model.
+type goForwardModel struct{}
+
+func (goForwardModel) check(g *gen, m *ir.Forward) {
+	if m.Def.(*ir.GoForward).Ref == nil {
+		g.internal(m.Pos, "go forward %s has no reference", m.SourceName)
+	}
+	if !(m.DT > 0) {
+		g.internal(m.Pos, "forward %s has dt = %v", m.SourceName, m.DT)
+	}
+}
+
+// goTypeField is the field of the wrapper that holds a user type: embedded
+// (so its parameters are promoted) unless its name would clash with a
+// method of the wrapper.
+func goTypeField(d *ir.GoForward) (name string, embedded bool) {
+	switch d.Ref.Name {
+	case "Step", "StepEnsemble", "Load":
+		return "Impl", false
+	}
+	return d.Ref.Name, true
+}
+
+func (goForwardModel) emit(g *gen, m *ir.Forward) {
+	d := m.Def.(*ir.GoForward)
+	st, dtName := m.Carrier.Name, m.Name+"DT"
+	id := jen.Id
+	user := g.qualGo(d.Ref)
+	nm := g.top.fork()
+	recv, x, t := nm.name("m"), nm.name(m.Var), nm.name("t")
+
+	if !d.Type {
+		g.f.Add(doc("%s is the forward model %s declared at %s: the Go function %s, which "+
+			"advances a state in place by %s from model time t. It holds no state of its own.%s",
+			m.Name, m.SourceName, g.at(m.Pos), goText(d.Ref), dtName, userDoc(m.Doc)))
+		g.f.Type().Id(m.Name).Struct()
+	} else {
+		field, embedded := goTypeField(d)
+		params := "it has no float64 fields, so no run-time parameters"
+		if len(d.Fields) > 0 {
+			params = "its exported float64 fields (" + strings.Join(d.Fields, ", ") + ") are the run-time parameters"
+		}
+		g.f.Add(doc("%s is the forward model %s declared at %s: the Go type %s, whose Step "+
+			"advances a state in place by %s from model time t; %s. It is not safe for "+
+			"concurrent use.%s", m.Name, m.SourceName, g.at(m.Pos), goText(d.Ref), dtName, params, userDoc(m.Doc)))
+		var f *jen.Statement
+		if embedded {
+			f = jen.Op("*").Add(g.qualGo(d.Ref))
+		} else {
+			f = id(field).Op("*").Add(g.qualGo(d.Ref))
+		}
+		g.f.Type().Id(m.Name).Struct(f.Comment("the user's model"))
+		for _, p := range m.Params {
+			if embedded {
+				g.fields[p] = p.Name
+			} else {
+				g.fields[p] = field + "." + p.Name
+			}
+		}
+	}
+
+	g.f.Add(doc("%s is the model time advanced by one %s.Step.", dtName, m.Name))
+	dt, _ := num(m.DT, true)
+	g.f.Const().Id(dtName).Op("=").Add(dt)
+
+	if !d.Type {
+		g.f.Add(doc("New%s returns %s.", m.Name, m.Name))
+		g.f.Func().Id("New" + m.Name).Params().Op("*").Id(m.Name).Block(jen.Return(jen.Op("&").Id(m.Name).Values()))
+		call := user.Clone().Call(id(x).Index(jen.Op(":")), id(t), id(dtName))
+		g.f.Add(doc("Step advances %s by one step of %s from model time %s with %s.", x, dtName, t, goText(d.Ref)))
+		fn := g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Step").Params(id(x).Op("*").Id(st), id(t).Float64())
+		var backstop *jen.Statement
+		if d.ReturnsError {
+			fn.Error().Block(jen.Return(call))
+			backstop = jen.Func().Params(jen.Index().Float64(), jen.Float64(), jen.Float64()).Error()
+		} else {
+			fn.Block(call)
+			backstop = jen.Func().Params(jen.Index().Float64(), jen.Float64(), jen.Float64())
+		}
+		g.f.Add(doc("The compiler checked the signature of %s; this keeps it checked when the Go code changes.", goText(d.Ref)))
+		g.f.Var().Id("_").Add(backstop).Op("=").Add(user.Clone())
+		return
+	}
+
+	field, _ := goTypeField(d)
+	newUser := jen.New(g.qualGo(d.Ref))
+	how := "its zero value"
+	if d.HasNew {
+		newUser = jen.Qual(d.Ref.ImportPath, "New"+d.Ref.Name).Call()
+		how = fmt.Sprintf("%s.New%s", goPackageName(d.Ref), d.Ref.Name)
+	}
+	g.f.Add(doc("New%s returns %s holding %s, with the parameters it gives.", m.Name, m.Name, how))
+	g.f.Func().Id("New" + m.Name).Params().Op("*").Id(m.Name).Block(
+		jen.Return(jen.Op("&").Id(m.Name).Values(id(field).Op(":").Add(newUser))),
+	)
+	g.f.Add(doc("Step advances %s by one step of %s from model time %s with the user's Step.", x, dtName, t))
+	g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Step").Params(id(x).Op("*").Id(st), id(t).Float64()).Error().Block(
+		jen.Return(id(recv).Dot(field).Dot("Step").Call(id(x).Index(jen.Op(":")), id(t), id(dtName))),
+	)
+	g.f.Add(doc("The compiler checked %s; these keep it checked when the Go code changes.", goText(d.Ref)))
+	defs := []jen.Code{
+		jen.Id("_").Interface(jen.Id("Step").Params(jen.Index().Float64(), jen.Float64(), jen.Float64()).Error()).Op("=").Parens(jen.Op("*").Add(g.qualGo(d.Ref))).Call(jen.Nil()),
+	}
+	if d.HasNew {
+		defs = append(defs, jen.Id("_").Func().Params().Op("*").Add(g.qualGo(d.Ref)).Op("=").Qual(d.Ref.ImportPath, "New"+d.Ref.Name))
+	}
+	g.f.Var().Defs(defs...)
+}
+
+// goObs emits a wrapper of a user Go observation operator.
+type goObs struct{}
+
+func (goObs) check(g *gen, o *ir.ObsOp) {
+	if g.checkObsEnds(o) && o.Def.(*ir.GoObs).Ref == nil {
+		g.internal(o.Pos, "go obs %s has no reference", o.SourceName)
+	}
+}
+
+func (goObs) emit(g *gen, o *ir.ObsOp) {
+	d := o.Def.(*ir.GoObs)
+	op := g.newObsParts(o)
+	id := jen.Id
+	op.what = "the Go function " + goText(d.Ref)
+	if d.Jacobian != nil {
+		op.what += ", with its Jacobian " + goText(d.Jacobian)
+	}
+	op.body = append(op.body, g.qualGo(d.Ref).Call(id(op.y).Index(jen.Op(":")), id(op.x).Index(jen.Op(":"))))
+	g.emitObsType(o, op)
+	sig := jen.Func().Params(jen.Index().Float64(), jen.Index().Float64())
+	if d.Jacobian != nil {
+		nm := g.top.fork()
+		recv, jac, x := nm.name("h"), nm.name("J"), nm.name(o.Var)
+		g.f.Add(doc("Jacobian writes into %s (%sSize×%sSize, row-major) the Jacobian of the operator at %s, with %s.",
+			jac, o.Out.Name, o.In.Name, x, goText(d.Jacobian)))
+		g.f.Func().Params(id(recv).Op("*").Id(o.Name)).Id("Jacobian").Params(id(jac).Index().Float64(), id(x).Op("*").Id(o.In.Name)).Block(
+			g.qualGo(d.Jacobian).Call(id(jac), id(x).Index(jen.Op(":"))),
+		)
+	}
+	g.f.Add(doc("The compiler checked the signatures of %s; this keeps them checked when the Go code changes.", o.Name))
+	defs := []jen.Code{jen.Id("_").Add(sig.Clone()).Op("=").Add(g.qualGo(d.Ref))}
+	if d.Jacobian != nil {
+		defs = append(defs, jen.Id("_").Add(sig.Clone()).Op("=").Add(g.qualGo(d.Jacobian)))
+	}
+	g.f.Var().Defs(defs...)
+}
+
+// goAnalysis emits the constructor of a user Go analysis.
+type goAnalysis struct{}
+
+func (goAnalysis) check(g *gen, a *ir.Analysis) {
+	if a.Method.(*ir.GoAnalysis).Ref == nil {
+		g.internal(a.Pos, "go analysis %s has no reference", a.SourceName)
+	}
+}
+
+func (goAnalysis) emit(g *gen, a *ir.Analysis) {
+	m := a.Method.(*ir.GoAnalysis)
+	nm := g.top.fork()
+	members, dim, obs, r, seed := nm.name("members"), nm.name("dim"), nm.name("obs"), nm.name("r"), nm.name("seed")
+	id := jen.Id
+	g.f.Add(doc("New%s returns the analysis %s declared at %s: the user's filter built by %s. "+
+		"members, dim and obs size the ensemble, the state and the observation; %s is the "+
+		"observation-error covariance and %s the run's seed.%s",
+		a.Name, a.SourceName, g.at(a.Pos), goText(m.Ref), r, seed, userDoc(a.Doc)))
+	g.f.Func().Id("New"+a.Name).Params(
+		jen.List(id(members), id(dim), id(obs)).Int(),
+		id(r).Op("*").Qual(rtPath, "ObsError"),
+		id(seed).Uint64(),
+	).Params(jen.Qual(rtPath, "Analysis"), jen.Error()).Block(
+		jen.Return(g.qualGo(m.Ref).Call(jen.Qual(rtPath, "GoAnalysisConfig").Values(
+			id("Members").Op(":").Id(members), id("Dim").Op(":").Id(dim), id("Obs").Op(":").Id(obs),
+			id("R").Op(":").Id(r), id("Seed").Op(":").Id(seed),
+		))),
+	)
+	g.f.Add(doc("The compiler checked the signature of %s; this keeps it checked when the Go code changes.", goText(m.Ref)))
+	g.f.Var().Id("_").Func().Params(jen.Qual(rtPath, "GoAnalysisConfig")).Params(jen.Qual(rtPath, "Analysis"), jen.Error()).Op("=").Add(g.qualGo(m.Ref))
+}
