@@ -51,6 +51,7 @@ type compiled struct {
 	src     []byte
 	prog    *ir.Program
 	sources *sourceSet
+	user    *userModule // the user's Go module, when the program names Go code
 }
 
 // readSource reads the .cyc file named on the command line. A file that
@@ -76,12 +77,17 @@ func compile(path string, stderr io.Writer) (*compiled, error) {
 	name := filepath.ToSlash(path)
 	srcs := newSourceSet()
 	srcs.files[name] = src
-	prog, diags := cyclec.Compile(name, src, cyclec.Options{ReadFile: srcs.readFile})
+	gores := &goResolver{dir: filepath.Dir(path)}
+	prog, diags := cyclec.Compile(name, src, cyclec.Options{ReadFile: srcs.readFile, Go: gores})
 	diag.Fprint(stderr, diags, srcs.lookup)
 	if prog == nil {
 		return nil, reported
 	}
-	return &compiled{path: path, src: src, prog: prog, sources: srcs}, nil
+	user, err := gores.moduleOf()
+	if err != nil {
+		return nil, programErr(err)
+	}
+	return &compiled{path: path, src: src, prog: prog, sources: srcs, user: user}, nil
 }
 
 // generate compiles path all the way to Go files.

@@ -67,6 +67,11 @@ history = every(k) writes its history to --history (default
 			if err != nil {
 				return programErr(err)
 			}
+			if c.user != nil {
+				if err := c.user.addTo(mod); err != nil {
+					return programErr(err)
+				}
+			}
 			bin, err := buildRunBinary(mod, cmd.ErrOrStderr())
 			if err != nil {
 				return programErr(err)

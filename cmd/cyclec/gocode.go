@@ -1,0 +1,163 @@
+// User Go code: the checker's Go resolver, backed by golink (go/packages
+// in the user's module), and the module facts the run harness needs to
+// build the generated program against the user's packages.
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cyclec/cyclec/check"
+	"github.com/cyclec/cyclec/golink"
+)
+
+// goResolver resolves a program's Go references in the module that holds
+// its .cyc file, and remembers that module.
+type goResolver struct {
+	dir    string // the .cyc file's directory
+	module *golink.Module
+}
+
+// roles maps the checker's roles to golink's.
+var roles = map[check.GoRole]golink.Kind{
+	check.GoForward:  golink.Forward,
+	check.GoObs:      golink.Obs,
+	check.GoJacobian: golink.Jacobian,
+	check.GoAnalysis: golink.Analysis,
+	check.GoSource:   golink.Source,
+}
+
+// Resolve implements check.GoResolver.
+func (g *goResolver) Resolve(reqs []check.GoRequest) ([]check.GoResult, error) {
+	refs := make([]golink.Ref, len(reqs))
+	for i, r := range reqs {
+		refs[i] = golink.Ref{ImportPath: r.ImportPath, Name: r.Name, Kind: roles[r.Role]}
+	}
+	var res golink.Resolver
+	mod, err := res.FindModule(g.dir)
+	if err != nil {
+		return nil, err
+	}
+	g.module = &mod
+	found, err := res.Resolve(g.dir, refs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]check.GoResult, len(found))
+	for i, f := range found {
+		out[i] = check.GoResult{
+			Type:         f.Form == golink.Type,
+			Fields:       f.Fields,
+			HasNew:       f.HasNew,
+			ReturnsError: f.ReturnsError,
+			Package:      f.Package,
+		}
+		if f.Err != nil {
+			out[i].Err = f.Err
+		}
+	}
+	return out, nil
+}
+
+// userModule is what the run harness needs to build the generated program
+// inside the user's module: a require and a replace of it, and its go.sum.
+type userModule struct {
+	path, root string
+	sum        []byte
+	work       string // the go.work in effect, if any
+}
+
+// moduleOf returns the user module a resolver found, or nil when the
+// program names no Go code.
+func (g *goResolver) moduleOf() (*userModule, error) {
+	if g == nil || g.module == nil {
+		return nil, nil
+	}
+	sum, err := os.ReadFile(filepath.Join(g.module.Root, "go.sum"))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("module %s: %w", g.module.Path, err)
+	}
+	return &userModule{path: g.module.Path, root: g.module.Root, sum: sum, work: g.module.Work}, nil
+}
+
+// addTo makes the run module build against the user's module: it requires
+// and replaces it by its directory, and merges the user's go.sum into the
+// run module's. A workspace's other modules are not replaced: a program
+// whose user code needs them is refused with a message.
+func (u *userModule) addTo(mod map[string][]byte) error {
+	if u.work != "" {
+		return fmt.Errorf("module %s is part of the workspace %s: cyclec run builds against one module; run from a module outside a workspace, or set GOWORK=off", u.path, u.work)
+	}
+	gomod := string(mod["go.mod"])
+	gomod += fmt.Sprintf("\nrequire %s v0.0.0\n\nreplace %s => %s\n", u.path, u.path, u.root)
+	mod["go.mod"] = []byte(gomod)
+	mod["go.sum"] = mergeSums(mod["go.sum"], u.sum)
+	// The cached binary is keyed by the run module's files: this one
+	// changes whenever the user's Go code does, so an edit rebuilds.
+	key, err := sourceDigest(u.root)
+	if err != nil {
+		return fmt.Errorf("module %s: %w", u.path, err)
+	}
+	mod["user-module.digest"] = []byte(key + "\n")
+	return nil
+}
+
+// sourceDigest hashes the Go sources and module files under root (hidden
+// directories, testdata and vendor left out), in path order.
+func sourceDigest(root string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") && name != "go.mod" && name != "go.sum" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// mergeSums returns the sorted union of the lines of two go.sum files.
+func mergeSums(a, b []byte) []byte {
+	seen := map[string]bool{}
+	var lines []string
+	for _, l := range strings.Split(string(a)+"\n"+string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
+		}
+	}
+	sort.Strings(lines)
+	var buf bytes.Buffer
+	for _, l := range lines {
+		buf.WriteString(l)
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes()
+}

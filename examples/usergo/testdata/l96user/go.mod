@@ -1,0 +1,3 @@
+module example.com/l96user
+
+go 1.26
