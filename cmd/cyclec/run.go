@@ -57,11 +57,13 @@ history = every(k) writes its history to --history (default
 			if err != nil {
 				return err
 			}
-			if err := validateSets(cycle, sets); err != nil {
+			if err := validateSets(c, cycle, sets); err != nil {
 				return err
 			}
-			if history != "" && cycle.History == 0 {
-				return usageErr("--history %s: cycle %s records no history; add history = every(k) to it", history, cycle.SourceName)
+			if cmd.Flags().Changed("history") {
+				if err := validateHistory(history, cycle); err != nil {
+					return err
+				}
 			}
 			mod, err := runModule(files, ownCycles(c), slashBase(path))
 			if err != nil {
@@ -155,8 +157,9 @@ func pickCycle(c *compiled, name string) (*ir.Cycle, error) {
 }
 
 // validateSets checks --set arguments against the cycle's settings before
-// anything is built, so that a typo is reported at once.
-func validateSets(cycle *ir.Cycle, sets []string) error {
+// anything is built, so that a typo is reported at once. Sizes are not
+// settings: they are explained rather than reported as unknown.
+func validateSets(c *compiled, cycle *ir.Cycle, sets []string) error {
 	settings := ir.Settings(cycle)
 	var known []string
 	for _, s := range settings {
@@ -177,6 +180,9 @@ func validateSets(cycle *ir.Cycle, sets []string) error {
 			}
 		}
 		if setting == nil {
+			if why := compileTimeName(c, cycle, name); why != "" {
+				return usageErr("--set %s: %s", arg, why)
+			}
 			return usageErr("--set %s: cycle %s has no setting %q (settings: %s)", arg, cycle.SourceName, name, strings.Join(known, ", "))
 		}
 		if err := checkSettingValue(setting.Kind, name, value); err != nil {
@@ -187,6 +193,55 @@ func validateSets(cycle *ir.Cycle, sets []string) error {
 				return usageErr("--set %s: %s must be at least %d", arg, name, setting.Min)
 			}
 		}
+	}
+	return nil
+}
+
+// compileTimeName explains why name, which is not a setting of cycle, cannot
+// be set at run time when it names a size (members, particles) or a
+// constant or carrier of the program; it returns "" for other names.
+func compileTimeName(c *compiled, cycle *ir.Cycle, name string) string {
+	const fixed = "sizes (members, particles, carrier sizes) and constants are compiled into the generated code, which preallocates every ensemble and state"
+	switch name {
+	case "members", "particles":
+		if cycle.Members() == 0 {
+			return fmt.Sprintf("cycle %s has no %s: it steps a single state", cycle.SourceName, name)
+		}
+		return fmt.Sprintf("%s is fixed at compile time (%s = %d here): %s; change it in %s (cycle %s at %s, or its analysis) and run again",
+			name, name, cycle.Members(), fixed, filepath.ToSlash(c.path), cycle.SourceName, cycle.Pos)
+	}
+	for _, k := range c.prog.Consts {
+		if k.SourceName == name || k.Name == name {
+			return fmt.Sprintf("%s is a constant (%s), fixed at compile time: %s; change it in the .cyc source and run again", k.SourceName, k.Pos, fixed)
+		}
+	}
+	for _, car := range c.prog.Carriers {
+		if car.SourceName == name || car.Name == name {
+			return fmt.Sprintf("%s is a carrier (%s), whose size is fixed at compile time: %s; change it in the .cyc source and run again", car.SourceName, car.Pos, fixed)
+		}
+	}
+	return ""
+}
+
+// validateHistory checks an explicit --history path before anything is
+// built: it must be a file name in a directory that exists, and the cycle
+// must record a history.
+func validateHistory(history string, cycle *ir.Cycle) error {
+	if strings.TrimSpace(history) == "" {
+		return usageErr("--history %q: empty path; give a file name, such as %s.history", history, cycle.Name)
+	}
+	if cycle.History == 0 {
+		return usageErr("--history %s: cycle %s records no history; add history = every(k) to it", history, cycle.SourceName)
+	}
+	if info, err := os.Stat(history); err == nil && info.IsDir() {
+		return usageErr("--history %s: is a directory; give a file name, such as %s", history, filepath.Join(history, cycle.Name+".history"))
+	}
+	if strings.HasSuffix(filepath.ToSlash(history), "/") {
+		return usageErr("--history %s: names a directory; give a file name", history)
+	}
+	dir := filepath.Dir(history)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return usageErr("--history %s: directory %s does not exist", history, dir)
 	}
 	return nil
 }
