@@ -81,7 +81,7 @@ func cycleMemory(kind ir.CycleKind, members int, car *ir.Carrier, obs *ir.ObsOp,
 	switch m := an.Method.(type) {
 	case *ir.ETKF:
 		ws := 2*n + 2*p + 2*N*n + N*p + N // mu, mua, xo, dy, A, X, Y, w
-		if p < N {                          // the observation-space path
+		if p < N {                        // the observation-space path
 			ws += 2*p*p + 8*p + N*p + p*n
 		} else { // the ensemble-space path
 			ws += 3*N*N + 14*N + 3*N*n + n
