@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -20,6 +21,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cyclec/cyclec"
+	"github.com/cyclec/cyclec/codegen"
+	"github.com/cyclec/cyclec/diag"
 	"github.com/cyclec/cyclec/ir"
 	"github.com/cyclec/cyclec/lang"
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -49,7 +52,7 @@ history = every(k) writes its history to --history (default
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			c, files, err := generate(path, cyclec.Version, cmd.ErrOrStderr())
+			c, err := compile(path, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -65,7 +68,11 @@ history = every(k) writes its history to --history (default
 					return err
 				}
 			}
-			mod, err := runModule(files, ownCycles(c), slashBase(path))
+			files, cycles, err := runFiles(c, cycle, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			mod, err := runModule(files, cycles, slashBase(path))
 			if err != nil {
 				return programErr(err)
 			}
@@ -115,6 +122,34 @@ history = every(k) writes its history to --history (default
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as one JSON object")
 	cmd.Flags().StringVar(&history, "history", "", "write the history to this file")
 	return cmd
+}
+
+// runFiles generates the Go that runs cycle: the whole program when every
+// part of it can be emitted (one cached binary then serves all its
+// cycles), else only cycle and what it uses, so that a form not
+// implemented yet elsewhere in the file does not stop it. It prints the
+// diagnostics of the generation it keeps and returns the cycles the
+// binary can run.
+func runFiles(c *compiled, cycle *ir.Cycle, stderr io.Writer) ([]cyclec.File, []*ir.Cycle, error) {
+	emit := func(opts codegen.Options) ([]cyclec.File, diag.List) {
+		opts.Version = cyclec.Version
+		files, diags := codegen.Generate(c.prog, opts)
+		diags.Sort()
+		if diags.HasErrors() {
+			files = nil
+		}
+		return files, diags
+	}
+	if files, diags := emit(codegen.Options{}); files != nil {
+		diag.Fprint(stderr, diags, c.sources.lookup)
+		return files, ownCycles(c), nil
+	}
+	files, diags := emit(codegen.Options{Cycles: []*ir.Cycle{cycle}})
+	diag.Fprint(stderr, diags, c.sources.lookup)
+	if files == nil {
+		return nil, nil, reported
+	}
+	return files, []*ir.Cycle{cycle}, nil
 }
 
 // ownCycles lists the cycles declared in the root file; imported
