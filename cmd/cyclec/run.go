@@ -97,6 +97,14 @@ history = every(k) writes its history to --history (default
 			for _, s := range sets {
 				binArgs = append(binArgs, "-set", s)
 			}
+			var guard *historyGuard
+			if history != "" {
+				guard, err = guardHistory(history, cmd.ErrOrStderr())
+				if err != nil {
+					return programErr(err)
+				}
+				defer guard.release()
+			}
 			// Ctrl-C or a TERM to cyclec reaches the program as an
 			// interrupt, so it stops cleanly and leaves no history behind;
 			// it is killed if it has not stopped within a few seconds.
@@ -110,7 +118,7 @@ history = every(k) writes its history to --history (default
 			if err := runCmd.Run(); err != nil {
 				var exit *exec.ExitError
 				if errors.As(err, &exit) {
-					return &exitError{code: exit.ExitCode()}
+					return childExit(exit, ctx.Err() != nil, guard)
 				}
 				return programErr(err)
 			}
