@@ -136,6 +136,7 @@ func (w *wiring) check() {
 	w.outputs()
 	w.windows()
 	w.recurrence()
+	w.memory()
 }
 
 // refOption resolves an option that names a declaration of kind k. It

@@ -130,6 +130,11 @@ func (c *checker) matrixOf(v *env, val *lang.Value, label string) (*ir.Matrix, *
 		}
 		return &ir.Matrix{Kind: ir.MatrixDiagFile, Pos: p, Path: s}, df, df == nil || df.ok
 	}
+	if name == "diag" {
+		if vals, isVec, ok := c.diagVector(v, a); isVec {
+			return &ir.Matrix{Kind: ir.MatrixDiag, Pos: p, Values: vals}, nil, ok
+		}
+	}
 	x, ok := c.numberOf(v, a, name+"'s value")
 	if !ok {
 		return nil, nil, false
@@ -145,11 +150,53 @@ func (c *checker) matrixOf(v *env, val *lang.Value, label string) (*ir.Matrix, *
 	return &ir.Matrix{Kind: kind, Pos: p, Value: x}, nil, true
 }
 
+// diagVector reads the argument of diag when it is a vector, inline
+// ([1.0, 2.0]) or a constant: isVec reports whether it was handled here
+// (a vector, or a literal or name whose errors were reported), and ok
+// whether every variance is positive (each one that is not is reported at
+// its place).
+func (c *checker) diagVector(v *env, a *lang.Value) (vals []float64, isVec, ok bool) {
+	if a.Go != nil || a.Expr == nil {
+		return nil, false, false
+	}
+	p := soloPrimary(a.Expr)
+	inline := p != nil && p.Vector != nil
+	if !inline && (p == nil || p.Call == nil || p.Call.Args != nil) {
+		return nil, false, false // not a vector literal, nor a name that could denote one
+	}
+	x := v.expr(a.Expr)
+	switch {
+	case x.kind == vBad:
+		return nil, true, false // reported by expr
+	case x.kind != vVec:
+		return nil, false, false // a number, or a misuse numberOf reports
+	case len(x.vec) == 0:
+		c.diags.Add(lang.Pos(a.Pos), "value", "diag([]) has no variances")
+		return nil, true, false
+	}
+	ok = true
+	for i, y := range x.vec {
+		if !(y > 0) {
+			at := lang.Pos(a.Pos)
+			if inline && i < len(p.Vector) && p.Vector[i] != nil {
+				at = lang.Pos(p.Vector[i].Pos)
+			}
+			c.diags.Add(at, "value", "diag: variance %d is %s, but every variance must be positive", i, fmtNum(y))
+			ok = false
+		}
+	}
+	return x.vec, true, ok
+}
+
 // sizeMatrix sets the size of a matrix used where an n×n matrix is
 // needed (what describes that place) and checks the file behind it.
 func (c *checker) sizeMatrix(mx *ir.Matrix, df *dataFile, n int, what string) bool {
 	if mx.Size == 0 {
 		mx.Size = n
+	}
+	if mx.Values != nil && len(mx.Values) != n {
+		c.diags.Add(mx.Pos, "shape", "diag has %d variances, but %s needs %d", len(mx.Values), what, n)
+		return false
 	}
 	if df == nil || !df.ok {
 		return true
@@ -171,6 +218,7 @@ func (c *checker) sizeMatrix(mx *ir.Matrix, df *dataFile, n int, what string) bo
 				return false
 			}
 		}
+		return c.checkCovariance(mx, df)
 	}
 	return true
 }

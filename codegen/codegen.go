@@ -42,6 +42,14 @@ type Options struct {
 	// ("// versions:" / "//   cyclec VERSION"). Tests leave it empty so
 	// expected output does not change with every release.
 	Version string
+	// Cycles, when non-nil, restricts the file to these cycles of the
+	// program (and the parts of sequences among them) and the forward
+	// models, observation operators and analyses they use; constants and
+	// carriers are always emitted. Declarations left out are neither
+	// emitted nor checked, so a form not implemented yet that only they
+	// use reports nothing. The harness of cyclec run uses it to run one
+	// cycle of a program whose other parts cannot be built yet.
+	Cycles []*ir.Cycle
 }
 
 // File is one generated Go file.
@@ -65,6 +73,13 @@ func Generate(p *ir.Program, opts Options) ([]File, diag.List) {
 		var l diag.List
 		l.Add(diag.Pos{}, codeInternal, "no program to generate")
 		return nil, l
+	}
+	if opts.Cycles != nil {
+		q, diags := restrict(p, opts.Cycles)
+		if diags.HasErrors() {
+			return nil, diags
+		}
+		p = q
 	}
 	g := newGen(p)
 	g.checkSupported()

@@ -6,6 +6,7 @@ package codegen
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -80,6 +81,9 @@ func (cg *cycleGen) emitEnsembleDA() {
 func matrixText(m *ir.Matrix) string {
 	switch m.Kind {
 	case ir.MatrixDiag:
+		if m.Values != nil {
+			return diagText(m.Values)
+		}
 		return fmt.Sprintf("diag(%s)", floatText(m.Value, false))
 	case ir.MatrixScaledIdentity:
 		return fmt.Sprintf("scaled_identity(%s)", floatText(m.Value, false))
@@ -87,6 +91,25 @@ func matrixText(m *ir.Matrix) string {
 		return fmt.Sprintf("diag(%q)", m.Path)
 	}
 	return fmt.Sprintf("%q", m.Path)
+}
+
+// diagText describes diag([v0, v1, …]) for comments: every variance when
+// there are few, else the first ones and the count.
+func diagText(vs []float64) string {
+	const shown = 4
+	parts := make([]string, 0, shown+1)
+	for i, v := range vs {
+		if i == shown {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, commentNum(v))
+	}
+	text := "diag([" + strings.Join(parts, ", ") + "])"
+	if len(vs) > shown {
+		text += fmt.Sprintf(" (%d variances)", len(vs))
+	}
+	return text
 }
 
 // castTo converts a pointer to carrier from into a pointer to carrier to
@@ -119,6 +142,15 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 	m := cg.as.ObsErr
 	switch m.Kind {
 	case ir.MatrixDiag, ir.MatrixScaledIdentity:
+		if m.Values != nil {
+			// One variance per observation: a table built at compile time,
+			// which NewDiagObsError copies.
+			table := g.top.name(prefix + c.Name + "ObsErr")
+			g.f.Add(doc("%s holds the variances of obs_err = %s of cycle %s (%s).", table, matrixText(m), c.Name, g.at(m.Pos)))
+			g.f.Var().Id(table).Op("=").Id(out).Add(floatRows(m.Values))
+			body = append(body, jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewDiagObsError").Call(id(table).Index(jen.Op(":"))))
+			break
+		}
 		vars, i := nm.name("variances"), nm.fork().name("i") // i is scoped to its loop
 		v, _ := num(m.Value, true)
 		body = append(body,

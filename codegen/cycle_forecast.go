@@ -164,13 +164,19 @@ func (cg *cycleGen) emitForecast() {
 	// Next.
 	nm = g.top.fork()
 	nm.take(cg.recv)
-	err := nm.name("err")
+	err, v := nm.name("err"), nm.name("v")
 	body = []jen.Code{
 		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
 			jen.Return(jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cycle %s: Next called before Start", c.SourceName)))),
 		),
 		cg.stepState(cg.self(cg.model), jen.Op("&").Add(cg.self("X")), jen.Float64().Call(cg.self("step")).Op("*").Id(cg.dt), err, "forecast"),
 		cg.self("step").Op("++"),
+		jen.Comment("v-v is 0 for every finite v and NaN for ±Inf and NaN."),
+		jen.For(jen.List(jen.Id("_"), id(v)).Op(":=").Range().Add(cg.self("X")).Index(jen.Op(":"))).Block(
+			jen.If(id(v).Op("-").Id(v).Op("!=").Lit(0)).Block(
+				jen.Return(errorf(fmt.Sprintf("cycle %s: non-finite values in the state at step %%d (has the model diverged?)", c.SourceName), cg.self("step"))),
+			),
+		),
 	}
 	if c.History > 0 {
 		body = append(body, jen.If(cg.historyDue(c.History)).Block(
@@ -178,7 +184,8 @@ func (cg *cycleGen) emitForecast() {
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	g.f.Add(doc("Next advances the state by one model step. It allocates nothing."))
+	g.f.Add(doc("Next advances the state by one model step; non-finite values (a diverged " +
+		"model) are an error. It allocates nothing."))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 
 	cg.emitStepDone()

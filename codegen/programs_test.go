@@ -243,13 +243,21 @@ func obsProgram() *ir.Program {
 		Analysis: e, Members: 8, Steps: 20, ObsEvery: 1, Spinup: 0, Seed: 2,
 		Source: &ir.TwinSource{Pos: pos(f, 17, 30), Seed: 2},
 	})
+	// Inline is Files with R written as diag([0.5, 1, 2, 0.25]) instead
+	// of read from r.csv (the same variances): its scores must be Files'.
+	inline := mkCycle(flatCycle{
+		Name: "Inline", SourceName: "Inline", Pos: pos(f, 18, 1), Kind: ir.CycleEnsembleDA,
+		Model: damp, Obs: lin, ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Pos: pos(f, 18, 40), Values: testRDiag, Size: 4},
+		Analysis: e, Members: 8, Steps: 30, ObsEvery: 3, Spinup: 2, Seed: 9,
+		Source: &ir.TwinSource{Pos: pos(f, 19, 30), Seed: 9},
+	})
 	return &ir.Program{
 		Package: "obsforms", Source: "obs.cyc",
 		Carriers: []*ir.Carrier{state, six, four, ten},
 		Forwards: []*ir.Forward{damp, heun},
 		Obs:      []*ir.ObsOp{odd, pick, many, lin, sq, edge},
 		Analyses: []*ir.Analysis{e},
-		Cycles:   []*ir.Cycle{files, fullCycle},
+		Cycles:   []*ir.Cycle{files, fullCycle, inline},
 	}
 }
 

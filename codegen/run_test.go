@@ -314,10 +314,21 @@ func checkCycles(t *testing.T, out *runOutput) {
 		"l63.Twin":        {"enkf", 5000, 160, 10, 200, 1.0, nil, "2.5", ""},
 		"obsforms.Files":  {"etkf", 30, 8, 8, 10, 2.0, map[string]int{"truth": 10, "forecast": 10, "analysis": 10}, "", "r.csv"},
 		"obsforms.FullR":  {"etkf", 20, 20, 8, 20, 2.0, nil, "", ""},
+		"obsforms.Inline": {"etkf", 30, 8, 8, 10, 2.0, nil, "", ""},
 		"stencil.Iterate": {"forecast", 20, 0, 1, 20, 0, map[string]int{"state": 5}, "", ""},
 	}
 	if len(out.Cycles) != len(want) {
 		t.Errorf("driver ran %d cycles, want %d", len(out.Cycles), len(want))
+	}
+	// R as an inline diag([…]) and as the file of the same variances give
+	// the same run.
+	if a, b := out.Cycles["obsforms.Inline"], out.Cycles["obsforms.Files"]; a != nil && b != nil && a.Summary != nil && b.Summary != nil {
+		if fmtPtr(a.Summary.RMSEAnalysis) != fmtPtr(b.Summary.RMSEAnalysis) || fmtPtr(a.Summary.SpreadAnalysis) != fmtPtr(b.Summary.SpreadAnalysis) {
+			t.Errorf("inline diag R gave rmse %s spread %s, the file of the same variances %s and %s",
+				fmtPtr(a.Summary.RMSEAnalysis), fmtPtr(a.Summary.SpreadAnalysis), fmtPtr(b.Summary.RMSEAnalysis), fmtPtr(b.Summary.SpreadAnalysis))
+		}
+	} else {
+		t.Errorf("obsforms.Inline or obsforms.Files has no summary")
 	}
 	for name, w := range want {
 		t.Run(name, func(t *testing.T) {

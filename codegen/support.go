@@ -140,6 +140,9 @@ func (g *gen) checkAssimilation(c *ir.Cycle, a *ir.Assimilation, members int) {
 		default:
 			g.internal(a.ObsErr.Pos, "obs_err of cycle %s has an unknown form", c.SourceName)
 		}
+		if v := a.ObsErr.Values; v != nil && (a.ObsErr.Kind != ir.MatrixDiag || a.Obs == nil || a.Obs.Out == nil || len(v) != a.Obs.Out.Size()) {
+			g.internal(a.ObsErr.Pos, "obs_err of cycle %s has %d variances for its observations", c.SourceName, len(v))
+		}
 	}
 }
 

@@ -195,7 +195,7 @@ type MatrixKind int
 
 // Matrix forms of language.md §6.
 const (
-	MatrixDiag           MatrixKind = iota + 1 // diag(v): v on the diagonal
+	MatrixDiag           MatrixKind = iota + 1 // diag(v) or diag([v0, v1, …]): v, or one vᵢ per row, on the diagonal
 	MatrixDiagFile                             // diag("v.csv"): diagonal read from a file
 	MatrixFile                                 // "M.csv": full matrix read from a file
 	MatrixScaledIdentity                       // scaled_identity(v)
@@ -206,6 +206,9 @@ type Matrix struct {
 	Kind  MatrixKind
 	Pos   Pos
 	Value float64 // MatrixDiag, MatrixScaledIdentity
-	Path  string  // MatrixDiagFile, MatrixFile: relative to the .cyc file
-	Size  int     // rows (= cols)
+	// Values are the variances of diag([v0, v1, …]), one per row (len =
+	// Size), or nil when Value is on every element.
+	Values []float64
+	Path   string // MatrixDiagFile, MatrixFile: relative to the .cyc file
+	Size   int    // rows (= cols)
 }

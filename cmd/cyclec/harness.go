@@ -74,13 +74,13 @@ func main() {
 {{- end}}
 	default:
 		fmt.Fprintf(os.Stderr, "cyclec run: no cycle %q\n", *name)
-		os.Exit(2)
+		os.Exit({{.UsageExit}})
 	}
 	for _, s := range sets {
 		name, value, _ := strings.Cut(s, "=")
 		if err := c.Set(name, value); err != nil {
 			fmt.Fprintf(os.Stderr, "cyclec run: --set %s: %v\n", s, err)
-			os.Exit(2)
+			os.Exit({{.UsageExit}})
 		}
 	}
 	hist := cycrt.NopHistory()
@@ -129,10 +129,16 @@ func main() {
 }
 `))
 
+// harnessUsageExit is the exit status of a run binary misused (an unknown
+// cycle, a setting its Set refuses): not 2, which is a Go panic or fatal
+// error, nor 1, a run that failed.
+const harnessUsageExit = 3
+
 // harnessData fills harnessTemplate.
 type harnessData struct {
-	Source string         // base name of the .cyc file
-	Cycles []harnessCycle // the cycles the binary can run
+	UsageExit int            // harnessUsageExit
+	Source    string         // base name of the .cyc file
+	Cycles    []harnessCycle // the cycles the binary can run
 }
 
 // harnessCycle is one cycle of harnessData.
@@ -149,7 +155,7 @@ func runModule(files []cyclec.File, cycles []*ir.Cycle, source string) (map[stri
 		"go.mod": []byte("module cyclecrun\n\ngo 1.26\n\nrequire github.com/cyclec/cyclec v0.0.0\n\nreplace github.com/cyclec/cyclec => ./cyclec\n"),
 	}
 	var buf bytes.Buffer
-	data := harnessData{Source: source}
+	data := harnessData{UsageExit: harnessUsageExit, Source: source}
 	for _, c := range cycles {
 		dim := 0
 		if m := c.Model(); m != nil {

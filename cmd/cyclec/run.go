@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -20,6 +21,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cyclec/cyclec"
+	"github.com/cyclec/cyclec/codegen"
+	"github.com/cyclec/cyclec/diag"
 	"github.com/cyclec/cyclec/ir"
 	"github.com/cyclec/cyclec/lang"
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -49,7 +52,7 @@ history = every(k) writes its history to --history (default
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			c, files, err := generate(path, cyclec.Version, cmd.ErrOrStderr())
+			c, err := compile(path, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -57,13 +60,19 @@ history = every(k) writes its history to --history (default
 			if err != nil {
 				return err
 			}
-			if err := validateSets(cycle, sets); err != nil {
+			if err := validateSets(c, cycle, sets); err != nil {
 				return err
 			}
-			if history != "" && cycle.History == 0 {
-				return usageErr("--history %s: cycle %s records no history; add history = every(k) to it", history, cycle.SourceName)
+			if cmd.Flags().Changed("history") {
+				if err := validateHistory(history, cycle); err != nil {
+					return err
+				}
 			}
-			mod, err := runModule(files, ownCycles(c), slashBase(path))
+			files, cycles, err := runFiles(c, cycle, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			mod, err := runModule(files, cycles, slashBase(path))
 			if err != nil {
 				return programErr(err)
 			}
@@ -93,6 +102,14 @@ history = every(k) writes its history to --history (default
 			for _, s := range sets {
 				binArgs = append(binArgs, "-set", s)
 			}
+			var guard *historyGuard
+			if history != "" {
+				guard, err = guardHistory(history, cmd.ErrOrStderr())
+				if err != nil {
+					return programErr(err)
+				}
+				defer guard.release()
+			}
 			// Ctrl-C or a TERM to cyclec reaches the program as an
 			// interrupt, so it stops cleanly and leaves no history behind;
 			// it is killed if it has not stopped within a few seconds.
@@ -106,7 +123,7 @@ history = every(k) writes its history to --history (default
 			if err := runCmd.Run(); err != nil {
 				var exit *exec.ExitError
 				if errors.As(err, &exit) {
-					return &exitError{code: exit.ExitCode()}
+					return childExit(exit, ctx.Err() != nil, guard)
 				}
 				return programErr(err)
 			}
@@ -118,6 +135,34 @@ history = every(k) writes its history to --history (default
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as one JSON object")
 	cmd.Flags().StringVar(&history, "history", "", "write the history to this file")
 	return cmd
+}
+
+// runFiles generates the Go that runs cycle: the whole program when every
+// part of it can be emitted (one cached binary then serves all its
+// cycles), else only cycle and what it uses, so that a form not
+// implemented yet elsewhere in the file does not stop it. It prints the
+// diagnostics of the generation it keeps and returns the cycles the
+// binary can run.
+func runFiles(c *compiled, cycle *ir.Cycle, stderr io.Writer) ([]cyclec.File, []*ir.Cycle, error) {
+	emit := func(opts codegen.Options) ([]cyclec.File, diag.List) {
+		opts.Version = cyclec.Version
+		files, diags := codegen.Generate(c.prog, opts)
+		diags.Sort()
+		if diags.HasErrors() {
+			files = nil
+		}
+		return files, diags
+	}
+	if files, diags := emit(codegen.Options{}); files != nil {
+		diag.Fprint(stderr, diags, c.sources.lookup)
+		return files, ownCycles(c), nil
+	}
+	files, diags := emit(codegen.Options{Cycles: []*ir.Cycle{cycle}})
+	diag.Fprint(stderr, diags, c.sources.lookup)
+	if files == nil {
+		return nil, nil, reported
+	}
+	return files, []*ir.Cycle{cycle}, nil
 }
 
 // ownCycles lists the cycles declared in the root file; imported
@@ -160,8 +205,9 @@ func pickCycle(c *compiled, name string) (*ir.Cycle, error) {
 }
 
 // validateSets checks --set arguments against the cycle's settings before
-// anything is built, so that a typo is reported at once.
-func validateSets(cycle *ir.Cycle, sets []string) error {
+// anything is built, so that a typo is reported at once. Sizes are not
+// settings: they are explained rather than reported as unknown.
+func validateSets(c *compiled, cycle *ir.Cycle, sets []string) error {
 	settings := ir.Settings(cycle)
 	var known []string
 	for _, s := range settings {
@@ -182,6 +228,9 @@ func validateSets(cycle *ir.Cycle, sets []string) error {
 			}
 		}
 		if setting == nil {
+			if why := compileTimeName(c, cycle, name); why != "" {
+				return usageErr("--set %s: %s", arg, why)
+			}
 			return usageErr("--set %s: cycle %s has no setting %q (settings: %s)", arg, cycle.SourceName, name, strings.Join(known, ", "))
 		}
 		if err := checkSettingValue(setting.Kind, name, value); err != nil {
@@ -192,6 +241,55 @@ func validateSets(cycle *ir.Cycle, sets []string) error {
 				return usageErr("--set %s: %s must be at least %d", arg, name, setting.Min)
 			}
 		}
+	}
+	return nil
+}
+
+// compileTimeName explains why name, which is not a setting of cycle, cannot
+// be set at run time when it names a size (members, particles) or a
+// constant or carrier of the program; it returns "" for other names.
+func compileTimeName(c *compiled, cycle *ir.Cycle, name string) string {
+	const fixed = "sizes (members, particles, carrier sizes) and constants are compiled into the generated code, which preallocates every ensemble and state"
+	switch name {
+	case "members", "particles":
+		if cycle.Members() == 0 {
+			return fmt.Sprintf("cycle %s has no %s: it steps a single state", cycle.SourceName, name)
+		}
+		return fmt.Sprintf("%s is fixed at compile time (%s = %d here): %s; change it in %s (cycle %s at %s, or its analysis) and run again",
+			name, name, cycle.Members(), fixed, filepath.ToSlash(c.path), cycle.SourceName, cycle.Pos)
+	}
+	for _, k := range c.prog.Consts {
+		if k.SourceName == name || k.Name == name {
+			return fmt.Sprintf("%s is a constant (%s), fixed at compile time: %s; change it in the .cyc source and run again", k.SourceName, k.Pos, fixed)
+		}
+	}
+	for _, car := range c.prog.Carriers {
+		if car.SourceName == name || car.Name == name {
+			return fmt.Sprintf("%s is a carrier (%s), whose size is fixed at compile time: %s; change it in the .cyc source and run again", car.SourceName, car.Pos, fixed)
+		}
+	}
+	return ""
+}
+
+// validateHistory checks an explicit --history path before anything is
+// built: it must be a file name in a directory that exists, and the cycle
+// must record a history.
+func validateHistory(history string, cycle *ir.Cycle) error {
+	if strings.TrimSpace(history) == "" {
+		return usageErr("--history %q: empty path; give a file name, such as %s.history", history, cycle.Name)
+	}
+	if cycle.History == 0 {
+		return usageErr("--history %s: cycle %s records no history; add history = every(k) to it", history, cycle.SourceName)
+	}
+	if info, err := os.Stat(history); err == nil && info.IsDir() {
+		return usageErr("--history %s: is a directory; give a file name, such as %s", history, filepath.Join(history, cycle.Name+".history"))
+	}
+	if strings.HasSuffix(filepath.ToSlash(history), "/") {
+		return usageErr("--history %s: names a directory; give a file name", history)
+	}
+	dir := filepath.Dir(history)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return usageErr("--history %s: directory %s does not exist", history, dir)
 	}
 	return nil
 }

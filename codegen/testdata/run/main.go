@@ -243,6 +243,11 @@ func main() {
 		c.Dir = dir
 		return c
 	}, 12, func(stepper) {})
+	out.Cycles["obsforms.Inline"] = runCycle(func() stepper {
+		c := obsforms.NewInline()
+		c.Dir = dir
+		return c
+	}, 12, func(stepper) {})
 	out.Cycles["stencil.Iterate"] = runCycle(func() stepper { return stencil.NewIterate() }, 7, func(stepper) {})
 
 	// A missing data file is an error that names it.

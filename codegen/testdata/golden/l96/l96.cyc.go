@@ -624,13 +624,20 @@ func (c *Traj) Start() error {
 	return nil
 }
 
-// Next advances the state by one model step. It allocates nothing.
+// Next advances the state by one model step; non-finite values (a diverged
+// model) are an error. It allocates nothing.
 func (c *Traj) Next() error {
 	if !c.started {
 		return errors.New("cycle Traj: Next called before Start")
 	}
 	c.L96.Step(&c.X, float64(c.step)*L96DT)
 	c.step++
+	// v-v is 0 for every finite v and NaN for ±Inf and NaN.
+	for _, v := range c.X[:] {
+		if v-v != 0 {
+			return fmt.Errorf("cycle Traj: non-finite values in the state at step %d (has the model diverged?)", c.step)
+		}
+	}
 	if c.history != nil && c.step%10 == 0 {
 		if err := c.record("state", c.X[:], nil); err != nil {
 			return err

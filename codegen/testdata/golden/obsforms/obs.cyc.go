@@ -666,6 +666,207 @@ func (c *FullR) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
+// InlineMembers is the ensemble size of cycle Inline, fixed at compile time.
+const InlineMembers = 8
+
+// Inline is the cycle Inline declared at obs.cyc:18:1: a twin experiment in
+// which a truth run of Damp from normal(mean = 0, std = 1) is observed
+// through Lin every ObsEvery steps with error covariance diag([0.5, 1, 2,
+// 0.25]), and an ensemble of InlineMembers members started from independent
+// draws of the same distribution is corrected by the ETKF analysis E.
+//
+// Call Start, then Next until Done, or Run for the whole experiment. E and
+// HE hold the ensemble and its observed image between calls. It is not safe
+// for concurrent use.
+type Inline struct {
+	Steps    int    // model steps (default 30)
+	ObsEvery int    // model steps between analyses (default 3)
+	Spinup   int    // analyses left out of the scores (default 2)
+	Seed     uint64 // keys every random stream of the run (default 9)
+	Dir      string // directory that data-file paths are relative to (default ".")
+
+	Damp // the forward model Damp, whose fields are its run-time parameters
+
+	E     *cycrt.Ensemble // the ensemble, one member per row; allocated by Start
+	HE    *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
+	Truth State           // the truth run
+
+	obs            *Lin
+	filter         *cycrt.ETKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	noise          *cycrt.Stream
+	y              Four // the observation of the truth
+	step, analyses int  // model steps and analyses done
+	started        bool
+}
+
+// NewInline returns cycle Inline with the settings written in the source.
+func NewInline() *Inline {
+	return &Inline{
+		Steps:    30,
+		ObsEvery: 3,
+		Spinup:   2,
+		Seed:     9,
+		Dir:      ".",
+		Damp:     *NewDamp(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Inline) Name() string {
+	return "Inline"
+}
+
+// Set applies a run-time setting: steps, obs_every, spinup, seed, Damp.k, k.
+// Model parameters take their bare name where no other setting has it. An
+// unknown name or a value that does not parse is an error naming both.
+func (c *Inline) Set(name, value string) error {
+	switch name {
+	case "steps":
+		return cycrt.SetInt(&c.Steps, name, value)
+	case "obs_every":
+		return cycrt.SetInt(&c.ObsEvery, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
+	case "seed":
+		return cycrt.SetSeed(&c.Seed, name, value)
+	case "Damp.k", "k":
+		return cycrt.SetFloat(&c.Damp.K, name, value)
+	default:
+		return fmt.Errorf("cycle Inline has no setting %q (known: steps, obs_every, spinup, seed, Damp.k, k)", name)
+	}
+}
+
+// cycInlineObsErr holds the variances of obs_err = diag([0.5, 1, 2, 0.25])
+// of cycle Inline (obs.cyc:18:40).
+var cycInlineObsErr = Four{0.5, 1, 2, 0.25}
+
+// Start validates the settings and prepares a run: it builds R, the
+// observation operator and the analysis, allocates the ensemble E
+// (InlineMembers×StateSize) and its observed image HE once, and draws the
+// truth from the stream (Seed, PurposeTruthInit, 0) and member k from (Seed,
+// PurposeEnsembleInit, k).
+func (c *Inline) Start() error {
+	switch {
+	case c.ObsEvery < 1:
+		return fmt.Errorf("cycle Inline: obs_every = %d, want at least 1", c.ObsEvery)
+	case c.Steps < 0:
+		return fmt.Errorf("cycle Inline: steps = %d, want at least 0", c.Steps)
+	case c.Spinup < 0:
+		return fmt.Errorf("cycle Inline: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Inline: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
+	}
+	r, err := cycrt.NewDiagObsError(cycInlineObsErr[:])
+	if err != nil {
+		return fmt.Errorf("cycle Inline: obs_err: %w", err)
+	}
+	h, err := NewLin(c.Dir)
+	if err != nil {
+		return fmt.Errorf("cycle Inline: %w", err)
+	}
+	filter, err := NewE(InlineMembers, StateSize, FourSize, r, c.Seed)
+	if err != nil {
+		return fmt.Errorf("cycle Inline: analysis E: %w", err)
+	}
+	c.obs, c.filter, c.r = h, filter, r
+	c.E = cycrt.NewEnsemble(InlineMembers, StateSize)
+	c.HE = cycrt.NewEnsemble(InlineMembers, FourSize)
+	c.stats = cycrt.NewStats(StateSize, c.Spinup)
+	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
+	// The truth and the members are independent draws from normal(mean = 0, std = 1).
+	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
+	cycrt.InitNormal(c.Truth[:], nil, 1.0, s)
+	for k := range InlineMembers {
+		s.Reset(c.Seed, cycrt.PurposeEnsembleInit, uint64(k))
+		cycrt.InitNormal(c.E.Member(k), nil, 1.0, s)
+	}
+	c.step, c.analyses, c.started = 0, 0, true
+	return nil
+}
+
+// Next runs one assimilation cycle: ObsEvery model steps of the truth and of
+// every member, the noisy observation of the truth and of every member, the
+// forecast scores, the analysis (numbered from 0, which keys its random
+// streams) and the analysis scores. It allocates nothing.
+func (c *Inline) Next() error {
+	if !c.started {
+		return errors.New("cycle Inline: Next called before Start")
+	}
+	m := &c.Damp
+	t0 := float64(c.step) * DampDT
+	// Forecast: ObsEvery model steps of the truth and of every member.
+	for s := range c.ObsEvery {
+		m.Step(&c.Truth, t0+float64(s)*DampDT)
+	}
+	for k := range InlineMembers {
+		x := (*State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*DampDT)
+		}
+	}
+	c.step += c.ObsEvery
+
+	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
+	c.obs.Apply(&c.y, &c.Truth)
+	c.noise.Reset(c.Seed, cycrt.PurposeObsNoise, uint64(c.analyses))
+	c.r.AddNoise(c.y[:], c.noise)
+	for k := range InlineMembers {
+		c.obs.Apply((*Four)(c.HE.Member(k)), (*State)(c.E.Member(k)))
+	}
+	c.stats.Forecast(c.E, c.Truth[:])
+
+	// Analyse.
+	if err := c.filter.Analyze(c.E, c.HE, c.y[:], uint64(c.analyses)); err != nil {
+		return fmt.Errorf("cycle Inline: analysis %d at step %d: %w", c.analyses, c.step, err)
+	}
+	c.stats.Analysis(c.E, c.Truth[:])
+	c.analyses++
+	return nil
+}
+
+// Done reports whether the run has no whole assimilation cycle left: the run
+// makes Steps/ObsEvery cycles, and trailing steps that would not reach an
+// analysis are not run.
+func (c *Inline) Done() bool {
+	return c.step+c.ObsEvery > c.Steps
+}
+
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Inline) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Inline: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Inline", Kind: "etkf", Seed: c.Seed, Members: InlineMembers, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Inline: %w", err)
+	}
+	return sum, nil
+}
+
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Inline) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Inline is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Inline)(nil)
+	_ cycrt.Cycle   = (*Inline)(nil)
+)
+
+// Run implements cycrt.Cycle: Start, then Next until Done, then the summary
+// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
+// does. It returns ctx.Err() when ctx is cancelled, and reports progress
+// through opts.Progress after every call of Next.
+func (c *Inline) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunCycle(ctx, c, opts)
+}
+
 // cycCube returns v³, evaluating v once.
 func cycCube(v float64) float64 {
 	return v * v * v
