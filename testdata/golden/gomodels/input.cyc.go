@@ -431,7 +431,8 @@ func (c *Free) Start() error {
 	return nil
 }
 
-// Next advances the state by one model step. It allocates nothing.
+// Next advances the state by one model step; non-finite values (a diverged
+// model) are an error. It allocates nothing.
 func (c *Free) Next() error {
 	if !c.started {
 		return errors.New("cycle Free: Next called before Start")
@@ -440,6 +441,12 @@ func (c *Free) Next() error {
 		return fmt.Errorf("cycle Free: forecast at step %d: %w", c.step, err)
 	}
 	c.step++
+	// v-v is 0 for every finite v and NaN for ±Inf and NaN.
+	for _, v := range c.X[:] {
+		if v-v != 0 {
+			return fmt.Errorf("cycle Free: non-finite values in the state at step %d (has the model diverged?)", c.step)
+		}
+	}
 	return nil
 }
 
