@@ -5,7 +5,6 @@ package check
 
 import (
 	"math"
-	"strings"
 
 	"github.com/cyclec/cyclec/diag"
 	"github.com/cyclec/cyclec/ir"
@@ -144,8 +143,8 @@ func argsText(n int) string {
 	return itoa(n) + " " + plural(n, "argument", "arguments")
 }
 
-// boundaryText describes the rule of dimension d of car for messages and
-// doc comments: "periodic", "clamped", "fixed at 0".
+// boundaryText describes a rule for messages: "periodic", "clamped",
+// "fixed at 0".
 func boundaryText(b ir.Boundary) string {
 	switch b.Kind {
 	case ir.BoundaryClamp:
@@ -154,17 +153,4 @@ func boundaryText(b ir.Boundary) string {
 		return "fixed at " + fmtNum(b.Value)
 	}
 	return "periodic"
-}
-
-// boundaryNote says what the rules of a non-periodic carrier are, or ""
-// for a periodic one: "not periodic (clamped)", "rows periodic, columns
-// fixed at 0".
-func boundaryNote(car *ir.Carrier) string {
-	if car == nil || car.Periodic() {
-		return ""
-	}
-	if !car.Grid() || car.Bounds[0] == car.Bounds[1] {
-		return boundaryText(car.Bounds[0])
-	}
-	return strings.Join([]string{"rows " + boundaryText(car.Bounds[0]), "columns " + boundaryText(car.Bounds[1])}, ", ")
 }
