@@ -62,7 +62,7 @@ func TestEditedTrees(t *testing.T) {
 		{"nil pieces", func(f *lang.File) {
 			f.Decls = append(f.Decls, nil, &lang.Decl{}, &lang.Decl{Const: &lang.ConstDecl{Name: "Z"}},
 				&lang.Decl{Carrier: &lang.CarrierDecl{Name: "Q", Kind: &lang.Ident{Name: "vec"}, Shape: []*lang.Expr{nil}}},
-				&lang.Decl{Forward: &lang.ForwardDecl{Name: "G", Body: []*lang.ForwardStmt{nil, {Eq: &lang.Equation{Kind: "ddt", Var: "x", Index: []*lang.Expr{nil}}}}}},
+				&lang.Decl{Forward: &lang.ForwardDecl{Name: "G", Body: []*lang.ForwardStmt{nil, {Eq: &lang.Equation{Kind: "ddt", Var: "x", Index: []*lang.LHSIndex{nil, {}, {Var: "i"}}}}}}},
 				&lang.Decl{Obs: &lang.ObsDecl{Name: "O", Form: &lang.ObsForm{Call: &lang.Call{}}}},
 				&lang.Decl{Analysis: &lang.AnalysisDecl{Name: "B", Kind: &lang.Ident{Name: "etkf"}, Options: &lang.OptionBlock{Options: []*lang.Option{nil, {Name: "members"}}}}},
 				&lang.Decl{Cycle: &lang.CycleDecl{Name: "D", Kind: &lang.Ident{Name: "sequence"}, Args: &lang.ArgList{Args: []*lang.Arg{nil, {}}}}},

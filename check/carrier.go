@@ -1,5 +1,6 @@
 // Carriers (language.md §3): nominal state shapes with positive integer
-// constant dimensions, vec (one dimension) or grid (two, row-major).
+// constant dimensions, vec (one dimension) or grid (two, row-major), and
+// their boundary rules (boundary.go).
 package check
 
 import (
@@ -59,7 +60,11 @@ func (c *checker) checkCarrier(o *object, d *lang.CarrierDecl) {
 		o.bad = true
 		return
 	}
-	o.carrier = &ir.Carrier{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc, Dims: dims}
+	car := &ir.Carrier{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc, Dims: dims}
+	// A bad boundary is reported and the carrier kept periodic, so that
+	// the models over it are still checked.
+	c.carrierOptions(o, d, car)
+	o.carrier = car
 }
 
 // shape folds one dimension: a positive whole number.

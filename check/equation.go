@@ -1,6 +1,6 @@
 // Equations of forward bodies and obs expression bodies: left-hand sides
-// (index variables and fixed elements), right-hand sides, and coverage of
-// every element exactly once.
+// (index variables, ranges `i in lo..hi` and fixed elements), right-hand
+// sides, and coverage of every element exactly once.
 package check
 
 import (
@@ -76,8 +76,8 @@ func freeNames(e *lang.Expr, base *env) []string {
 // the left-hand side's index variables bound.
 func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInfo {
 	idxText := make([]string, len(eq.Index))
-	for i, ie := range eq.Index {
-		idxText[i] = exprString(ie)
+	for i, ix := range eq.Index {
+		idxText[i] = lhsIndexString(ix)
 	}
 	info := &eqInfo{kind: eq.Kind, lhs: eq.Var + "[" + strings.Join(idxText, ", ") + "]", cover: car != nil, ok: true}
 	p := lang.Pos(eq.Pos)
@@ -87,14 +87,39 @@ func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInf
 		info.cover, info.ok = false, false
 	}
 	var loops []string
+	var ranges [][2]int // the elements [lo, hi) each loop variable runs over; hi = 0 when unknown
 	lhs := make([]ir.LHSIndex, 0, len(eq.Index))
 	cv := c.constEnv(base.obj)
 	cv.where = "a left-hand side"
-	for d, ie := range eq.Index {
-		ip := p
-		if ie != nil {
-			ip = lang.Pos(ie.Pos)
+	dim := func(d int) int {
+		if car != nil && d < len(car.Dims) {
+			return car.Dims[d]
 		}
+		return 0
+	}
+	for d, ix := range eq.Index {
+		ip := p
+		if ix != nil {
+			ip = lang.Pos(ix.Pos)
+		}
+		if ix == nil {
+			info.cover, info.ok = false, false
+			continue
+		}
+		if ix.Var != "" {
+			l, r, good := c.lhsRange(base, cv, eq.Var, ix, info, loops, dim(d), car)
+			if ix.Var != "" && !contains(loops, ix.Var) {
+				loops = append(loops, ix.Var)
+				ranges = append(ranges, r)
+			}
+			if !good {
+				info.cover, info.ok = false, false
+				continue
+			}
+			lhs = append(lhs, l)
+			continue
+		}
+		ie := ix.Expr
 		n := plainName(ie)
 		if n != "" && base.params[n] != nil {
 			c.diags.Add(ip, "index", "%s is a parameter: a left-hand index is an index variable or an integer constant", n)
@@ -102,23 +127,13 @@ func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInf
 			continue
 		}
 		if n != "" && base.mod.scope[n] == nil {
-			bad := ""
-			switch {
-			case lang.IsKeyword(n):
-				bad = fmt.Sprintf("%s is a keyword and cannot be an index variable", n)
-			case n == "t" || n == "dt":
-				bad = fmt.Sprintf("%s is the model time%s and cannot be an index variable", n, map[bool]string{true: " step"}[n == "dt"])
-			case n == base.state || n == eq.Var:
-				bad = fmt.Sprintf("%s names the state and cannot be an index variable", n)
-			case contains(loops, n):
-				bad = fmt.Sprintf("index variable %s appears twice in %s", n, info.lhs)
-			}
-			if bad != "" {
+			if bad := c.badIndexVar(base, eq.Var, n, loops, info.lhs); bad != "" {
 				c.diags.Add(ip, "index", "%s", bad)
 				info.cover, info.ok = false, false
 				continue
 			}
 			loops = append(loops, n)
+			ranges = append(ranges, [2]int{0, dim(d)})
 			lhs = append(lhs, ir.LHSIndex{Var: n})
 			continue
 		}
@@ -130,21 +145,16 @@ func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInf
 			for _, n := range free {
 				if !contains(loops, n) {
 					loops = append(loops, n)
+					ranges = append(ranges, [2]int{})
 				}
 			}
 			continue
 		}
-		x := cv.expr(ie)
-		switch {
-		case x.kind == vBad:
-			info.cover, info.ok = false, false
-			continue
-		case x.kind != vNum || x.aff == nil || !x.konst:
-			c.diags.Add(ip, "index", "left-hand index %s must be an index variable or an integer constant", exprString(ie))
+		k, good := c.lhsConst(cv, ie, ip, "left-hand index %s must be an index variable or an integer constant")
+		if !good {
 			info.cover, info.ok = false, false
 			continue
 		}
-		k := int(x.aff.off)
 		if car != nil && d < len(car.Dims) && (k < 0 || k >= car.Dims[d]) {
 			c.diags.Add(ip, "index", "%s is out of range: %s has %d elements in this dimension (0 to %d)", info.lhs, car.SourceName, car.Dims[d], car.Dims[d]-1)
 			info.cover, info.ok = false, false
@@ -156,6 +166,9 @@ func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInf
 	v.loops = loops
 	v.lhs = info.lhs
 	v.inEq = true
+	if info.cover && len(lhs) == len(eq.Index) {
+		v.ranges, v.lhsIdx = ranges, lhs
+	}
 	x := v.expr(eq.Value)
 	switch x.kind {
 	case vBad:
@@ -179,151 +192,99 @@ func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInf
 	return info
 }
 
-// coverage checks that the equations give every element of car exactly
-// once: an overlap is reported at the later equation with a note at the
-// earlier, gaps at the declaration. what names the equations ("ddt
-// equation").
-func (c *checker) coverage(eqs []*eqInfo, car *ir.Carrier, v, what string, declPos diag.Pos) bool {
-	ok := true
-	var valid []*eqInfo
-	allValid := true
-	for _, e := range eqs {
-		if e.cover && e.eq != nil && len(e.eq.LHS) == len(car.Dims) {
-			valid = append(valid, e)
-		} else {
-			allValid = false
-		}
+// badIndexVar says why n cannot be an index variable of an equation for
+// eqVar, or "".
+func (c *checker) badIndexVar(base *env, eqVar, n string, loops []string, lhs string) string {
+	switch {
+	case lang.IsKeyword(n):
+		return fmt.Sprintf("%s is a keyword and cannot be an index variable", n)
+	case n == "t" || n == "dt":
+		return fmt.Sprintf("%s is the model time%s and cannot be an index variable", n, map[bool]string{true: " step"}[n == "dt"])
+	case n == base.state || n == eqVar:
+		return fmt.Sprintf("%s names the state and cannot be an index variable", n)
+	case contains(loops, n):
+		return fmt.Sprintf("index variable %s appears twice in %s", n, lhs)
 	}
-	for j, b := range valid {
-		for _, a := range valid[:j] {
-			n, first, hit := overlap(a.eq.LHS, b.eq.LHS, car.Dims)
-			if !hit {
-				continue
-			}
-			el := elemString(v, first)
-			msg := el + " is given by two equations"
-			if n > 1 {
-				msg = fmt.Sprintf("%s and %d other elements are given by two equations", el, n-1)
-			}
-			d := c.diags.Add(b.eq.Pos, "coverage", "%s", msg)
-			if a.lhs == el {
-				d.With(a.eq.Pos, "%s is also given here", el)
-			} else {
-				d.With(a.eq.Pos, "%s, which covers %s, is also declared here", a.lhs, el)
-			}
-			ok = false
-			break
-		}
-	}
-	if !allValid {
-		// A left-hand side with an error would show as a gap too.
-		return false
-	}
-	gaps, total := gapsOf(valid, car.Dims)
-	if total > 0 {
-		names := make([]string, len(gaps))
-		for i, g := range gaps {
-			names[i] = elemString(v, g)
-		}
-		switch {
-		case total == 1:
-			c.diags.Add(declPos, "coverage", "%s has no %s", names[0], what)
-		case total == len(gaps):
-			c.diags.Add(declPos, "coverage", "%s have no %s", strings.Join(names, ", "), what)
-		default:
-			c.diags.Add(declPos, "coverage", "%s and %d more elements have no %s", strings.Join(names, ", "), total-len(gaps), what)
-		}
-		ok = false
-	}
-	return ok
+	return ""
 }
 
-// overlap reports whether two left-hand sides share elements, how many,
-// and the first.
-func overlap(a, b []ir.LHSIndex, dims []int) (int, []int, bool) {
-	n := 1
-	first := make([]int, len(dims))
-	for d := range dims {
-		switch {
-		case a[d].Var == "" && b[d].Var == "":
-			if a[d].Fixed != b[d].Fixed {
-				return 0, nil, false
-			}
-			first[d] = a[d].Fixed
-		case a[d].Var == "":
-			first[d] = a[d].Fixed
-		case b[d].Var == "":
-			first[d] = b[d].Fixed
-		default:
-			n *= dims[d]
-		}
+// lhsConst folds a constant integer of a left-hand side: a fixed index or
+// an end of a range.
+func (c *checker) lhsConst(cv *env, e *lang.Expr, p diag.Pos, format string) (int, bool) {
+	x := cv.expr(e)
+	switch {
+	case x.kind == vBad:
+		return 0, false
+	case x.kind != vNum || x.aff == nil || !x.konst:
+		c.diags.Add(p, "index", format, exprString(e))
+		return 0, false
 	}
-	return n, first, true
+	return int(x.aff.off), true
 }
 
-// maxGapsNamed is how many uncovered elements a message names.
-const maxGapsNamed = 3
-
-// gapsOf finds the elements no equation gives: the first few and how
-// many. It works from the structure of the left-hand sides (a loop
-// dimension covers the whole dimension): the count is arithmetic and the
-// search for the first gaps stops early, so the cost is bounded by the
-// number of equations, not the size of the carrier.
-func gapsOf(eqs []*eqInfo, dims []int) ([][]int, int) {
-	var gaps [][]int
-	switch len(dims) {
-	case 1:
-		fixed := map[int]bool{}
-		for _, e := range eqs {
-			if e.eq.LHS[0].Var != "" {
-				return nil, 0
-			}
-			fixed[e.eq.LHS[0].Fixed] = true
-		}
-		for i := 0; i < dims[0] && len(gaps) < maxGapsNamed; i++ {
-			if !fixed[i] {
-				gaps = append(gaps, []int{i})
-			}
-		}
-		return gaps, dims[0] - len(fixed)
-	case 2:
-		rows, cols := map[int]bool{}, map[int]bool{}
-		cells := map[[2]int]bool{}
-		for _, e := range eqs {
-			r, cl := e.eq.LHS[0], e.eq.LHS[1]
-			switch {
-			case r.Var != "" && cl.Var != "":
-				return nil, 0
-			case r.Var == "" && cl.Var != "":
-				rows[r.Fixed] = true
-			case r.Var != "" && cl.Var == "":
-				cols[cl.Fixed] = true
-			default:
-				cells[[2]int{r.Fixed, cl.Fixed}] = true
-			}
-		}
-		if len(rows) == dims[0] || len(cols) == dims[1] {
-			return nil, 0
-		}
-		// Cells outside the covered rows and columns.
-		extra := 0
-		for cell := range cells {
-			if !rows[cell[0]] && !cols[cell[1]] {
-				extra++
-			}
-		}
-		total := (dims[0]-len(rows))*(dims[1]-len(cols)) - extra
-		for i := 0; i < dims[0] && len(gaps) < maxGapsNamed; i++ {
-			if rows[i] {
-				continue
-			}
-			for j := 0; j < dims[1] && len(gaps) < maxGapsNamed; j++ {
-				if !cols[j] && !cells[[2]int{i, j}] {
-					gaps = append(gaps, []int{i, j})
-				}
-			}
-		}
-		return gaps, total
+// lhsRange checks `v in lo..hi` in a dimension of n elements (0 when
+// unknown): a fresh index variable and constant ends with 0 ≤ lo ≤ hi < n.
+// It returns the IR index (a range over the whole dimension is written as
+// a plain loop) and the elements [lo, hi+1) the variable runs over.
+func (c *checker) lhsRange(base, cv *env, eqVar string, ix *lang.LHSIndex, info *eqInfo, loops []string, n int, car *ir.Carrier) (ir.LHSIndex, [2]int, bool) {
+	p := lang.Pos(ix.Pos)
+	name := ix.Var
+	if base.params[name] != nil {
+		c.diags.Add(p, "index", "%s is a parameter and cannot be an index variable", name)
+		return ir.LHSIndex{}, [2]int{}, false
 	}
-	return nil, 0
+	if o := base.mod.scope[name]; o != nil {
+		c.diags.Add(p, "index", "%s names %s and cannot be an index variable", name, o.kind.noun()).With(o.pos, "declared here")
+		return ir.LHSIndex{}, [2]int{}, false
+	}
+	if bad := c.badIndexVar(base, eqVar, name, loops, info.lhs); bad != "" {
+		c.diags.Add(p, "index", "%s", bad)
+		return ir.LHSIndex{}, [2]int{}, false
+	}
+	if ix.Lo == nil || ix.Hi == nil {
+		return ir.LHSIndex{}, [2]int{}, false
+	}
+	// The ends are evaluated where parameters and the state are known, so
+	// that using them is reported as not constant rather than undefined.
+	ev := *base
+	ev.loops, ev.where = nil, "a range"
+	cv = &ev
+	lo, okLo := c.lhsConst(cv, ix.Lo, lang.Pos(ix.Lo.Pos), "the first element %s of a range must be an integer constant")
+	hi, okHi := c.lhsConst(cv, ix.Hi, lang.Pos(ix.Hi.Pos), "the last element %s of a range must be an integer constant")
+	if !okLo || !okHi {
+		return ir.LHSIndex{}, [2]int{}, false
+	}
+	text := name + " in " + exprString(ix.Lo) + ".." + exprString(ix.Hi)
+	switch {
+	case lo > hi:
+		c.diags.Add(p, "index", "range %s of %s is empty: it runs from %d to %d, and both ends are included", text, info.lhs, lo, hi)
+		return ir.LHSIndex{}, [2]int{}, false
+	case n > 0 && (lo < 0 || hi >= n):
+		out := lo
+		if lo >= 0 {
+			out = hi
+		}
+		c.diags.Add(p, "index", "range %s of %s leaves %s at element %d: %s has %d elements in this dimension (0 to %d)",
+			text, info.lhs, car.SourceName, out, car.SourceName, n, n-1)
+		return ir.LHSIndex{}, [2]int{}, false
+	}
+	if n > 0 && lo == 0 && hi == n-1 {
+		return ir.LHSIndex{Var: name}, [2]int{0, n}, true
+	}
+	if n == 0 {
+		return ir.LHSIndex{Var: name, Lo: lo, Hi: hi + 1}, [2]int{}, true
+	}
+	return ir.LHSIndex{Var: name, Lo: lo, Hi: hi + 1}, [2]int{lo, hi + 1}, true
+}
+
+// lhsIndexString prints one left-hand index as written: "i", "N-1" or
+// "i in 1..N-2".
+func lhsIndexString(ix *lang.LHSIndex) string {
+	switch {
+	case ix == nil:
+		return ""
+	case ix.Var != "":
+		return ix.Var + " in " + exprString(ix.Lo) + ".." + exprString(ix.Hi)
+	}
+	return exprString(ix.Expr)
 }

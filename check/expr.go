@@ -128,11 +128,13 @@ type env struct {
 	obj *object // declaration being checked: lookups and once-only reports
 	mod *module
 
-	state   string      // the state variable that may be read, "" for none
-	carrier *ir.Carrier // its carrier (nil when unknown)
-	loops   []string    // index variables bound by the equation, by loop dimension
-	lhs     string      // the equation's left-hand side as written
-	inEq    bool        // evaluating an equation's right-hand side
+	state   string        // the state variable that may be read, "" for none
+	carrier *ir.Carrier   // its carrier (nil when unknown)
+	loops   []string      // index variables bound by the equation, by loop dimension
+	ranges  [][2]int      // elements [lo, hi) each loop variable runs over, when the left-hand side checked
+	lhsIdx  []ir.LHSIndex // the checked left-hand side, with ranges
+	lhs     string        // the equation's left-hand side as written
+	inEq    bool          // evaluating an equation's right-hand side
 	params  map[string]*ir.Param
 	time    bool   // t and dt are available (forward equations)
 	output  string // obs output variable, which cannot be read
@@ -480,7 +482,7 @@ func (v *env) stateRead(p *lang.Postfix) val {
 		}
 		idx = append(idx, a)
 	}
-	if !ok {
+	if !ok || !v.obsReach(p, idx) {
 		return bad()
 	}
 	return val{kind: vNum, e: &ir.Index{Var: v.state, Idx: idx}, deps: depState, lin: linAffine, pos: pp}
@@ -520,7 +522,10 @@ func (v *env) index(ie *lang.Expr, d int) (ir.Affine, bool) {
 		}
 		return ir.Affine{}, false
 	}
-	if x.aff.isConst() && v.carrier != nil && d < len(v.carrier.Dims) && x.aff.off >= int64(v.carrier.Dims[d]) {
+	if x.aff.isConst() && v.carrier != nil && d < len(v.carrier.Dims) && x.aff.off >= int64(v.carrier.Dims[d]) &&
+		v.carrier.Boundary(d).Kind == ir.BoundaryPeriodic && (v.output == "" || x.aff.off < 2*int64(v.carrier.Dims[d])) {
+		// Past the end of a periodic dimension (an obs that wraps more than
+		// once is an error of obsReach instead).
 		n := int64(v.carrier.Dims[d])
 		v.c.diags.Warn(p, "index", "index %d is past the end of %s (size %d) and wraps to %d", x.aff.off, v.state, n, x.aff.off%n)
 	}

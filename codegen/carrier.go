@@ -75,6 +75,7 @@ func (g *gen) emitCarrier(c *ir.Carrier) {
 	if c.Grid() {
 		text += fmt.Sprintf(" It is stored flat in row-major order: element [i, j] is at index i*%d + j.", c.Dims[1])
 	}
+	text += boundaryDoc(c)
 	g.f.Add(doc("%s%s", text, userDoc(c.Doc)))
 	g.f.Type().Id(c.Name).Index(jen.Lit(c.Size())).Float64()
 	g.f.Add(doc("%sSize is the number of elements of %s.", c.Name, c.Name))
@@ -86,4 +87,25 @@ func (g *gen) emitCarrier(c *ir.Carrier) {
 			jen.Id(c.Name+"Cols").Op("=").Lit(c.Dims[1]),
 		)
 	}
+}
+
+// boundaryDoc says what the generated reads give past the ends of a
+// carrier that is not periodic, or "" for a periodic one.
+func boundaryDoc(c *ir.Carrier) string {
+	if c.Periodic() {
+		return ""
+	}
+	rule := func(b ir.Boundary) string {
+		switch b.Kind {
+		case ir.BoundaryClamp:
+			return "read the nearest element (clamp)"
+		case ir.BoundaryFixed:
+			return "give " + floatText(b.Value, false) + " (fixed)"
+		}
+		return "wrap around (periodic)"
+	}
+	if !c.Grid() || c.Boundary(0) == c.Boundary(1) {
+		return " Reads past its ends " + rule(c.Boundary(0)) + "."
+	}
+	return " Reads past its first or last row " + rule(c.Boundary(0)) + "; past its first or last column they " + rule(c.Boundary(1)) + "."
 }

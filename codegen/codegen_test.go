@@ -28,6 +28,7 @@ var testPrograms = []struct {
 	{"l63", l63Program},
 	{"obsforms", obsProgram},
 	{"stencil", stencilProgram},
+	{"bounds", boundsProgram},
 }
 
 // generate runs Generate and fails the test unless it returns exactly one
@@ -274,18 +275,31 @@ func TestBrokenIR(t *testing.T) {
 }
 
 func TestPieces(t *testing.T) {
+	clamp := []ir.Boundary{{Kind: ir.BoundaryClamp}}
+	fixed := []ir.Boundary{{Kind: ir.BoundaryFixed, Value: 1}}
 	tests := []struct {
-		name  string
-		size  int
-		reads []ir.Affine
-		want  [][2]int
+		name   string
+		size   int
+		reads  []ir.Affine
+		want   [][2]int
+		bounds []ir.Boundary
+		rng    [2]int // the loop's range; zero: the whole dimension
 	}{
-		{"l96", 40, []ir.Affine{{Coef: []int{1}, Offset: 1}, {Coef: []int{1}, Offset: -2}, {Coef: []int{1}, Offset: -1}}, [][2]int{{0, 1}, {1, 2}, {2, 39}, {39, 40}}},
-		{"no wrap", 10, []ir.Affine{{Coef: []int{1}}}, [][2]int{{0, 10}}},
-		{"double", 40, []ir.Affine{{Coef: []int{2}}}, [][2]int{{0, 20}, {20, 40}}},
-		{"reflected", 10, []ir.Affine{{Coef: []int{-1}, Offset: 1}}, [][2]int{{0, 2}, {2, 10}}},
-		{"far offset", 10, []ir.Affine{{Coef: []int{1}, Offset: 25}}, [][2]int{{0, 5}, {5, 10}}},
-		{"too many", 40, []ir.Affine{{Coef: []int{17}}}, [][2]int{{0, 40}}},
+		{"l96", 40, []ir.Affine{{Coef: []int{1}, Offset: 1}, {Coef: []int{1}, Offset: -2}, {Coef: []int{1}, Offset: -1}}, [][2]int{{0, 1}, {1, 2}, {2, 39}, {39, 40}}, nil, [2]int{}},
+		{"no wrap", 10, []ir.Affine{{Coef: []int{1}}}, [][2]int{{0, 10}}, nil, [2]int{}},
+		{"double", 40, []ir.Affine{{Coef: []int{2}}}, [][2]int{{0, 20}, {20, 40}}, nil, [2]int{}},
+		{"reflected", 10, []ir.Affine{{Coef: []int{-1}, Offset: 1}}, [][2]int{{0, 2}, {2, 10}}, nil, [2]int{}},
+		{"far offset", 10, []ir.Affine{{Coef: []int{1}, Offset: 25}}, [][2]int{{0, 5}, {5, 10}}, nil, [2]int{}},
+		{"too many", 40, []ir.Affine{{Coef: []int{17}}}, [][2]int{{0, 40}}, nil, [2]int{}},
+		// Non-periodic: cut where a read leaves or enters the carrier, not
+		// at every multiple of its size.
+		{"clamped l96", 40, []ir.Affine{{Coef: []int{1}, Offset: 1}, {Coef: []int{1}, Offset: -2}, {Coef: []int{1}, Offset: -1}}, [][2]int{{0, 1}, {1, 2}, {2, 39}, {39, 40}}, clamp, [2]int{}},
+		{"clamped far offset", 10, []ir.Affine{{Coef: []int{1}, Offset: 25}}, [][2]int{{0, 10}}, clamp, [2]int{}},
+		{"fixed double", 40, []ir.Affine{{Coef: []int{2}}}, [][2]int{{0, 20}, {20, 40}}, fixed, [2]int{}},
+		{"fixed triple past twice", 10, []ir.Affine{{Coef: []int{3}}}, [][2]int{{0, 4}, {4, 10}}, fixed, [2]int{}},
+		{"interior range", 10, []ir.Affine{{Coef: []int{1}, Offset: -1}, {Coef: []int{1}, Offset: 1}}, [][2]int{{1, 9}}, fixed, [2]int{1, 9}},
+		{"range to the edge", 10, []ir.Affine{{Coef: []int{1}, Offset: 1}}, [][2]int{{3, 9}, {9, 10}}, clamp, [2]int{3, 10}},
+		{"periodic range", 10, []ir.Affine{{Coef: []int{1}, Offset: 1}}, [][2]int{{5, 9}, {9, 10}}, nil, [2]int{5, 10}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,7 +307,11 @@ func TestPieces(t *testing.T) {
 			for _, a := range tt.reads {
 				reads = append(reads, &ir.Index{Var: "x", Idx: []ir.Affine{a}})
 			}
-			w := &eqWriter{env: &exprEnv{dims: []int{tt.size}}, reads: reads, vars: []string{"i"}, sizes: []int{tt.size}}
+			rng := tt.rng
+			if rng == ([2]int{}) {
+				rng = [2]int{0, tt.size}
+			}
+			w := &eqWriter{env: &exprEnv{dims: []int{tt.size}, bounds: tt.bounds}, reads: reads, vars: []string{"i"}, ranges: [][2]int{rng}}
 			got := w.pieces(0, nil)
 			if len(got) != len(tt.want) {
 				t.Fatalf("pieces = %v, want %v", got, tt.want)

@@ -2,7 +2,7 @@
 // only where Go's precedence needs them (the tree's grouping is kept
 // exactly, since floating-point addition is not associative), small
 // integer powers multiplied out and index expressions resolved against
-// the periodic wrap of the carrier they read.
+// the periodic wrap or the boundary rules of the carrier they read.
 package codegen
 
 import (
@@ -32,14 +32,15 @@ var mathFuncs = map[string]string{
 
 // exprEnv is what an expression can refer to where it is emitted.
 type exprEnv struct {
-	in     string   // the ir variable that Index reads (Forward.Var, ObsOp.Var)
-	arr    string   // Go name of the array Index reads
-	dims   []int    // shape of the carrier Index reads
-	params []string // Go local of each model parameter, by ir name (nil for obs)
-	pnames []string // ir names matching params
-	used   []bool   // which params the expressions read
-	time   string   // Go name of the model time, "" where t is not available
-	dt     string   // Go name of the model's time step constant, "" where not available
+	in     string        // the ir variable that Index reads (Forward.Var, ObsOp.Var)
+	arr    string        // Go name of the array Index reads
+	dims   []int         // shape of the carrier Index reads
+	bounds []ir.Boundary // its boundary rules (nil: periodic)
+	params []string      // Go local of each model parameter, by ir name (nil for obs)
+	pnames []string      // ir names matching params
+	used   []bool        // which params the expressions read
+	time   string        // Go name of the model time, "" where t is not available
+	dt     string        // Go name of the model's time step constant, "" where not available
 	g      *gen
 }
 
@@ -86,6 +87,12 @@ func (g *gen) checkEquations(pos ir.Pos, in, out *ir.Carrier, eqs []*ir.Equation
 			if l.Var == "" && (l.Fixed < 0 || l.Fixed >= out.Dims[d]) {
 				g.internal(eq.Pos, "equation assigns element %d of a dimension of %d", l.Fixed, out.Dims[d])
 			}
+			if l.Var != "" && l.Hi != 0 && (l.Lo < 0 || l.Lo >= l.Hi || l.Hi > out.Dims[d]) {
+				g.internal(eq.Pos, "equation loops over elements %d to %d of a dimension of %d", l.Lo, l.Hi-1, out.Dims[d])
+			}
+		}
+		if len(in.Bounds) != 0 && len(in.Bounds) != len(in.Dims) {
+			g.internal(eq.Pos, "carrier %s has %d boundary rules for %d dimensions", in.SourceName, len(in.Bounds), len(in.Dims))
 		}
 		if err := checkExpr(eq.RHS, len(eq.Loops()), len(in.Dims), model); err != nil {
 			g.internal(eq.Pos, "%v", err)
@@ -202,6 +209,9 @@ func (env *exprEnv) expr(e ir.Expr, loops []binding) (jen.Code, int) {
 		}
 		return jen.Float64().Call(jen.Id(b.name)), precPrimary
 	case *ir.Index:
+		if !env.periodic() {
+			return env.read(e.Idx, loops)
+		}
 		return jen.Id(env.arr).Index(env.index(e.Idx, loops)), precPrimary
 	case *ir.Unary:
 		x, p := env.expr(e.X, loops)

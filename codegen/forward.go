@@ -240,7 +240,7 @@ func (g *gen) emitRHS(m *ir.Forward) {
 		out, fn = nm.name("d"+m.Var), "tendency"
 	}
 	t := nm.name("t")
-	env := &exprEnv{in: m.Var, arr: x, dims: m.Carrier.Dims, time: t, dt: m.Name + "DT", g: g}
+	env := &exprEnv{in: m.Var, arr: x, dims: m.Carrier.Dims, bounds: m.Carrier.Bounds, time: t, dt: m.Name + "DT", g: g}
 	for _, p := range m.Params {
 		env.pnames = append(env.pnames, p.Name)
 		env.params = append(env.params, nm.name(p.Name))
@@ -266,8 +266,12 @@ func (g *gen) emitRHS(m *ir.Forward) {
 	} else {
 		what = fmt.Sprintf("tendency writes into %s the time derivative of %s under %s at model time %s, as declared at %s.", out, x, m.Name, t, g.at(eqPos(m)))
 	}
-	if periodic(m.Equations()) {
+	switch {
+	case !periodic(m.Equations()):
+	case m.Carrier.Periodic():
 		what += " The periodic wrap is resolved here: edge elements whose indices wrap are written one by one, so loops read plain offsets with no modulo."
+	default:
+		what += " The boundary rules are resolved here: edge elements whose indices wrap or leave the carrier (reading the clamped edge element or the fixed value instead) are written one by one, so loops read plain offsets with no modulo and no branches."
 	}
 	g.f.Add(doc("%s", what))
 	sig := jen.Params(jen.List(jen.Id(out), jen.Id(x)).Op("*").Id(st), jen.Id(t).Float64())

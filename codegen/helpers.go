@@ -1,4 +1,5 @@
-// Package-level helpers of generated files (cycWrap, cycSquare, cycCube),
+// Package-level helpers of generated files (cycWrap, cycClamp, cycIn,
+// cycPick, cycSquare, cycCube),
 // each emitted only when the file uses it.
 package codegen
 
@@ -8,7 +9,7 @@ import (
 
 // helperOrder fixes the order helpers appear in, so output never depends
 // on map iteration.
-var helperOrder = []string{"cycWrap", "cycSquare", "cycCube"}
+var helperOrder = []string{"cycWrap", "cycClamp", "cycIn", "cycPick", "cycSquare", "cycCube"}
 
 // emitHelpers appends the helpers the file uses.
 func (g *gen) emitHelpers() {
@@ -25,6 +26,23 @@ func (g *gen) emitHelpers() {
 				id("a").Op("%=").Id("n"),
 				jen.If(id("a").Op("<").Lit(0)).Block(id("a").Op("+=").Id("n")),
 				jen.Return(id("a")),
+			)
+		case "cycClamp":
+			g.f.Add(doc("cycClamp returns a clamped to [0, n): the nearest element of a dimension whose " +
+				"boundary is clamped or fixed, for an index that could not be resolved at generation time."))
+			g.f.Func().Id(h).Params(jen.List(id("a"), id("n")).Int()).Int().Block(
+				jen.Return(jen.Max(jen.Lit(0), jen.Min(id("a"), id("n").Op("-").Lit(1)))),
+			)
+		case "cycIn":
+			g.f.Add(doc("cycIn reports whether index a is inside a dimension of n elements."))
+			g.f.Func().Id(h).Params(jen.List(id("a"), id("n")).Int()).Bool().Block(
+				jen.Return(id("a").Op(">=").Lit(0).Op("&&").Id("a").Op("<").Id("n")),
+			)
+		case "cycPick":
+			g.f.Add(doc("cycPick returns v when in is true, else the fixed boundary value b."))
+			g.f.Func().Id(h).Params(id("in").Bool(), jen.List(id("v"), id("b")).Float64()).Float64().Block(
+				jen.If(id("in")).Block(jen.Return(id("v"))),
+				jen.Return(id("b")),
 			)
 		case "cycSquare":
 			g.f.Add(doc("cycSquare returns v², evaluating v once."))

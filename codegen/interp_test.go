@@ -1,5 +1,6 @@
 // A direct interpreter of IR equations and observation operators, with
-// modulo indexing: the reference that generated code (edges peeled, wraps
+// modulo indexing and the boundary rules applied element by element: the
+// reference that generated code (edges peeled, wraps and boundaries
 // resolved at generation time) is compared against.
 package codegen
 
@@ -12,31 +13,32 @@ import (
 
 // evalEquations applies eqs to x (shape inDims) and returns the output of
 // shape outDims.
-func evalEquations(eqs []*ir.Equation, inDims, outDims []int, x []float64, params map[string]float64, t, dt float64) ([]float64, error) {
+func evalEquations(eqs []*ir.Equation, in *ir.Carrier, outDims []int, x []float64, params map[string]float64, t, dt float64) ([]float64, error) {
 	size := 1
 	for _, d := range outDims {
 		size *= d
 	}
 	out := make([]float64, size)
 	for _, eq := range eqs {
-		var ranges []int
+		var ranges [][2]int
 		for d, l := range eq.LHS {
 			if l.Var != "" {
-				ranges = append(ranges, outDims[d])
+				lo, hi := l.Span(outDims[d])
+				ranges = append(ranges, [2]int{lo, hi})
 			}
 		}
 		vals := make([]int, len(ranges))
 		var rec func(v int) error
 		rec = func(v int) error {
 			if v < len(ranges) {
-				for vals[v] = 0; vals[v] < ranges[v]; vals[v]++ {
+				for vals[v] = ranges[v][0]; vals[v] < ranges[v][1]; vals[v]++ {
 					if err := rec(v + 1); err != nil {
 						return err
 					}
 				}
 				return nil
 			}
-			y, err := evalExpr(eq.RHS, inDims, x, vals, params, t, dt)
+			y, err := evalExpr(eq.RHS, in, x, vals, params, t, dt)
 			if err != nil {
 				return err
 			}
@@ -61,8 +63,9 @@ func evalEquations(eqs []*ir.Equation, inDims, outDims []int, x []float64, param
 }
 
 // evalExpr evaluates e with the loop variables at vals.
-func evalExpr(e ir.Expr, dims []int, x []float64, vals []int, params map[string]float64, t, dt float64) (float64, error) {
-	ev := func(e ir.Expr) (float64, error) { return evalExpr(e, dims, x, vals, params, t, dt) }
+func evalExpr(e ir.Expr, in *ir.Carrier, x []float64, vals []int, params map[string]float64, t, dt float64) (float64, error) {
+	ev := func(e ir.Expr) (float64, error) { return evalExpr(e, in, x, vals, params, t, dt) }
+	dims := in.Dims
 	switch e := e.(type) {
 	case *ir.Num:
 		return e.Value, nil
@@ -79,17 +82,30 @@ func evalExpr(e ir.Expr, dims []int, x []float64, vals []int, params map[string]
 	case *ir.IndexVar:
 		return float64(vals[e.Dim]), nil
 	case *ir.Index:
-		flat, stride := 0, 1
-		for d := len(e.Idx) - 1; d >= 0; d-- {
+		el := make([]int, len(e.Idx))
+		for d := range e.Idx {
 			a := e.Idx[d].Offset
 			for v, c := range e.Idx[d].Coef {
 				a += c * vals[v]
 			}
-			a %= dims[d]
-			if a < 0 {
-				a += dims[d]
+			n := dims[d]
+			switch b := in.Boundary(d); {
+			case a >= 0 && a < n:
+			case b.Kind == ir.BoundaryFixed:
+				return b.Value, nil // the first fixed dimension outside gives the value
+			case b.Kind == ir.BoundaryClamp:
+				a = max(0, min(n-1, a))
+			default:
+				a %= n
+				if a < 0 {
+					a += n
+				}
 			}
-			flat += a * stride
+			el[d] = a
+		}
+		flat, stride := 0, 1
+		for d := len(el) - 1; d >= 0; d-- {
+			flat += el[d] * stride
 			stride *= dims[d]
 		}
 		return x[flat], nil
@@ -153,7 +169,7 @@ func evalForward(m *ir.Forward, x []float64, t float64) ([]float64, error) {
 	for _, p := range m.Params {
 		params[p.Name] = p.Default
 	}
-	return evalEquations(m.Equations(), m.Carrier.Dims, m.Carrier.Dims, x, params, t, m.DT)
+	return evalEquations(m.Equations(), m.Carrier, m.Carrier.Dims, x, params, t, m.DT)
 }
 
 // evalObs applies operator o to x; matrix is H for linear operators.
@@ -179,7 +195,7 @@ func evalObs(o *ir.ObsOp, x, matrix []float64) ([]float64, error) {
 			}
 		}
 	case *ir.ExprObs:
-		return evalEquations(d.Eqs, o.In.Dims, o.Out.Dims, x, nil, 0, 0)
+		return evalEquations(d.Eqs, o.In, o.Out.Dims, x, nil, 0, 0)
 	default:
 		return nil, fmt.Errorf("cannot evaluate obs form %s", o.Def.Form())
 	}

@@ -198,7 +198,7 @@ func (exprObs) emit(g *gen, o *ir.ObsOp) {
 	d := o.Def.(*ir.ExprObs)
 	op := g.newObsParts(o)
 	op.what = fmt.Sprintf("the expressions declared at %s", g.at(obsEqPos(o)))
-	env := &exprEnv{in: o.Var, arr: op.x, dims: o.In.Dims, g: g}
+	env := &exprEnv{in: o.Var, arr: op.x, dims: o.In.Dims, bounds: o.In.Bounds, g: g}
 	loopName := op.nm.memo()
 	op.body = append(op.body, jen.BlockFunc(func(grp *jen.Group) {
 		env.emitEquations(grp, d.Eqs, eqTarget{arr: op.y, dims: o.Out.Dims}, loopName)

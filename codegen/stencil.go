@@ -45,13 +45,14 @@ func (env *exprEnv) emitEquations(grp *jen.Group, eqs []*ir.Equation, out eqTarg
 		var reads []*ir.Index
 		collectIndexes(eq.RHS, &reads)
 		vars := eq.Loops()
-		sizes := make([]int, 0, len(vars))
+		ranges := make([][2]int, 0, len(vars))
 		for d, l := range eq.LHS {
 			if l.Var != "" {
-				sizes = append(sizes, out.dims[d])
+				lo, hi := l.Span(out.dims[d])
+				ranges = append(ranges, [2]int{lo, hi})
 			}
 		}
-		w := &eqWriter{env: env, eq: eq, out: out, reads: reads, vars: vars, sizes: sizes, loopName: loopName}
+		w := &eqWriter{env: env, eq: eq, out: out, reads: reads, vars: vars, ranges: ranges, loopName: loopName}
 		w.emit(grp, make([]binding, 0, len(vars)))
 	}
 }
@@ -80,7 +81,7 @@ type eqWriter struct {
 	out      eqTarget
 	reads    []*ir.Index
 	vars     []string
-	sizes    []int // range of each loop variable
+	ranges   [][2]int // elements [lo, hi) of each loop variable
 	loopName func(string) string
 }
 
@@ -114,9 +115,10 @@ func (w *eqWriter) emit(grp *jen.Group, bound []binding) {
 
 // pieces cuts the range of loop variable v into runs over which no index
 // that depends on v (and otherwise only on fixed variables) changes its
-// wrap count.
+// wrap count, or, in a dimension that is not periodic, whether it is
+// before, inside or past the carrier.
 func (w *eqWriter) pieces(v int, bound []binding) [][2]int {
-	n := w.sizes[v]
+	first, n := w.ranges[v][0], w.ranges[v][1]
 	cut := make([]bool, n+1)
 	for _, r := range w.reads {
 		for d, a := range r.Idx {
@@ -138,10 +140,10 @@ func (w *eqWriter) pieces(v int, bound []binding) [][2]int {
 			if !ok {
 				continue
 			}
-			N := w.env.dims[d]
-			prev := floorDiv(off, N)
-			for val := 1; val < n; val++ {
-				k := floorDiv(c*val+off, N)
+			N, periodic := w.env.dims[d], w.env.bound(d).Kind == ir.BoundaryPeriodic
+			prev := region(c*first+off, N, periodic)
+			for val := first + 1; val < n; val++ {
+				k := region(c*val+off, N, periodic)
 				if k != prev {
 					cut[val] = true
 				}
@@ -150,17 +152,28 @@ func (w *eqWriter) pieces(v int, bound []binding) [][2]int {
 		}
 	}
 	var out [][2]int
-	lo := 0
-	for val := 1; val <= n; val++ {
+	lo := first
+	for val := first + 1; val <= n; val++ {
 		if val == n || cut[val] {
 			out = append(out, [2]int{lo, val})
 			lo = val
 		}
 	}
 	if len(out) > piecesMax {
-		return [][2]int{{0, n}}
+		return [][2]int{{first, n}}
 	}
 	return out
+}
+
+// region is where index a falls in a dimension of N elements: its wrap
+// count when the dimension is periodic, else -1 before it, 0 inside and 1
+// past it.
+func region(a, N int, periodic bool) int {
+	k := floorDiv(a, N)
+	if !periodic {
+		k = max(-1, min(1, k))
+	}
+	return k
 }
 
 // linear is an integer expression Σ coef[v]·loop_v + k over the ranged loop

@@ -26,7 +26,11 @@ type IndexVar struct {
 
 // Index reads one element of the state (Var is the forward model's or obs
 // operator's input parameter). Idx has one entry per dimension of the
-// carrier; indices wrap periodically.
+// carrier; an index past the ends of a dimension follows the carrier's
+// boundary rule there (Carrier.Boundary): it wraps around, gives a fixed
+// value or reads the nearest element. When several dimensions are out of
+// range, the first of them (in dimension order) whose rule is fixed gives
+// the value.
 type Index struct {
 	Var string
 	Idx []Affine

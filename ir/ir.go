@@ -50,6 +50,44 @@ type Carrier struct {
 	Pos        Pos
 	Doc        string // the comment written just above the declaration
 	Dims       []int  // one entry for vec, two (rows, cols) for grid; row-major
+	// Bounds says, per dimension, what a read past either end gives; nil
+	// when every dimension is periodic (the default).
+	Bounds []Boundary
+}
+
+// BoundaryKind says what a read past the ends of a carrier dimension gives.
+type BoundaryKind int
+
+// Boundary rules of a carrier dimension. The zero value is periodic, the
+// default.
+const (
+	BoundaryPeriodic BoundaryKind = iota // the index wraps around: x[-1] is x[n-1]
+	BoundaryFixed                        // the read gives Boundary.Value
+	BoundaryClamp                        // the read gives the nearest element: x[-1] is x[0]
+)
+
+// Boundary is the rule for reads past the ends of one carrier dimension.
+type Boundary struct {
+	Kind  BoundaryKind
+	Value float64 // the value read outside, for BoundaryFixed
+}
+
+// Boundary is the rule of dimension d (periodic when Bounds is nil).
+func (c *Carrier) Boundary(d int) Boundary {
+	if d < len(c.Bounds) {
+		return c.Bounds[d]
+	}
+	return Boundary{}
+}
+
+// Periodic reports whether every dimension of the carrier wraps around.
+func (c *Carrier) Periodic() bool {
+	for _, b := range c.Bounds {
+		if b.Kind != BoundaryPeriodic {
+			return false
+		}
+	}
+	return true
 }
 
 // Size is the number of elements of the carrier.
@@ -87,7 +125,8 @@ type Param struct {
 type Equation struct {
 	Pos Pos
 	// LHS has one entry per dimension of the carrier: either a loop over the
-	// whole dimension bound to an index variable, or one fixed element.
+	// dimension (or a range of it) bound to an index variable, or one fixed
+	// element.
 	LHS []LHSIndex
 	RHS Expr
 }
@@ -96,6 +135,21 @@ type Equation struct {
 type LHSIndex struct {
 	Var   string // index variable ("i", "j") when the dimension is looped over, else ""
 	Fixed int    // the element, when Var == ""
+	// Lo and Hi bound a loop to the elements Lo ≤ e < Hi of its dimension
+	// (`i in Lo..Hi-1` in the source); Hi == 0 means the whole dimension.
+	Lo, Hi int
+}
+
+// Span is the range [lo, hi) of elements the index covers in a dimension of
+// n elements: the loop's range, or the fixed element alone.
+func (l LHSIndex) Span(n int) (lo, hi int) {
+	switch {
+	case l.Var == "":
+		return l.Fixed, l.Fixed + 1
+	case l.Hi == 0:
+		return 0, n
+	}
+	return l.Lo, l.Hi
 }
 
 // Loops reports the index variables of the equation's loop dimensions, in

@@ -62,13 +62,15 @@ type ConstDecl struct {
 	Value  *Expr  `parser:"@@ \";\"?"`
 }
 
-// CarrierDecl is `carrier State = vec[N]` or `carrier F = grid[64, 32]`.
+// CarrierDecl is `carrier State = vec[N]` or `carrier F = grid[64, 32]`,
+// optionally followed by options: `carrier L = vec[N] { boundary = clamp }`.
 type CarrierDecl struct {
-	Pos    lexer.Position
-	EndPos lexer.Position
-	Name   string  `parser:"\"carrier\" @Ident \"=\""`
-	Kind   *Ident  `parser:"@@ \"[\""`
-	Shape  []*Expr `parser:"@@ (\",\" @@)* \"]\" \";\"?"`
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Name    string       `parser:"\"carrier\" @Ident \"=\""`
+	Kind    *Ident       `parser:"@@ \"[\""`
+	Shape   []*Expr      `parser:"@@ (\",\" @@)* \"]\""`
+	Options *OptionBlock `parser:"@@? \";\"?"`
 }
 
 // Ident is a name with a position of its own, such as the kind word of a
@@ -148,10 +150,22 @@ type ParamStmt struct {
 type Equation struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Kind   string  `parser:"@(\"ddt\" | \"next\")?"`
-	Var    string  `parser:"@Ident \"[\""`
-	Index  []*Expr `parser:"@@ (\",\" @@)* \"]\" \"=\""`
-	Value  *Expr   `parser:"@@"`
+	Kind   string      `parser:"@(\"ddt\" | \"next\")?"`
+	Var    string      `parser:"@Ident \"[\""`
+	Index  []*LHSIndex `parser:"@@ (\",\" @@)* \"]\" \"=\""`
+	Value  *Expr       `parser:"@@"`
+}
+
+// LHSIndex is one index of an equation's left-hand side: an expression
+// (`i`, `0`, `N-1`), or a range of elements bound to an index variable,
+// `i in 1..N-2`, both ends included.
+type LHSIndex struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Var    string `parser:"(  @Ident \"in\""`
+	Lo     *Expr  `parser:"   @@ \"..\""`
+	Hi     *Expr  `parser:"   @@"`
+	Expr   *Expr  `parser:" | @@ )"`
 }
 
 // ObsDecl declares an observation operator.

@@ -281,6 +281,9 @@ func (e *explainer) explain() (int, string) {
 func (e *explainer) statement(k int, kind string) (int, string) {
 	t := e.toks[k]
 	inObs := kind == "body" && e.decl == "obs"
+	if at, msg := e.strayRange(k); msg != "" {
+		return at, msg
+	}
 	if t.Type != tokIdent {
 		switch {
 		case kind == "options":
@@ -312,6 +315,9 @@ func (e *explainer) statement(k int, kind string) (int, string) {
 				return at, msg
 			}
 			return -1, ""
+		}
+		if at, msg := e.lhsRanges(i, j); msg != "" {
+			return at, msg
 		}
 		i = j + 1
 		return -1, ""
@@ -369,6 +375,8 @@ func (e *explainer) expression(i int) (int, string) {
 		}
 		if t.Type == tokOp {
 			switch t.Value {
+			case "..":
+				return i, "`..` is only written in a range on the left-hand side of an equation, as in `ddt x[i in 1..N-2] = …`"
 			case "(", "[":
 				stack = append(stack, t)
 			case ")", "]", "}":

@@ -44,7 +44,12 @@ func (p *printer) decl(d *Decl) {
 		p.compact++
 		p.exprList(c.Shape)
 		p.compact--
-		p.closing(c.EndPos, "]")
+		if c.Options == nil {
+			p.closing(c.EndPos, "]")
+		} else {
+			p.closing(c.Shape[len(c.Shape)-1].EndPos, "]")
+			p.optionBlock(c.Options)
+		}
 	case d.Forward != nil:
 		p.forward(d.Forward)
 	case d.Obs != nil:
@@ -186,7 +191,7 @@ func (p *printer) obs(o *ObsDecl) {
 	p.body(len(o.Body) <= 1 && o.Out.EndPos.Line == o.EndPos.Line, o.EndPos, stmts)
 }
 
-// equation prints `ddt x[i] = e`, `next x[i] = e` or `y[j] = e`.
+// equation prints `ddt x[i] = e`, `next x[i in 1..N-2] = e` or `y[j] = e`.
 func (p *printer) equation(e *Equation) {
 	if e.Kind != "" {
 		p.token(e.Pos, e.Kind)
@@ -197,12 +202,34 @@ func (p *printer) equation(e *Equation) {
 	}
 	p.token(noPos, "[")
 	p.compact++
-	p.exprList(e.Index)
+	for i, ix := range e.Index {
+		if i > 0 {
+			p.token(noPos, ",")
+			p.space()
+		}
+		p.lhsIndex(ix)
+	}
 	p.compact--
 	last := e.Index[len(e.Index)-1]
 	p.closing(last.EndPos, "]")
 	p.assign()
 	p.expr(e.Value)
+}
+
+// lhsIndex prints one index of a left-hand side: an expression, or a
+// range `i in 1..N-2` with the ends unspaced, as inside any brackets.
+func (p *printer) lhsIndex(ix *LHSIndex) {
+	if ix.Var == "" {
+		p.expr(ix.Expr)
+		return
+	}
+	p.token(ix.Pos, ix.Var)
+	p.space()
+	p.token(noPos, "in")
+	p.space()
+	p.expr(ix.Lo)
+	p.token(noPos, "..")
+	p.expr(ix.Hi)
 }
 
 // option prints `name = value`.

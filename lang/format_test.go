@@ -183,6 +183,10 @@ func TestFormatRules(t *testing.T) {
 		{"forms", "package p\nforward F(x:S)=compose(A,b.C){dt=1}\nobs H(x:S)->O=subsample(start=0,step=2)",
 			pkg + "forward F(x: S) = compose(A, b.C) { dt = 1 }\nobs H(x: S) -> O = subsample(start = 0, step = 2)\n"},
 		{"import alias", "package p\nimport   \"./m.cyc\"as   m;", "package p\n\nimport \"./m.cyc\" as m\n"},
+		{"carrier options", "package p\ncarrier L=vec[ N ]{boundary=fixed( 0 )}", pkg + "carrier L = vec[N] { boundary = fixed(0) }\n"},
+		{"grid boundaries", "package p\ncarrier G = grid[4,5] {\nboundary=[periodic,clamp]\n}", pkg + "carrier G = grid[4, 5] {\n    boundary = [periodic, clamp]\n}\n"},
+		{"lhs range", "package p\nforward F(x: S) {\nddt x[ i in 1 .. N - 2 ] = x[i - 1]\n}", pkg + "forward F(x: S) {\n    ddt x[i in 1..N-2] = x[i-1]\n}\n"},
+		{"lhs ranges of a grid", "package p\nobs H(x: S) -> O { y[0,j in 2..3]=x[0,j] }", pkg + "obs H(x: S) -> O { y[0, j in 2..3] = x[0, j] }\n"},
 		{"crlf", "package p\r\n// c \r\nconst A = 1\r\n", pkg + "// c\nconst A = 1\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ func TestLanguageDocGrammar(t *testing.T) {
 func TestGrammarCoversTree(t *testing.T) {
 	g := Grammar()
 	for _, rule := range []string{"File", "PackageClause", "Import", "Decl", "ConstDecl", "CarrierDecl",
-		"ForwardDecl", "ForwardForm", "ForwardStmt", "ParamStmt", "Equation", "ObsDecl", "ObsForm", "ObsStmt",
+		"ForwardDecl", "ForwardForm", "ForwardStmt", "ParamStmt", "Equation", "LHSIndex", "ObsDecl", "ObsForm", "ObsStmt",
 		"AnalysisDecl", "CycleDecl", "OptionBlock", "Option", "Value", "ArgList", "Arg", "Call", "QualIdent",
 		"Signature", "Expr", "AndExpr", "CmpExpr", "AddExpr", "MulExpr", "UnaryExpr", "PowerExpr", "Postfix", "Primary"} {
 		if !strings.Contains(g, "\n"+rule+" = ") && !strings.HasPrefix(g, rule+" = ") {

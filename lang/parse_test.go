@@ -134,6 +134,12 @@ func TestSyntaxErrors(t *testing.T) {
 		{"double comma", "package a\nconst X = [1, 2,, 3]\n", "2:17", "unexpected `,` after `,`"},
 		{"index closed by brace", "package a\nforward F(x: S) { ddt x[i = 1 }\n", "2:31", "expected `]` to close the `[` opened at 2:24, found `}`"},
 		{"index left open", "package a\nforward F(x: S) {\n    ddt x[i] = x[i-1\n}\n", "4:1", "expected `]` to close the `[` opened at 3:17, found `}`"},
+		{"range without end", "package a\nforward F(x: S) {\n    ddt x[i in 1..] = 0\n}\n", "3:19", "expected the last element of the range after `..`"},
+		{"range without dots", "package a\nforward F(x: S) {\n    ddt x[i in 1] = 0\n}\n", "3:17", "expected `..` in the range of `i`"},
+		{"range without start", "package a\nforward F(x: S) {\n    ddt x[i in ..3] = 0\n}\n", "3:16", "expected the first element of the range after `i in`"},
+		{"range without variable", "package a\nobs H(x: S) -> O { y[0..3] = x[0] }\n", "2:22", "a range on the left-hand side binds an index variable"},
+		{"range on the right", "package a\nforward F(x: S) {\n    ddt x[i] = x[i-1..2]\n}\n", "3:21", "`..` is only written in a range on the left-hand side"},
+		{"carrier options unclosed", "package a\ncarrier L = vec[3] { boundary = clamp\n", "2:38", "missing `}`"},
 		{"paren left open", "package a\nforward F(x: S) {\n    ddt x[i] = (x[i] + 1\n    dt = 1\n}\n", "4:5", "expected `)` to close the `(` opened at 3:16, found `dt`"},
 		{"unfinished declaration", "package a\nconst A = 1 +\nconst B = 2\n", "3:1", "expected an expression after `+`, found `const`"},
 	})
@@ -185,6 +191,7 @@ func TestRules(t *testing.T) {
 		{"keyword alias", "package a\nimport \"x\" as cycle\n", "2:15", "`cycle` is a keyword"},
 		{"keyword model", "package a\nforward next(x: S) { dt = 1 }\n", "2:9", "`next` is a keyword"},
 		{"keyword state variable", "package a\nforward F(ddt: S) { dt = 1 }\n", "2:11", "`ddt` is a keyword and cannot be used as the state variable"},
+		{"keyword index variable", "package a\nforward F(x: S) {\n    ddt x[go in 0..2] = 0\n}\n", "3:11", "`go` is a keyword and cannot be used as an index variable"},
 		{"keyword param", "package a\nforward F(x: S) {\n    param go = 1\n}\n", "3:11", "cannot be used as a parameter name"},
 		{"keyword reference", "package a\ncycle C = da { obs = obs }\n", "2:22", "`obs` is a keyword and cannot be used as a name"},
 		{"keyword carrier", "package a\nobs H(x: S) -> carrier = identity\n", "2:16", "`carrier` is a keyword"},
@@ -395,4 +402,38 @@ func TestLexerDefinition(t *testing.T) {
 	if _, err := (cycLexer{}).Lex("f.cyc", strings.NewReader("package a\n@")); err == nil || !strings.Contains(err.Error(), "unexpected character `@`") {
 		t.Errorf("error %v, want the unexpected character", err)
 	}
+}
+
+// TestParseRangesAndBoundaries checks the tree of the range and carrier
+// option forms: `1..N-2` lexes as 1, `..`, N-2 (not the fraction `1.`),
+// both ends of a range are kept, and a carrier keeps its option block.
+func TestParseRangesAndBoundaries(t *testing.T) {
+	src := "package a\ncarrier L = vec[10] { boundary = fixed(0) }\nforward F(x: L) {\n    dt = 1\n    next x[i in 1..N-2] = x[i]\n    next x[0] = 0\n}\n"
+	f, diags := Parse("f.cyc", []byte(src))
+	if f == nil {
+		t.Fatal(diags)
+	}
+	car := f.Decls[0].Carrier
+	if car.Options == nil || len(car.Options.Options) != 1 || car.Options.Options[0].Name != "boundary" {
+		t.Fatalf("carrier options %+v, want one boundary option", car.Options)
+	}
+	eqs := f.Decls[1].Forward.Body
+	r := eqs[1].Eq.Index[0]
+	if r.Var != "i" || r.Expr != nil || exprText(r.Lo) != "1" || exprText(r.Hi) != "N-2" {
+		t.Errorf("range index %+v: want i in 1..N-2", r)
+	}
+	if fixed := eqs[2].Eq.Index[0]; fixed.Var != "" || exprText(fixed.Expr) != "0" {
+		t.Errorf("fixed index %+v: want the expression 0", fixed)
+	}
+}
+
+// exprText prints an expression as the formatter does inside brackets.
+func exprText(e *Expr) string {
+	if e == nil {
+		return "<nil>"
+	}
+	p := &printer{}
+	p.compact++
+	p.expr(e)
+	return string(p.out)
 }

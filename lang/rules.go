@@ -161,6 +161,10 @@ func (c *ruleChecker) names(f *File) {
 			}
 		case *ParamStmt:
 			c.notKeyword(c.tok(n.Pos, 1), "a parameter name")
+		case *LHSIndex:
+			if n.Var != "" {
+				c.notKeyword(c.tok(n.Pos, 0), "an index variable")
+			}
 		case *Signature:
 			c.notKeyword(c.tok(n.Pos, 1), "the state variable")
 		case *Equation:

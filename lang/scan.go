@@ -34,7 +34,7 @@ const maxScanErrors = 10
 // operators lists the punctuation of the language, two-character ones
 // first so that the longest match wins.
 var operators = []string{
-	"->", "<=", ">=", "==", "!=", "&&", "||",
+	"->", "<=", ">=", "==", "!=", "&&", "||", "..",
 	"-", "+", "*", "/", "^", "(", ")", "[", "]", "{", "}", ",", "=", "<", ">", "!", ";", ":", ".",
 }
 
@@ -298,7 +298,8 @@ func escapeLen(b []byte) int {
 	return 1 + size
 }
 
-// scanNumber scans 42, 0.05, 1e-6, .5, 3. and reports a number run into
+// scanNumber scans 42, 0.05, 1e-6, .5, 3. (but not the 1 of the range
+// 1..N as a fraction) and reports a number run into
 // letters (`2x`) or an exponent without digits (`1e`).
 func (s *scanner) scanNumber() {
 	rest := s.src[s.off:]
@@ -306,7 +307,8 @@ func (s *scanner) scanNumber() {
 	for i < len(rest) && isDigit(rest[i]) {
 		i++
 	}
-	if i < len(rest) && rest[i] == '.' {
+	if i < len(rest) && rest[i] == '.' && !(i+1 < len(rest) && rest[i+1] == '.') {
+		// A second dot is the range operator: `1..N` is 1, `..`, N.
 		i++
 		for i < len(rest) && isDigit(rest[i]) {
 			i++
@@ -324,7 +326,8 @@ func (s *scanner) scanNumber() {
 			i = j
 		}
 	}
-	if i < len(rest) && (isLetter(rest[i]) || isDigit(rest[i]) || rest[i] == '.') {
+	rangeOp := i+1 < len(rest) && rest[i] == '.' && rest[i+1] == '.'
+	if i < len(rest) && !rangeOp && (isLetter(rest[i]) || isDigit(rest[i]) || rest[i] == '.') {
 		j := i
 		for j < len(rest) && (isLetter(rest[j]) || isDigit(rest[j]) || rest[j] == '.') {
 			j++

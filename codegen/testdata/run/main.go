@@ -18,6 +18,7 @@ import (
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 
+	"gentest/bounds"
 	"gentest/l63"
 	"gentest/l96"
 	"gentest/obsforms"
@@ -199,6 +200,20 @@ func main() {
 		out.RHS["stencil."+m.name] = samples(m.n, 4, uint64(10+i), func(x []float64, t float64) []float64 {
 			return stencil.RHS(m.name, x, t)
 		})
+	}
+	for i, m := range []struct {
+		name string
+		n    int
+	}{{"Plume", 12}, {"Slope", 12}, {"Sheet", 30}, {"Corner", 16}} {
+		out.RHS["bounds."+m.name] = samples(m.n, 4, uint64(50+i), func(x []float64, t float64) []float64 {
+			return bounds.RHS(m.name, x, t)
+		})
+	}
+	for i, m := range []struct {
+		name string
+		n    int
+	}{{"Near", 12}, {"Rim", 30}} {
+		out.Obs["bounds."+m.name] = samples(m.n, 3, uint64(60+i), func(x []float64, _ float64) []float64 { return bounds.Apply(m.name, x) })
 	}
 	out.Obs["l96.Evens"] = samples(40, 2, 20, func(x []float64, _ float64) []float64 { return l96.ObsEvens(x) })
 	for i, op := range []string{"Odd", "Pick", "Many", "Lin", "Sq", "Edge"} {
