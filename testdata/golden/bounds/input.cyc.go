@@ -250,13 +250,20 @@ func (c *Run) Start() error {
 	return nil
 }
 
-// Next advances the state by one model step. It allocates nothing.
+// Next advances the state by one model step; non-finite values (a diverged
+// model) are an error. It allocates nothing.
 func (c *Run) Next() error {
 	if !c.started {
 		return errors.New("cycle Run: Next called before Start")
 	}
 	c.Channel.Step(&c.X, float64(c.step)*ChannelDT)
 	c.step++
+	// v-v is 0 for every finite v and NaN for ±Inf and NaN.
+	for _, v := range c.X[:] {
+		if v-v != 0 {
+			return fmt.Errorf("cycle Run: non-finite values in the state at step %d (has the model diverged?)", c.step)
+		}
+	}
 	if c.history != nil && c.step%10 == 0 {
 		if err := c.record("state", c.X[:], nil); err != nil {
 			return err
