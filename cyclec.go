@@ -24,6 +24,9 @@ type Options struct {
 	// Go resolves the program's user Go references (`go "…"`) in the
 	// user's module; nil checks only their syntax (see check.Config.Go).
 	Go check.GoResolver
+	// RuntimePath, when non-empty, is the import path generated files use
+	// for the runtime (see codegen.Options.RuntimePath).
+	RuntimePath string
 	// Version, when non-empty, is written into the header of generated
 	// files. Tests leave it empty so expected output does not churn.
 	Version string
@@ -66,7 +69,7 @@ func Generate(filename string, src []byte, opts Options) ([]File, diag.List) {
 // not support yet are reported as positioned "not implemented yet" errors,
 // and then no files are returned.
 func Emit(prog *ir.Program, opts Options) ([]File, diag.List) {
-	files, diags := codegen.Generate(prog, codegen.Options{Version: opts.Version})
+	files, diags := codegen.Generate(prog, codegen.Options{Version: opts.Version, RuntimePath: opts.RuntimePath})
 	diags.Sort()
 	if diags.HasErrors() {
 		return nil, diags

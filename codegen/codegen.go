@@ -17,6 +17,7 @@ import (
 	"go/format"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -50,6 +51,11 @@ type Options struct {
 	// use reports nothing. The harness of cyclec run uses it to run one
 	// cycle of a program whose other parts cannot be built yet.
 	Cycles []*ir.Cycle
+	// RuntimePath, when non-empty, is the import path of the runtime the
+	// file links against instead of github.com/cyclec/cyclec/runtime: a
+	// copy of the runtime inside the user's module (cyclec build
+	// --runtime), so that the generated code needs no cyclec module.
+	RuntimePath string
 }
 
 // File is one generated Go file.
@@ -95,6 +101,9 @@ func Generate(p *ir.Program, opts Options) ([]File, diag.List) {
 		return nil, g.diags
 	}
 	data, err := g.render(opts)
+	if err == nil && opts.RuntimePath != "" && opts.RuntimePath != rtPath {
+		data, err = format.Source(bytes.Replace(data, []byte(strconv.Quote(rtPath)), []byte(strconv.Quote(opts.RuntimePath)), 1))
+	}
 	if err != nil {
 		g.diags.Add(diag.Pos{File: p.Source}, codeInternal, "generated Go does not format: %v", err)
 		return nil, g.diags

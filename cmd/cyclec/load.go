@@ -92,11 +92,17 @@ func compile(path string, stderr io.Writer) (*compiled, error) {
 
 // generate compiles path all the way to Go files.
 func generate(path, version string, stderr io.Writer) (*compiled, []cyclec.File, error) {
+	return generateWith(path, cyclec.Options{Version: version}, stderr)
+}
+
+// generateWith is generate with the emission options opts (the version
+// and the runtime's import path; files are read as compile reads them).
+func generateWith(path string, opts cyclec.Options, stderr io.Writer) (*compiled, []cyclec.File, error) {
 	c, err := compile(path, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	files, diags := cyclec.Emit(c.prog, cyclec.Options{Version: version})
+	files, diags := cyclec.Emit(c.prog, opts)
 	diag.Fprint(stderr, diags, c.sources.lookup)
 	if files == nil {
 		return nil, nil, reported
