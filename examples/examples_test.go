@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cyclec/cyclec"
+	"github.com/cyclec/cyclec/golink"
 	"github.com/cyclec/cyclec/lang"
 )
 
@@ -30,7 +31,8 @@ func TestExamplesAreFresh(t *testing.T) {
 			// The checker names files joined to the directory of the .cyc
 			// that names them, as the command reads them from here.
 			read := func(p string) ([]byte, error) { return os.ReadFile(filepath.FromSlash(p)) }
-			files, diags := cyclec.Generate(filepath.ToSlash(src), data, cyclec.Options{ReadFile: read, Version: cyclec.Version})
+			opts := cyclec.Options{ReadFile: read, Go: golink.ForCheck(filepath.Dir(src)), Version: cyclec.Version}
+			files, diags := cyclec.Generate(filepath.ToSlash(src), data, opts)
 			if diags.HasErrors() {
 				t.Fatal(diags)
 			}

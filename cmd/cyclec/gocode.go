@@ -1,6 +1,6 @@
-// User Go code: the checker's Go resolver, backed by golink (go/packages
-// in the user's module), and the module facts the run harness needs to
-// build the generated program against the user's packages.
+// User Go code: the module facts the run harness needs to build the
+// generated program against the user's packages (golink resolves the
+// references themselves for the checker).
 package main
 
 import (
@@ -14,57 +14,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cyclec/cyclec/check"
 	"github.com/cyclec/cyclec/golink"
 )
-
-// goResolver resolves a program's Go references in the module that holds
-// its .cyc file, and remembers that module.
-type goResolver struct {
-	dir    string // the .cyc file's directory
-	module *golink.Module
-}
-
-// roles maps the checker's roles to golink's.
-var roles = map[check.GoRole]golink.Kind{
-	check.GoForward:  golink.Forward,
-	check.GoObs:      golink.Obs,
-	check.GoJacobian: golink.Jacobian,
-	check.GoAnalysis: golink.Analysis,
-	check.GoSource:   golink.Source,
-}
-
-// Resolve implements check.GoResolver.
-func (g *goResolver) Resolve(reqs []check.GoRequest) ([]check.GoResult, error) {
-	refs := make([]golink.Ref, len(reqs))
-	for i, r := range reqs {
-		refs[i] = golink.Ref{ImportPath: r.ImportPath, Name: r.Name, Kind: roles[r.Role]}
-	}
-	var res golink.Resolver
-	mod, err := res.FindModule(g.dir)
-	if err != nil {
-		return nil, err
-	}
-	g.module = &mod
-	found, err := res.Resolve(g.dir, refs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]check.GoResult, len(found))
-	for i, f := range found {
-		out[i] = check.GoResult{
-			Type:         f.Form == golink.Type,
-			Fields:       f.Fields,
-			HasNew:       f.HasNew,
-			ReturnsError: f.ReturnsError,
-			Package:      f.Package,
-		}
-		if f.Err != nil {
-			out[i].Err = f.Err
-		}
-	}
-	return out, nil
-}
 
 // userModule is what the run harness needs to build the generated program
 // inside the user's module: a require and a replace of it, and its go.sum.
@@ -76,15 +27,16 @@ type userModule struct {
 
 // moduleOf returns the user module a resolver found, or nil when the
 // program names no Go code.
-func (g *goResolver) moduleOf() (*userModule, error) {
-	if g == nil || g.module == nil {
+func moduleOf(g *golink.CheckResolver) (*userModule, error) {
+	m := g.Module()
+	if m == nil {
 		return nil, nil
 	}
-	sum, err := os.ReadFile(filepath.Join(g.module.Root, "go.sum"))
+	sum, err := os.ReadFile(filepath.Join(m.Root, "go.sum"))
 	if err != nil && !os.IsNotExist(err) {
-		return nil, fmt.Errorf("module %s: %w", g.module.Path, err)
+		return nil, fmt.Errorf("module %s: %w", m.Path, err)
 	}
-	return &userModule{path: g.module.Path, root: g.module.Root, sum: sum, work: g.module.Work}, nil
+	return &userModule{path: m.Path, root: m.Root, sum: sum, work: m.Work}, nil
 }
 
 // addTo makes the run module build against the user's module: it requires

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cyclec/cyclec"
 	"github.com/cyclec/cyclec/diag"
+	"github.com/cyclec/cyclec/golink"
 	"github.com/cyclec/cyclec/ir"
 	"github.com/cyclec/cyclec/stdlib"
 )
@@ -77,13 +78,13 @@ func compile(path string, stderr io.Writer) (*compiled, error) {
 	name := filepath.ToSlash(path)
 	srcs := newSourceSet()
 	srcs.files[name] = src
-	gores := &goResolver{dir: filepath.Dir(path)}
+	gores := golink.ForCheck(filepath.Dir(path))
 	prog, diags := cyclec.Compile(name, src, cyclec.Options{ReadFile: srcs.readFile, Go: gores})
 	diag.Fprint(stderr, diags, srcs.lookup)
 	if prog == nil {
 		return nil, reported
 	}
-	user, err := gores.moduleOf()
+	user, err := moduleOf(gores)
 	if err != nil {
 		return nil, programErr(err)
 	}
