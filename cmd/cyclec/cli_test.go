@@ -14,6 +14,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"cyclec": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"mknc":   mkncMain,
 	})
 }
 
