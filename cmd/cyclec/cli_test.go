@@ -14,6 +14,13 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"cyclec": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"mknc":   mkncMain,
+		// cyclec with the progress bar's delay at zero, so that a short
+		// run would show a bar if its stderr were a terminal.
+		"cyclec-eager": func() {
+			progressDelay = 0
+			os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		},
 	})
 }
 

@@ -40,8 +40,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	prog "cyclecrun/prog"
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -52,6 +54,28 @@ type setFlags []string
 func (s *setFlags) String() string     { return strings.Join(*s, ",") }
 func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
 
+// progressLines reports progress as lines "step steps" on f, for cyclec
+// to draw: at most ten a second, and nothing more once a write failed.
+func progressLines(f *os.File) func(step, steps int) {
+	var last time.Time
+	var line []byte
+	return func(step, steps int) {
+		if f == nil {
+			return
+		}
+		if now := time.Now(); now.Sub(last) >= 100*time.Millisecond {
+			last = now
+			line = strconv.AppendInt(line[:0], int64(step), 10)
+			line = append(line, ' ')
+			line = strconv.AppendInt(line, int64(steps), 10)
+			line = append(line, '\n')
+			if _, err := f.Write(line); err != nil {
+				f = nil
+			}
+		}
+	}
+}
+
 func main() {
 	var sets setFlags
 	flag.Var(&sets, "set", "name=value override (repeatable)")
@@ -60,6 +84,7 @@ func main() {
 	dir := flag.String("dir", ".", "directory that data-file paths are relative to")
 	hash := flag.String("config-hash", "", "hash of the canonical program and overrides")
 	name := flag.String("cycle", "", "the cycle to run")
+	progressFD := flag.Int("progress-fd", 0, "report progress lines \"step steps\" on this file descriptor")
 	flag.Parse()
 
 	var c cycrt.Cycle
@@ -101,7 +126,11 @@ func main() {
 		}
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	sum, err := c.Run(ctx, cycrt.RunOptions{History: hist})
+	opts := cycrt.RunOptions{History: hist}
+	if *progressFD > 0 {
+		opts.Progress = progressLines(os.NewFile(uintptr(*progressFD), "progress"))
+	}
+	sum, err := c.Run(ctx, opts)
 	stop()
 	if err == nil {
 		err = hist.Close()

@@ -91,6 +91,7 @@ links against the cyclec runtime.`,
 		newBuildCmd(),
 		newRunCmd(),
 		newFmtCmd(),
+		newPlotCmd(),
 		newVersionCmd(),
 	)
 	return root

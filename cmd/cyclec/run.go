@@ -120,7 +120,10 @@ history = every(k) writes its history to --history (default
 			runCmd.WaitDelay = 5 * time.Second
 			runCmd.Stdout = cmd.OutOrStdout()
 			runCmd.Stderr = cmd.ErrOrStderr()
-			if err := runCmd.Run(); err != nil {
+			endProgress := attachProgress(runCmd, cmd.ErrOrStderr(), asJSON)
+			err = runCmd.Run()
+			endProgress()
+			if err != nil {
 				var exit *exec.ExitError
 				if errors.As(err, &exit) {
 					return childExit(exit, ctx.Err() != nil, guard)
