@@ -56,7 +56,7 @@ func (r *Resolver) FindModule(dir string) (Module, error) {
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		return Module{}, &Error{Kind: ErrNoModule, Msg: fmt.Sprintf("directory %s does not exist", abs)}
 	}
-	goCmd, err := goCommand()
+	goCmd, err := GoCommand()
 	if err != nil {
 		return Module{}, err
 	}
@@ -172,7 +172,7 @@ func GoEnv(base []string) []string {
 		env = append(env, kv)
 	}
 	env = append(env, "GOPROXY=off", "CGO_ENABLED=0", "GOFLAGS="+strings.Join(goflags, " "))
-	if goCmd, err := goCommand(); err == nil {
+	if goCmd, err := GoCommand(); err == nil {
 		env = prependPath(env, filepath.Dir(goCmd))
 	}
 	return env
@@ -198,9 +198,9 @@ func (r *Resolver) env() []string {
 	return GoEnv(base)
 }
 
-// goCommand finds the go command: on PATH, or beside the toolchain that
+// GoCommand finds the go command: on PATH, or beside the toolchain that
 // built cyclec.
-func goCommand() (string, error) {
+func GoCommand() (string, error) {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p, nil
 	}

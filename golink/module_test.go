@@ -131,7 +131,7 @@ func NewOcean() *Ocean { return &Ocean{F: 8, Nu: 1e-3} }
 
 func TestGoEnv(t *testing.T) {
 	got := GoEnv([]string{"HOME=/h", "GOPROXY=https://proxy.example", "GOFLAGS=-mod=mod -tags=x --mod=mod", "CGO_ENABLED=1", "PATH=/bin"})
-	goCmd, err := goCommand()
+	goCmd, err := GoCommand()
 	if err != nil {
 		t.Fatal(err)
 	}

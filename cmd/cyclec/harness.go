@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,12 +13,12 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	goruntime "runtime"
 	"sort"
 	"strings"
 	"text/template"
 
 	"github.com/cyclec/cyclec"
+	"github.com/cyclec/cyclec/golink"
 	"github.com/cyclec/cyclec/ir"
 )
 
@@ -249,19 +248,6 @@ func moduleKey(mod map[string][]byte, goVersion string) string {
 	return hex.EncodeToString(h.Sum(nil))[:24]
 }
 
-// goCommand finds the go command: on PATH, or beside the toolchain that
-// built cyclec.
-func goCommand() (string, error) {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p, nil
-	}
-	p := filepath.Join(goruntime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err == nil {
-		return p, nil
-	}
-	return "", errors.New("cyclec run needs the go command: none on PATH")
-}
-
 // goVersion asks the go command for its version, so that a toolchain
 // upgrade rebuilds cached binaries.
 func goVersion(goCmd string) (string, error) {
@@ -278,7 +264,7 @@ func goVersion(goCmd string) (string, error) {
 // Progress goes to log: a first build takes seconds, and a silent wait
 // looks like a hang.
 func buildRunBinary(mod map[string][]byte, log io.Writer) (string, error) {
-	goCmd, err := goCommand()
+	goCmd, err := golink.GoCommand()
 	if err != nil {
 		return "", err
 	}

@@ -93,7 +93,7 @@ func (v *vendoredRuntime) requireGonum(w io.Writer) error {
 		return nil
 	}
 	version := gonumVersion()
-	goCmd, err := goCommand()
+	goCmd, err := golink.GoCommand()
 	if err != nil {
 		return err
 	}
