@@ -15,11 +15,6 @@ import (
 	"testing"
 )
 
-// debianPython is the interpreter the test uses: Debian's, whose NumPy
-// comes from the python3-numpy package (`make deps`), not whatever python3
-// is first on PATH.
-const debianPython = "/usr/bin/python3"
-
 // requireNumPy fails the test unless debianPython can import NumPy.
 func requireNumPy(t *testing.T) {
 	t.Helper()
