@@ -121,12 +121,12 @@ func (cg *cycleGen) emitConfig() {
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	read := "reads no data file"
+	read := "This cycle reads no data file."
 	if len(labels) > 0 {
-		read = "reads " + strings.Join(labels, ", ")
+		read = "The data files, by label: " + strings.Join(labels, ", ") + "."
 	}
 	g.f.Add(doc("Config implements cycrt.Cycle: it adds to %s the settings in effect (%s), "+
-		"canonically formatted, and the content of every data file the cycle reads; this one %s.",
+		"canonically formatted, and the content of every data file the cycle reads. %s",
 		h, strings.Join(names, ", "), read))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Config").Params(id(h).Op("*").Qual(rtPath, "ConfigHash")).Error().Block(body...)
 }

@@ -361,7 +361,10 @@ func (cg *cycleGen) emitRun(count, kind string, scores func(sum, err string) []j
 			also = ", which writes its history and checkpoints"
 		}
 	}
-	g.f.Add(doc("%s is driven by cycrt.RunCycle%s, and by the command line.", c.Name, also))
+	if also != "" {
+		also += ","
+	}
+	g.f.Add(doc("%s is driven by cycrt.RunCycle%s and by the command line.", c.Name, also))
 	g.f.Var().Defs(asserts...)
 	g.f.Add(doc("Run implements cycrt.Cycle: Start, then Next until Done, then the summary "+
 		"(SecondsPerCycle is the wall time per %s), by cycrt.RunCycle. It returns ctx.Err() "+

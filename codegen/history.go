@@ -67,8 +67,8 @@ func (cg *cycleGen) emitHistory(obsSize string, truth bool) {
 		fields = append(fields, id("Truth").Op(":").True())
 	}
 	fields = append(fields, id("Dt").Op(":").Id(cg.dt))
-	g.f.Add(doc("HistoryMeta implements cycrt.HistoryCycle: the shape of the history records "+
-		"(the state's dimensions are named after its index variables, i for a vec and i, j "+
+	g.f.Add(doc("HistoryMeta implements cycrt.HistoryCycle: the shape of the history records " +
+		"(the state's dimensions are named after its index variables, i for a vec and i, j " +
 		"for a grid)."))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("HistoryMeta").Params().Qual(rtPath, "HistoryMeta").Block(
 		jen.Return(jen.Qual(rtPath, "HistoryMeta").Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, fields...)),

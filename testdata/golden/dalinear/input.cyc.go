@@ -271,7 +271,7 @@ func (c *Twin) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.analyses
 }
 
-// Twin is driven by cycrt.RunCycle, and by the command line.
+// Twin is driven by cycrt.RunCycle and by the command line.
 var (
 	_ cycrt.Stepper = (*Twin)(nil)
 	_ cycrt.Cycle   = (*Twin)(nil)
@@ -287,7 +287,7 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, Damp.a), canonically formatted, and the content
-// of every data file the cycle reads; this one reads no data file.
+// of every data file the cycle reads. This cycle reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))

@@ -318,8 +318,8 @@ func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads;
-// this one reads no data file.
+// canonically formatted, and the content of every data file the cycle reads.
+// This cycle reads no data file.
 func (c *Spread) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))

@@ -416,7 +416,7 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads; this one reads no data file.
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))

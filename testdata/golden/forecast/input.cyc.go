@@ -293,7 +293,7 @@ func (c *Run) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // seed, lorenz96.L96.F), canonically formatted, and the content of every
-// data file the cycle reads; this one reads no data file.
+// data file the cycle reads. This cycle reads no data file.
 func (c *Run) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))

@@ -380,7 +380,7 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, L96.F), canonically formatted, and the content of
-// every data file the cycle reads; this one reads no data file.
+// every data file the cycle reads. This cycle reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
@@ -574,7 +574,7 @@ func (c *Sub) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.analyses
 }
 
-// Sub is driven by cycrt.RunCycle, and by the command line.
+// Sub is driven by cycrt.RunCycle and by the command line.
 var (
 	_ cycrt.Stepper = (*Sub)(nil)
 	_ cycrt.Cycle   = (*Sub)(nil)
@@ -590,7 +590,7 @@ func (c *Sub) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, L96.F), canonically formatted, and the content of
-// every data file the cycle reads; this one reads no data file.
+// every data file the cycle reads. This cycle reads no data file.
 func (c *Sub) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
@@ -747,7 +747,7 @@ func (c *Traj) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // seed, L96.F), canonically formatted, and the content of every data file
-// the cycle reads; this one reads no data file.
+// the cycle reads. This cycle reads no data file.
 func (c *Traj) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
@@ -930,7 +930,7 @@ func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // seed, L96.F), canonically formatted, and the content of every data file
-// the cycle reads; this one reads no data file.
+// the cycle reads. This cycle reads no data file.
 func (c *Spread) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))

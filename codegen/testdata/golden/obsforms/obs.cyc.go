@@ -490,8 +490,8 @@ func (c *Files) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, Damp.k), canonically formatted, and the content
-// of every data file the cycle reads; this one reads obs Lin matrix,
-// obs_err.
+// of every data file the cycle reads. The data files, by label: obs Lin
+// matrix, obs_err.
 func (c *Files) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
@@ -689,7 +689,7 @@ func (c *FullR) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.analyses
 }
 
-// FullR is driven by cycrt.RunCycle, and by the command line.
+// FullR is driven by cycrt.RunCycle and by the command line.
 var (
 	_ cycrt.Stepper = (*FullR)(nil)
 	_ cycrt.Cycle   = (*FullR)(nil)
@@ -705,7 +705,7 @@ func (c *FullR) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed), canonically formatted, and the content of every
-// data file the cycle reads; this one reads obs_err.
+// data file the cycle reads. The data files, by label: obs_err.
 func (c *FullR) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))

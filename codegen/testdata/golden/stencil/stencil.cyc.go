@@ -419,7 +419,7 @@ func (c *Iterate) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summar
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // seed, Logistic.r), canonically formatted, and the content of every data
-// file the cycle reads; this one reads no data file.
+// file the cycle reads. This cycle reads no data file.
 func (c *Iterate) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
