@@ -91,6 +91,14 @@ func RunCycle(ctx context.Context, s Stepper, opts RunOptions) (*Summary, error)
 	if r.hc != nil {
 		defer r.hc.SetHistory(nil)
 	}
+	// A panic in the cycle (a bug) ends the run like an error: no history
+	// file appears, and a checkpoint taken before it stays usable.
+	defer func() {
+		if p := recover(); p != nil {
+			r.abandon()
+			panic(p)
+		}
+	}()
 	if err := r.begin(); err != nil {
 		r.abandon()
 		return nil, err
@@ -217,6 +225,9 @@ func (r *runner) begin() error {
 	}
 	path := r.opts.Checkpoint.Path
 	c, err := ReadCheckpoint(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot resume: no checkpoint %s (the run finished, or was stopped before its first checkpoint)", path)
+	}
 	if err != nil {
 		return fmt.Errorf("cannot resume: %w", err)
 	}

@@ -246,7 +246,7 @@ func TestRunCycleResumeRefuses(t *testing.T) {
 			o.Version = "other"
 			return o
 		}, `cyclec version was "test", now "other"`},
-		{"no checkpoint", func() RunOptions { return walkOptions(t.TempDir(), "w.nc", true) }, "cannot resume: checkpoint"},
+		{"no checkpoint", func() RunOptions { return walkOptions(t.TempDir(), "w.nc", true) }, "cannot resume: no checkpoint"},
 	} {
 		_, err := RunCycle(context.Background(), newWalker(29), tc.opts())
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
