@@ -20,10 +20,10 @@ var cycleKinds = []ir.CycleKind{
 // cycleOptions lists the options of each kind.
 var cycleOptions = map[ir.CycleKind][]string{
 	ir.CycleForecast:         {"model", "steps", "init", "seed", "history", "checkpoint"},
-	ir.CycleEnsembleForecast: {"model", "members", "steps", "init", "seed", "history", "checkpoint"},
+	ir.CycleEnsembleForecast: {"model", "members", "steps", "init", "seed", "history", "history_members", "checkpoint"},
 	ir.CycleDA:               {"model", "obs", "obs_err", "analysis", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "checkpoint"},
-	ir.CycleEnsembleDA:       {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "checkpoint"},
-	ir.CycleSmoother:         {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "window", "stride", "init", "source", "seed", "history", "checkpoint"},
+	ir.CycleEnsembleDA:       {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "history_members", "checkpoint"},
+	ir.CycleSmoother:         {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "window", "stride", "init", "source", "seed", "history", "history_members", "checkpoint"},
 	ir.CycleWindowed:         {"step", "window", "stride", "steps", "init", "seed", "history", "checkpoint"},
 	ir.CycleRecurrence:       {"step", "until", "max_iters", "init", "seed", "history"},
 	ir.CycleSequence:         nil,
@@ -541,8 +541,24 @@ func (w *wiring) source() {
 	w.fail()
 }
 
-// outputs reads history = every(k) and checkpoint = every(k).
+// outputs reads history = every(k), history_members = true|false (which
+// needs a history) and checkpoint = every(k).
 func (w *wiring) outputs() {
+	defer func() {
+		if !w.s.has("history_members") {
+			return
+		}
+		b, good := w.s.boolean("history_members")
+		switch {
+		case !good:
+			w.fail()
+		case b && !w.s.has("history"):
+			w.s.errorf("history_members", "history_members = true needs history = every(k)")
+			w.fail()
+		default:
+			w.cy.HistoryMembers = b
+		}
+	}()
 	for _, name := range []string{"history", "checkpoint"} {
 		if !w.s.has(name) {
 			continue
@@ -715,6 +731,7 @@ type cycleDraft struct {
 	Init                    *ir.NormalInit
 	Source                  ir.Source
 	History, Checkpoint     int
+	HistoryMembers          bool
 
 	Window, Stride int
 	Step           *ir.Forward
@@ -726,7 +743,7 @@ type cycleDraft struct {
 // build returns the cycle's IR, or nil for an unknown kind.
 func (d *cycleDraft) build(o *object) *ir.Cycle {
 	cy := &ir.Cycle{Name: o.goName, SourceName: o.srcName, Pos: o.pos, Doc: o.doc,
-		Steps: d.Steps, Seed: d.Seed, History: d.History, Checkpoint: d.Checkpoint}
+		Steps: d.Steps, Seed: d.Seed, History: d.History, HistoryMembers: d.HistoryMembers, Checkpoint: d.Checkpoint}
 	if d.Init != nil {
 		cy.Init = d.Init
 	}

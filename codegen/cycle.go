@@ -33,7 +33,8 @@ type cycleGen struct {
 // Model instead of being embedded (an embedded field named Next would
 // collide with the method Next).
 var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "Seed", "Dir", "E", "HE", "Truth", "X",
-	"Name", "Set", "Run", "Start", "Next", "Done", "Summary", "Progress"}
+	"Name", "Set", "Config", "Run", "Start", "Next", "Done", "Summary", "Progress",
+	"HistoryMeta", "SetHistory", "CheckpointEvery", "SaveState", "RestoreState"}
 
 // newCycleGen prepares the emission of cycle c.
 func (g *gen) newCycleGen(c *ir.Cycle) *cycleGen {
@@ -158,25 +159,8 @@ func (cg *cycleGen) emitSet() {
 			names = append(names, jen.Lit(s.Alias))
 			known = append(known, s.Alias)
 		}
-		var dst *jen.Statement
-		switch {
-		case s.Param != nil:
-			path, ok := modelPath(cg.fwd, s.Model)
-			if !ok {
-				cg.g.internal(c.Pos, "setting %s belongs to a model cycle %s does not step", s.Name, c.SourceName)
-				continue
-			}
-			dst = cg.self(append(append([]string{cg.model}, path...), cg.g.fields[s.Param])...)
-		case s.Name == "steps":
-			dst = cg.self("Steps")
-		case s.Name == "obs_every":
-			dst = cg.self("ObsEvery")
-		case s.Name == "spinup":
-			dst = cg.self("Spinup")
-		case s.Name == "seed":
-			dst = cg.self("Seed")
-		default:
-			cg.g.internal(c.Pos, "cycle %s has setting %s the generator does not know", c.SourceName, s.Name)
+		dst := cg.settingField(s)
+		if dst == nil {
 			continue
 		}
 		cases = append(cases, jen.Case(names...).Block(
@@ -311,56 +295,6 @@ func ifErr(err string, ret ...jen.Code) jen.Code {
 	return jen.If(jen.Id(err).Op("!=").Nil()).Block(jen.Return(ret...))
 }
 
-// emitRecord writes the history helpers of a cycle that declares a
-// history: record, and for ensembles recordEnsemble.
-func (cg *cycleGen) emitRecord() {
-	if cg.c.History <= 0 {
-		return
-	}
-	g, c := cg.g, cg.c
-	nm := g.top.fork()
-	nm.take(cg.recv)
-	kind, mean, spread, err := nm.name("kind"), nm.name("mean"), nm.name("spread"), nm.name("err")
-	id := jen.Id
-	g.f.Add(doc("record writes one history record of kind at the current step."))
-	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("record").Params(id(kind).String(), jen.List(id(mean), id(spread)).Index().Float64()).Error().Block(
-		cg.self("rec").Op("=").Qual(rtPath, "Record").Values(
-			id("Step").Op(":").Add(cg.self("step")),
-			id("Time").Op(":").Float64().Call(cg.self("step")).Op("*").Id(cg.dt),
-			id("Kind").Op(":").Id(kind),
-			id("Mean").Op(":").Id(mean),
-			id("Spread").Op(":").Id(spread),
-		),
-		jen.If(id(err).Op(":=").Add(cg.self("history")).Dot("Record").Call(jen.Op("&").Add(cg.self("rec"))), id(err).Op("!=").Nil()).Block(
-			jen.Return(errorf(fmt.Sprintf("cycle %s: history: %%w", c.SourceName), id(err))),
-		),
-		jen.Return(jen.Nil()),
-	)
-	if cg.members == 0 {
-		return
-	}
-	g.f.Add(doc("recordEnsemble records the mean and the element-wise spread of E."))
-	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("recordEnsemble").Params(id(kind).String()).Error().Block(
-		jen.Qual(rtPath, "ElementMeanSpread").Call(cg.self("E"), cg.self("mean").Index(jen.Op(":")), cg.self("spread").Index(jen.Op(":"))),
-		jen.Return(cg.self("record").Call(id(kind), cg.self("mean").Index(jen.Op(":")), cg.self("spread").Index(jen.Op(":")))),
-	)
-}
-
-// historyFields are the struct fields a cycle with a history needs.
-func (cg *cycleGen) historyFields() []jen.Code {
-	if cg.c.History <= 0 {
-		return nil
-	}
-	fields := []jen.Code{}
-	if cg.members > 0 {
-		fields = append(fields, jen.Id("mean").Op(",").Id("spread").Id(cg.st).Comment("history buffers"))
-	}
-	return append(fields,
-		jen.Id("rec").Qual(rtPath, "Record"),
-		jen.Id("history").Qual(rtPath, "History").Comment(fmt.Sprintf("set by Run; written every %d steps", cg.c.History)),
-	)
-}
-
 // emitRun writes Summary (the scores so far, for callers that step the
 // cycle themselves) and Run (Start, Next until Done, then the summary with
 // its timing). count names the field that counts cycles for the time per
@@ -410,23 +344,35 @@ func (cg *cycleGen) emitRun(count, kind string, scores func(sum, err string) []j
 	nm = g.top.fork()
 	nm.take(cg.recv)
 	ctx, opts := nm.name("ctx"), nm.name("opts")
-	body = nil
-	if c.History > 0 {
-		body = append(body,
-			cg.self("history").Op("=").Id(opts).Dot("History"),
-			jen.Defer().Func().Params().Block(cg.self("history").Op("=").Nil()).Call(),
-		)
-	}
-	body = append(body, jen.Return(jen.Qual(rtPath, "RunCycle").Call(id(ctx), id(cg.recv), id(opts))))
-	g.f.Add(doc("%s is driven by cycrt.RunCycle and by the command line.", c.Name))
-	g.f.Var().Defs(
+	asserts := []jen.Code{
 		jen.Id("_").Qual(rtPath, "Stepper").Op("=").Parens(jen.Op("*").Id(c.Name)).Call(jen.Nil()),
 		jen.Id("_").Qual(rtPath, "Cycle").Op("=").Parens(jen.Op("*").Id(c.Name)).Call(jen.Nil()),
-	)
+	}
+	also := ""
+	if c.History > 0 {
+		asserts = append(asserts, jen.Id("_").Qual(rtPath, "HistoryCycle").Op("=").Parens(jen.Op("*").Id(c.Name)).Call(jen.Nil()))
+		also = ", which writes its history"
+	}
+	if c.Checkpoint > 0 {
+		asserts = append(asserts, jen.Id("_").Qual(rtPath, "Checkpointer").Op("=").Parens(jen.Op("*").Id(c.Name)).Call(jen.Nil()))
+		if also == "" {
+			also = ", which writes its checkpoints"
+		} else {
+			also = ", which writes its history and checkpoints"
+		}
+	}
+	if also != "" {
+		also += ","
+	}
+	g.f.Add(doc("%s is driven by cycrt.RunCycle%s and by the command line.", c.Name, also))
+	g.f.Var().Defs(asserts...)
 	g.f.Add(doc("Run implements cycrt.Cycle: Start, then Next until Done, then the summary "+
-		"(SecondsPerCycle is the wall time per %s), as cycrt.RunCycle does. It returns ctx.Err() "+
+		"(SecondsPerCycle is the wall time per %s), by cycrt.RunCycle. It returns ctx.Err() "+
 		"when ctx is cancelled, and reports progress through opts.Progress after every call of Next.", per))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Run").Params(
 		id(ctx).Qual("context", "Context"), id(opts).Qual(rtPath, "RunOptions"),
-	).Params(jen.Op("*").Qual(rtPath, "Summary"), jen.Error()).Block(body...)
+	).Params(jen.Op("*").Qual(rtPath, "Summary"), jen.Error()).Block(
+		jen.Return(jen.Qual(rtPath, "RunCycle").Call(id(ctx), id(cg.recv), id(opts))),
+	)
+	cg.emitConfig()
 }

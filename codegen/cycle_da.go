@@ -66,7 +66,13 @@ func (cg *cycleGen) emitEnsembleDA() {
 	g.f.Func().Params(jen.Id("c").Op("*").Id(c.Name)).Id("Done").Params().Bool().Block(
 		jen.Return(cg.self("step").Op("+").Add(cg.self("ObsEvery")).Op(">").Add(cg.self("Steps"))),
 	)
-	cg.emitRecord()
+	cg.emitHistory(out+"Size", true)
+	cg.emitCheckpoint("analyses",
+		statePart{name: "counters", counters: []string{"step", "analyses"}, what: "the model steps and analyses done"},
+		statePart{name: "truth", floats: cg.self("Truth").Index(jen.Op(":")), what: "the truth"},
+		statePart{name: "ensemble", floats: cg.self("E").Dot("Data"), what: "the ensemble"},
+		statePart{name: "stats", stats: true, what: "the running scores"},
+	)
 	cg.emitRun("analyses", string(a.Kind()), func(sum, err string) []jen.Code {
 		return []jen.Code{
 			cg.self("stats").Dot("Fill").Call(jen.Id(sum)),
@@ -211,8 +217,17 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 			jen.Qual(rtPath, "InitNormal").Call(cg.self("E").Dot("Member").Call(id(k)), mean, std, id(s)),
 		),
 		jen.List(cg.self("step"), cg.self("analyses"), cg.self("started")).Op("=").List(jen.Lit(0), jen.Lit(0), jen.True()),
-		jen.Return(jen.Nil()),
 	)
+	if c.History > 0 {
+		body = append(body, cg.ifRecording(
+			jen.Comment("The initial record: the truth, and the ensemble as both forecast and analysis."),
+			cg.recorder("Truth", cg.self("Truth").Index(jen.Op(":"))),
+			cg.recorder("Forecast", cg.self("E")),
+			cg.recorder("Analysis", cg.self("E")),
+			jen.Return(cg.self("record").Call()),
+		))
+	}
+	body = append(body, jen.Return(jen.Nil()))
 	g.f.Add(doc("Start validates the settings and prepares a run: it builds R, the observation "+
 		"operator and the analysis, allocates the ensemble E (%s×%s) and its observed image HE "+
 		"once, and draws the truth from the stream (Seed, PurposeTruthInit, 0) and member k from "+
@@ -266,8 +281,9 @@ func (cg *cycleGen) emitDANext(in, out string) {
 			id(due).Op(":=").Add(cg.self("history")).Op("!=").Nil().Op("&&").
 				Add(cg.self("step")).Op("/").Lit(c.History).Op("!=").Parens(cg.self("step").Op("-").Add(cg.self("ObsEvery"))).Op("/").Lit(c.History),
 			jen.If(id(due)).Block(
-				jen.If(id(err).Op(":=").Add(cg.self("record")).Call(jen.Lit("truth"), cg.self("Truth").Index(jen.Op(":")), jen.Nil()), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
-				jen.If(id(err).Op(":=").Add(cg.self("recordEnsemble")).Call(jen.Lit("forecast")), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+				cg.recorder("Truth", cg.self("Truth").Index(jen.Op(":"))),
+				cg.recorder("Forecast", cg.self("E")),
+				cg.recorder("Observation", cg.self("y").Index(jen.Op(":"))),
 			),
 		)
 	}
@@ -282,7 +298,8 @@ func (cg *cycleGen) emitDANext(in, out string) {
 	)
 	if due != "" {
 		body = append(body, jen.If(id(due)).Block(
-			jen.Return(cg.self("recordEnsemble").Call(jen.Lit("analysis"))),
+			cg.recorder("Analysis", cg.self("E")),
+			jen.Return(cg.self("record").Call()),
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))

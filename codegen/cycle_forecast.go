@@ -60,8 +60,9 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		jen.List(cg.self("step"), cg.self("spreadSum"), cg.self("started")).Op("=").List(jen.Lit(0), jen.Lit(0), jen.True()),
 	)
 	if c.History > 0 {
-		body = append(body, jen.If(cg.self("history").Op("!=").Nil()).Block(
-			jen.Return(cg.self("recordEnsemble").Call(jen.Lit("forecast"))),
+		body = append(body, cg.ifRecording(
+			cg.recorder("Forecast", cg.self("E")),
+			jen.Return(cg.self("record").Call()),
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
@@ -94,7 +95,8 @@ func (cg *cycleGen) emitEnsembleForecast() {
 	)
 	if c.History > 0 {
 		body = append(body, jen.If(cg.historyDue(c.History)).Block(
-			jen.If(id(err).Op(":=").Add(cg.self("recordEnsemble")).Call(jen.Lit("forecast")), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+			cg.recorder("Forecast", cg.self("E")),
+			jen.Return(cg.self("record").Call()),
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
@@ -103,7 +105,12 @@ func (cg *cycleGen) emitEnsembleForecast() {
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 
 	cg.emitStepDone()
-	cg.emitRecord()
+	cg.emitHistory("", false)
+	cg.emitCheckpoint("model steps",
+		statePart{name: "counters", counters: []string{"step"}, what: "the model steps done"},
+		statePart{name: "spread_sum", scalars: []string{"spreadSum"}, what: "the sum of the spreads"},
+		statePart{name: "ensemble", floats: cg.self("E").Dot("Data"), what: "the ensemble"},
+	)
 	cg.emitRun("step", string(c.Kind()), func(sum, err string) []jen.Code {
 		return []jen.Code{jen.If(cg.self("step").Op(">").Lit(0)).Block(
 			id(sum).Dot("SpreadForecast").Op("=").Add(cg.self("spreadSum")).Op("/").Float64().Call(cg.self("step")),
@@ -153,8 +160,9 @@ func (cg *cycleGen) emitForecast() {
 		jen.List(cg.self("step"), cg.self("started")).Op("=").List(jen.Lit(0), jen.True()),
 	)
 	if c.History > 0 {
-		body = append(body, jen.If(cg.self("history").Op("!=").Nil()).Block(
-			jen.Return(cg.self("record").Call(jen.Lit("state"), cg.self("X").Index(jen.Op(":")), jen.Nil())),
+		body = append(body, cg.ifRecording(
+			cg.recorder("State", cg.self("X").Index(jen.Op(":"))),
+			jen.Return(cg.self("record").Call()),
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
@@ -180,7 +188,8 @@ func (cg *cycleGen) emitForecast() {
 	}
 	if c.History > 0 {
 		body = append(body, jen.If(cg.historyDue(c.History)).Block(
-			jen.If(id(err).Op(":=").Add(cg.self("record")).Call(jen.Lit("state"), cg.self("X").Index(jen.Op(":")), jen.Nil()), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+			cg.recorder("State", cg.self("X").Index(jen.Op(":"))),
+			jen.Return(cg.self("record").Call()),
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
@@ -189,7 +198,11 @@ func (cg *cycleGen) emitForecast() {
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 
 	cg.emitStepDone()
-	cg.emitRecord()
+	cg.emitHistory("", false)
+	cg.emitCheckpoint("model steps",
+		statePart{name: "counters", counters: []string{"step"}, what: "the model steps done"},
+		statePart{name: "state", floats: cg.self("X").Index(jen.Op(":")), what: "the state"},
+	)
 	cg.emitRun("step", string(c.Kind()), func(sum, err string) []jen.Code { return nil })
 }
 

@@ -87,8 +87,8 @@ func (g *gen) checkCycleCommon(c *ir.Cycle) bool {
 		g.internal(c.Pos, "cycle %s has no model", c.SourceName)
 		return false
 	}
-	if c.Checkpoint > 0 {
-		g.unimplemented(c.Pos, "checkpoint")
+	if c.Checkpoint < 0 || (c.HistoryMembers && (c.History == 0 || c.Members() == 0)) {
+		g.internal(c.Pos, "cycle %s has checkpoint %d, history %d and history_members %v", c.SourceName, c.Checkpoint, c.History, c.HistoryMembers)
 	}
 	switch in := c.Init.(type) {
 	case nil:

@@ -30,10 +30,13 @@ type Cycle struct {
 	// Seed keys every random stream of the run: the truth and ensemble
 	// draws, observation noise and the analysis. It comes from
 	// source = twin(seed = s) or the cycle's own `seed` option (default 1).
-	Seed       uint64
-	Init       Init // initial distribution; defaults to normal(mean = 0, std = 1)
-	History    int  // record every History steps; 0 = no history
-	Checkpoint int  // checkpoint every Checkpoint analyses (steps for forecasts); 0 = none
+	Seed    uint64
+	Init    Init // initial distribution; defaults to normal(mean = 0, std = 1)
+	History int  // record every History steps; 0 = no history
+	// HistoryMembers also records every member's state (history_members
+	// = true, an extension; only with History and an ensemble).
+	HistoryMembers bool
+	Checkpoint     int // checkpoint every Checkpoint analyses (steps for forecasts); 0 = none
 
 	Def CycleDef
 }

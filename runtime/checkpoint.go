@@ -308,3 +308,31 @@ func sortedSettings(s []Setting) []Setting {
 	slices.SortStableFunc(out, func(a, b Setting) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
+
+// PutCounters stores counters (steps, analyses done) as the int64
+// section name.
+func (c *Checkpoint) PutCounters(name string, v ...int) {
+	s := c.put(name, SectionInt64, len(v))
+	for _, x := range v {
+		s.data = binary.LittleEndian.AppendUint64(s.data, uint64(int64(x)))
+	}
+}
+
+// Counters sets *dst[i] to the i-th value of the int64 section name,
+// which must hold exactly len(dst) values, none negative; on error none
+// is set.
+func (c *Checkpoint) Counters(name string, dst ...*int) error {
+	s, err := c.get(name, SectionInt64, len(dst))
+	if err != nil {
+		return err
+	}
+	for i := range dst {
+		if v := int64(binary.LittleEndian.Uint64(s.data[8*i:])); v < 0 || int64(int(v)) != v {
+			return fmt.Errorf("%s: section %q: counter %d is %d, want a count", c.where(), name, i, v)
+		}
+	}
+	for i, p := range dst {
+		*p = int(int64(binary.LittleEndian.Uint64(s.data[8*i:])))
+	}
+	return nil
+}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -138,4 +139,32 @@ func (h *ConfigHash) Settings() []Setting {
 	}
 	slices.SortFunc(out, func(a, b Setting) int { return strings.Compare(a.Name, b.Name) })
 	return out
+}
+
+// Digest returns b reduced to what the config hash keeps of a data input,
+// as text: its length in bytes, a colon and its SHA-256 in lower-case hex
+// ("12:ab…"). A process that has the bytes (the compiler, for the program
+// and its imports) hands it to the one that hashes the run
+// ([ConfigHash.AddDigest]).
+func Digest(b []byte) string {
+	s := sha256.Sum256(b)
+	return fmt.Sprintf("%d:%s", len(b), hex.EncodeToString(s[:]))
+}
+
+// AddDigest adds under label a data input given by its [Digest], with the
+// same effect as AddBytes of the bytes. A digest that is not a length, a
+// colon and 64 hex digits is an error naming the label.
+func (h *ConfigHash) AddDigest(label, digest string) error {
+	size, sum, ok := strings.Cut(digest, ":")
+	in := hashInput{label: label}
+	n, err := strconv.ParseUint(size, 10, 64)
+	if ok && err == nil && len(sum) == 2*sha256.Size && strings.ToLower(sum) == sum {
+		_, err = hex.Decode(in.sum[:], []byte(sum))
+	}
+	if !ok || err != nil || len(sum) != 2*sha256.Size || strings.ToLower(sum) != sum {
+		return fmt.Errorf("config hash: %s: digest %q, want <length>:<64 lower-case hex digits>", label, digest)
+	}
+	in.size = n
+	h.data = append(h.data, in)
+	return nil
 }

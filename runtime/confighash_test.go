@@ -116,3 +116,38 @@ func TestConfigHashFile(t *testing.T) {
 		t.Errorf("a directory: error %v, want one naming it", err)
 	}
 }
+
+func TestConfigHashDigest(t *testing.T) {
+	b := []byte("cycle Twin = ensemble_da {}\n")
+	direct, viaDigest := NewConfigHash(), NewConfigHash()
+	direct.AddBytes("program", b)
+	if err := viaDigest.AddDigest("program", Digest(b)); err != nil {
+		t.Fatal(err)
+	}
+	if direct.Sum() != viaDigest.Sum() {
+		t.Errorf("AddDigest(Digest(b)) gives %s, AddBytes(b) %s", viaDigest.Sum(), direct.Sum())
+	}
+	good := Digest(b)
+	for _, bad := range []string{"", "12", "x:" + good[3:], good + "0", strings.ToUpper(good), "28:" + strings.Repeat("g", 64)} {
+		if err := NewConfigHash().AddDigest("program", bad); err == nil || !strings.Contains(err.Error(), "program") {
+			t.Errorf("AddDigest(%q) = %v, want an error naming the label", bad, err)
+		}
+	}
+}
+
+func TestCheckpointCounters(t *testing.T) {
+	var c Checkpoint
+	c.PutCounters("counters", 7, 0, 1<<40)
+	var a, b, d int
+	if err := c.Counters("counters", &a, &b, &d); err != nil || a != 7 || b != 0 || d != 1<<40 {
+		t.Errorf("Counters = %d %d %d, %v", a, b, d, err)
+	}
+	if err := c.Counters("counters", &a, &b); err == nil || !strings.Contains(err.Error(), "holds 3 values, want 2") {
+		t.Errorf("Counters of the wrong length: %v", err)
+	}
+	c.PutInts("neg", []int64{3, -1})
+	a, b = 5, 5
+	if err := c.Counters("neg", &a, &b); err == nil || !strings.Contains(err.Error(), "counter 1 is -1") || a != 5 {
+		t.Errorf("a negative counter: %v, and a = %d", err, a)
+	}
+}

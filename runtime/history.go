@@ -1,22 +1,21 @@
-// History output: the History interface and its plain-text file format.
+// History output: the History interface, the record and run description
+// both file formats share, the choice of format by file name, and resuming
+// a history from a checkpoint.
 
 package runtime
 
 import (
-	"bufio"
 	"fmt"
-	"math"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
-// History receives the records of a run (truth, forecast and analysis
-// means and spreads) as they are produced.
+// History receives the records of a run as they are produced. The file
+// histories ([CreateHistory]) appear under their name only when Close
+// succeeds.
 type History interface {
-	// Record appends one record.
-	Record(r *Record) error
+	// Append writes one record.
+	Append(r *HistoryRecord) error
 	// Close finishes the history. For a file it is only then that the
 	// file appears under its name.
 	Close() error
@@ -26,203 +25,168 @@ type History interface {
 	Discard()
 }
 
-// Record is one line of history: the mean (and, for ensembles, the spread)
-// of one kind of state at one model step.
-type Record struct {
-	Step   int
-	Time   float64
-	Kind   string // "truth", "forecast", "analysis" or "state"; one word
-	Mean   []float64
-	Spread []float64 // nil when there is no ensemble
+// ResumableHistory is a History that a checkpoint can continue: the
+// NetCDF and text history files. [RunCycle] saves it at every checkpoint
+// and, on --resume, continues it with [ResumeHistory].
+type ResumableHistory interface {
+	History
+	// SaveCheckpoint hands every record so far to the operating system,
+	// syncs the temporary file to disk and stores in c, under sections
+	// name+".format", name+".file" and name+".pos", what ResumeHistory
+	// needs to continue it: the format, the temporary file's base name
+	// and its length in records (NetCDF) or bytes (text).
+	SaveCheckpoint(c *Checkpoint, name string) error
+	// Detach closes the temporary file and leaves it in place for a run
+	// that resumes from a checkpoint; nothing appears under the name.
+	Detach()
 }
 
-// HistoryMeta describes the run a history file comes from.
+// HistoryMeta describes the run and the shapes of a history.
 type HistoryMeta struct {
-	Program, Cycle string
-	Dim            int
-	Seed           uint64
+	Program    string // the .cyc file, as the user named it
+	Cycle      string // the cycle's name
+	Seed       uint64
+	Version    string // the cyclec version
+	ConfigHash string
+	Title      string // the title attribute; "" gives "cyclec history of <cycle> (<program>)"
+
+	// StateDims names the state's dimensions after the carrier's index
+	// variables, slowest varying first: one for a vec carrier ("i"), two
+	// for a grid ("i", "j"). StateShape gives their lengths.
+	StateDims  []string
+	StateShape []int
+
+	// ObsSize is the number of values in an observation; 0 records no
+	// observations. ObsDim names their dimension ("" gives "obs"); it must
+	// differ from the state's dimensions, "time" and "member", so an
+	// observation carrier indexed by the state's own index variable keeps
+	// the default.
+	ObsSize int
+	ObsDim  string
+
+	Members       int  // ensemble size N (0 for a run without an ensemble)
+	RecordMembers bool // also record every member's forecast and analysis state (NetCDF only)
+	Truth         bool // the run has a truth (a twin experiment)
+
+	Dt        float64 // the model step, in time units
+	TimeUnits string  // units of the model time; "" gives "1" (dimensionless)
+
+	Format NCFormat // 0 gives NC64BitOffset
 }
 
-// historyFormat is the first header line of a history file.
-const historyFormat = "cyclec history v1"
-
-// CreateHistory creates the text history file at path (format below;
-// docs/history-format.md has the same description with reading examples).
-// It writes to a temporary file in the same directory, which Close renames
-// to path, so no half-written file is ever left under path: a failed
-// Record or Close removes the temporary file.
-//
-// The format is plain text, one record a line, readable by
-// numpy.loadtxt, numpy.genfromtxt and pandas.read_csv(sep=r"\s+",
-// comment="#", header=None):
-//
-//	# cyclec history v1
-//	# program: l96.cyc
-//	# cycle: l96_etkf
-//	# dim: 3
-//	# seed: 1
-//	# columns: step time kind mean_0 mean_1 mean_2 spread_0 spread_1 spread_2
-//	0 0 truth 1.2 -0.5 3 nan nan nan
-//	1 0.05 forecast 1.1 -0.4 2.9 0.3 0.2 0.25
-//
-// Every line has 3 + 2·dim whitespace-separated fields: the integer step,
-// the model time, the kind (one word: truth, forecast, analysis, state),
-// dim means and dim spreads. A record without spread (the truth, a
-// deterministic state) has nan spreads. Numbers are written in Go's
-// shortest round-tripping form ('g'), with nan, inf and -inf spelled in
-// lower case. Header lines start with '#'; the meta values are written as
-// given, with newlines replaced by spaces.
-func CreateHistory(path string, meta HistoryMeta) (History, error) {
-	if meta.Dim <= 0 {
-		return nil, fmt.Errorf("history %s: dimension %d, want > 0", path, meta.Dim)
+// StateSize is the number of values of a state: the product of
+// StateShape (0 without a shape).
+func (m *HistoryMeta) StateSize() int {
+	if len(m.StateShape) == 0 {
+		return 0
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	n := 1
+	for _, l := range m.StateShape {
+		n *= l
+	}
+	return n
+}
+
+// HistoryRecord is one record of a history: the state of the cycle at
+// one recorded analysis (or model step, for forecasts). Slices of the
+// state have the state's size n (the product of StateShape, row-major);
+// a nil slice is written as fill values (NaN), as is a NaN anywhere.
+type HistoryRecord struct {
+	Step int
+	Time float64
+
+	Truth                        []float64 // nil without a truth
+	ForecastMean, ForecastSpread []float64 // the ensemble before the analysis; the state of a deterministic run
+	AnalysisMean, AnalysisSpread []float64 // after the analysis (and inflation, rotation)
+	Obs                          []float64 // the ObsSize values assimilated, NaN missing; nil for none
+
+	// The record's scores (benchmarks.md, as [Stats] computes them): the
+	// RMSE of the forecast and analysis means against the truth (NaN
+	// when there is no truth) and the spreads, sqrt(mean_i var_i). Zero
+	// is a value: pass NaN for a score that does not exist.
+	RMSEForecast, RMSEAnalysis, SpreadForecast, SpreadAnalysis float64
+
+	// With RecordMembers, the members' states, N·n values row-major
+	// (member k at [k·n, (k+1)·n)); nil is written as fill.
+	ForecastMembers, AnalysisMembers []float64
+}
+
+// IsNetCDFPath reports whether a history at path is written as NetCDF:
+// its name ends in ".nc" (in any case). Any other name gets the text
+// format.
+func IsNetCDFPath(path string) bool {
+	return strings.EqualFold(filepath.Ext(path), ".nc")
+}
+
+// CreateHistory creates the history file at path in the format its name
+// asks for: NetCDF ([CreateNetCDFHistory]) for a name ending in .nc, the
+// text format ([CreateTextHistory]) otherwise. Either is written to a
+// temporary file in the same directory and renamed to path by Close.
+func CreateHistory(path string, meta HistoryMeta) (ResumableHistory, error) {
+	if IsNetCDFPath(path) {
+		return nonNil(CreateNetCDFHistory(path, meta))
+	}
+	return nonNil(CreateTextHistory(path, meta))
+}
+
+// History formats as a checkpoint names them.
+const (
+	historyNetCDF = "netcdf"
+	historyText   = "text"
+)
+
+// ResumeHistory continues the history at path from what
+// [ResumableHistory.SaveCheckpoint] stored in c under name: the temporary
+// file the interrupted run left, in the directory of path, cut back to
+// the records the checkpoint counted. meta must be the run's; appending
+// the records that follow gives the bytes an uninterrupted run writes.
+func ResumeHistory(path string, meta HistoryMeta, c *Checkpoint, name string) (ResumableHistory, error) {
+	format, err := c.Bytes(name + ".format")
 	if err != nil {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
-	h := &fileHistory{path: path, f: f, w: bufio.NewWriter(f), dim: meta.Dim}
-	// CreateTemp makes the file private (0600); a history is an ordinary
-	// output file that others on the machine may read, like one os.Create
-	// makes.
-	if err := f.Chmod(0o644); err != nil {
-		h.abort()
+	want := historyText
+	if IsNetCDFPath(path) {
+		want = historyNetCDF
+	}
+	if string(format) != want {
+		return nil, fmt.Errorf("history %s: the checkpoint holds a %s history, this run writes %s", path, format, want)
+	}
+	file, err := c.Bytes(name + ".file")
+	if err != nil {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n", historyFormat)
-	fmt.Fprintf(&b, "# program: %s\n", oneLine(meta.Program))
-	fmt.Fprintf(&b, "# cycle: %s\n", oneLine(meta.Cycle))
-	fmt.Fprintf(&b, "# dim: %d\n", meta.Dim)
-	fmt.Fprintf(&b, "# seed: %d\n", meta.Seed)
-	b.WriteString("# columns: step time kind")
-	for _, name := range []string{"mean", "spread"} {
-		for i := 0; i < meta.Dim; i++ {
-			fmt.Fprintf(&b, " %s_%d", name, i)
-		}
+	if len(file) == 0 || strings.ContainsAny(string(file), `/\`) || string(file) == "." || string(file) == ".." {
+		return nil, fmt.Errorf("history %s: %s: section %q holds %q, not a file name", path, c.where(), name+".file", file)
 	}
-	b.WriteByte('\n')
-	if _, err := h.w.WriteString(b.String()); err != nil {
-		h.abort()
-		return nil, fmt.Errorf("history %s: writing header: %w", path, err)
+	var pos [1]int64
+	if err := c.Ints(name+".pos", pos[:]); err != nil {
+		return nil, fmt.Errorf("history %s: %w", path, err)
+	}
+	if pos[0] < 0 {
+		return nil, fmt.Errorf("history %s: %s: section %q holds %d, want at least 0", path, c.where(), name+".pos", pos[0])
+	}
+	temp := filepath.Join(filepath.Dir(path), string(file))
+	if want == historyNetCDF {
+		return nonNil(ReopenNetCDFHistory(path, meta, temp, int(pos[0])))
+	}
+	return nonNil(reopenTextHistory(path, meta, temp, pos[0]))
+}
+
+// nonNil returns h as a ResumableHistory, or a nil interface (not a nil
+// pointer in one) with the error.
+func nonNil[H ResumableHistory](h H, err error) (ResumableHistory, error) {
+	if err != nil {
+		return nil, err
 	}
 	return h, nil
 }
 
-// fileHistory is the History that CreateHistory returns.
-type fileHistory struct {
-	path string
-	f    *os.File
-	w    *bufio.Writer
-	dim  int
-	buf  []byte
-	err  error // first error; the history is then dead
-	done bool
-}
-
-// Record implements History. Mean must have length dim, Spread dim or 0.
-func (h *fileHistory) Record(r *Record) error {
-	if h.err != nil {
-		return h.err
-	}
-	if h.done {
-		return fmt.Errorf("history %s: record after Close", h.path)
-	}
-	switch {
-	case r == nil:
-		return fmt.Errorf("history %s: nil record", h.path)
-	case len(r.Mean) != h.dim:
-		return fmt.Errorf("history %s: %s record at step %d has %d means, want %d", h.path, r.Kind, r.Step, len(r.Mean), h.dim)
-	case len(r.Spread) != 0 && len(r.Spread) != h.dim:
-		return fmt.Errorf("history %s: %s record at step %d has %d spreads, want %d or none", h.path, r.Kind, r.Step, len(r.Spread), h.dim)
-	case r.Kind == "" || strings.ContainsAny(r.Kind, " \t\r\n#"):
-		return fmt.Errorf("history %s: record kind %q is not one word", h.path, r.Kind)
-	}
-	b := h.buf[:0]
-	b = strconv.AppendInt(b, int64(r.Step), 10)
-	b = append(b, ' ')
-	b = appendNumber(b, r.Time)
-	b = append(b, ' ')
-	b = append(b, r.Kind...)
-	for _, v := range r.Mean {
-		b = append(b, ' ')
-		b = appendNumber(b, v)
-	}
-	for i := 0; i < h.dim; i++ {
-		b = append(b, ' ')
-		if r.Spread == nil {
-			b = append(b, "nan"...)
-		} else {
-			b = appendNumber(b, r.Spread[i])
-		}
-	}
-	b = append(b, '\n')
-	h.buf = b
-	if _, err := h.w.Write(b); err != nil {
-		h.err = fmt.Errorf("history %s: %w", h.path, err)
-		h.abort()
-		return h.err
-	}
-	return nil
-}
-
-// Close implements History: it flushes, syncs and renames the temporary
-// file into place, or removes it if anything failed.
-func (h *fileHistory) Close() error {
-	if h.done {
-		return h.err
-	}
-	if h.err != nil {
-		return h.err
-	}
-	h.done = true
-	err := h.w.Flush()
-	if err == nil {
-		err = h.f.Sync()
-	}
-	if cerr := h.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(h.f.Name(), h.path)
-	}
-	if err != nil {
-		_ = os.Remove(h.f.Name())
-		h.err = fmt.Errorf("history %s: %w", h.path, err)
-	}
-	return h.err
-}
-
-// abort closes and removes the temporary file after a failure.
-func (h *fileHistory) abort() {
-	h.done = true
-	_ = h.f.Close()
-	_ = os.Remove(h.f.Name())
-}
-
-// Discard implements History: the temporary file is removed, unless
-// Close already put the file in place.
-func (h *fileHistory) Discard() {
-	if !h.done {
-		h.abort()
-	}
-}
-
-// appendNumber appends v in the history number format.
-func appendNumber(b []byte, v float64) []byte {
-	switch {
-	case math.IsNaN(v):
-		return append(b, "nan"...)
-	case math.IsInf(v, 1):
-		return append(b, "inf"...)
-	case math.IsInf(v, -1):
-		return append(b, "-inf"...)
-	}
-	return strconv.AppendFloat(b, v, 'g', -1, 64)
-}
-
-// oneLine replaces line breaks so a value fits on one header line.
-func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+// saveHistoryCheckpoint stores the sections ResumeHistory reads.
+func saveHistoryCheckpoint(c *Checkpoint, name, format, temp string, pos int64) {
+	c.PutBytes(name+".format", []byte(format))
+	c.PutBytes(name+".file", []byte(filepath.Base(temp)))
+	c.PutInts(name+".pos", []int64{pos})
 }
 
 // NopHistory returns a History that discards everything.
@@ -231,8 +195,8 @@ func NopHistory() History { return nopHistory{} }
 // nopHistory is the History of NopHistory.
 type nopHistory struct{}
 
-// Record implements History.
-func (nopHistory) Record(*Record) error { return nil }
+// Append implements History.
+func (nopHistory) Append(*HistoryRecord) error { return nil }
 
 // Close implements History.
 func (nopHistory) Close() error { return nil }

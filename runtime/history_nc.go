@@ -7,63 +7,6 @@ import (
 	"math"
 )
 
-// NetCDFHistoryMeta describes the run and the shapes of a NetCDF history.
-type NetCDFHistoryMeta struct {
-	Program    string // the .cyc file, as the user named it
-	Cycle      string // the cycle's name
-	Seed       uint64
-	Version    string // the cyclec version
-	ConfigHash string
-	Title      string // the title attribute; "" gives "cyclec history of <cycle> (<program>)"
-
-	// StateDims names the state's dimensions after the carrier's index
-	// variables, slowest varying first: one for a vec carrier ("i"), two
-	// for a grid ("i", "j"). StateShape gives their lengths.
-	StateDims  []string
-	StateShape []int
-
-	// ObsSize is the number of values in an observation; 0 records no
-	// observations. ObsDim names their dimension ("" gives "obs"); it must
-	// differ from the state's dimensions, "time" and "member", so an
-	// observation carrier indexed by the state's own index variable keeps
-	// the default.
-	ObsSize int
-	ObsDim  string
-
-	Members       int  // ensemble size N (0 for a run without an ensemble)
-	RecordMembers bool // also record every member's forecast and analysis state
-	Truth         bool // the run has a truth (a twin experiment)
-
-	Dt        float64 // the model step, in time units
-	TimeUnits string  // units of the model time; "" gives "1" (dimensionless)
-
-	Format NCFormat // 0 gives NC64BitOffset
-}
-
-// NetCDFHistoryRecord is one record of a NetCDF history: the state of the
-// cycle at one recorded analysis. Slices of the state have the state's
-// size n (the product of StateShape, row-major); a nil slice is written
-// as fill values (NaN), as is a NaN anywhere.
-type NetCDFHistoryRecord struct {
-	Step int
-	Time float64
-
-	Truth                        []float64 // nil without a truth
-	ForecastMean, ForecastSpread []float64 // the ensemble before the analysis
-	AnalysisMean, AnalysisSpread []float64 // after the analysis (and inflation, rotation)
-	Obs                          []float64 // the ObsSize values assimilated, NaN missing; nil for none
-
-	// The record's scores (benchmarks.md, as [Stats] computes them): the
-	// RMSE of the forecast and analysis means against the truth (NaN
-	// when there is no truth) and the spreads, sqrt(mean_i var_i). Zero
-	// is a value: pass NaN for a score that does not exist.
-	RMSEForecast, RMSEAnalysis, SpreadForecast, SpreadAnalysis float64
-
-	// With RecordMembers, the members' states, N·n values row-major
-	// (member k at [k·n, (k+1)·n)); nil is written as fill.
-	ForecastMembers, AnalysisMembers []float64
-}
-
 // NetCDFHistory writes a NetCDF history file; see [CreateNetCDFHistory]
 // and docs/history-format.md for the layout.
 type NetCDFHistory struct {
@@ -89,7 +32,7 @@ type NetCDFHistory struct {
 // state: step 0, time 0, the initial truth, and the initial ensemble mean
 // and spread as both forecast and analysis, with no observations and
 // scores computed from those (NaN without a truth).
-func CreateNetCDFHistory(path string, meta NetCDFHistoryMeta) (*NetCDFHistory, error) {
+func CreateNetCDFHistory(path string, meta HistoryMeta) (*NetCDFHistory, error) {
 	h, err := defineNetCDFHistory(path, meta)
 	if err != nil {
 		return nil, err
@@ -109,7 +52,7 @@ func CreateNetCDFHistory(path string, meta NetCDFHistoryMeta) (*NetCDFHistory, e
 // stored, with [NetCDFHistory.Records]): meta must be the run's, the file
 // is truncated to records records, and appending the records that
 // followed gives the same bytes as an uninterrupted run.
-func ReopenNetCDFHistory(path string, meta NetCDFHistoryMeta, tempPath string, records int) (*NetCDFHistory, error) {
+func ReopenNetCDFHistory(path string, meta HistoryMeta, tempPath string, records int) (*NetCDFHistory, error) {
 	h, err := defineNetCDFHistory(path, meta)
 	if err != nil {
 		return nil, err
@@ -123,7 +66,7 @@ func ReopenNetCDFHistory(path string, meta NetCDFHistoryMeta, tempPath string, r
 // RestoreNetCDFHistory continues a history from the bytes
 // [NetCDFHistory.AppendBytes] gave at a checkpoint, in a new temporary
 // file; meta must be the run's.
-func RestoreNetCDFHistory(path string, meta NetCDFHistoryMeta, data []byte) (*NetCDFHistory, error) {
+func RestoreNetCDFHistory(path string, meta HistoryMeta, data []byte) (*NetCDFHistory, error) {
 	h, err := defineNetCDFHistory(path, meta)
 	if err != nil {
 		return nil, err
@@ -136,7 +79,7 @@ func RestoreNetCDFHistory(path string, meta NetCDFHistoryMeta, data []byte) (*Ne
 
 // defineNetCDFHistory checks meta and defines the file's dimensions,
 // variables and attributes.
-func defineNetCDFHistory(path string, meta NetCDFHistoryMeta) (*NetCDFHistory, error) {
+func defineNetCDFHistory(path string, meta HistoryMeta) (*NetCDFHistory, error) {
 	if len(meta.StateDims) == 0 || len(meta.StateDims) != len(meta.StateShape) {
 		return nil, fmt.Errorf("history %s: %d state dimension names for %d lengths, want one or two of each", path, len(meta.StateDims), len(meta.StateShape))
 	}
@@ -177,7 +120,7 @@ func defineNetCDFHistory(path string, meta NetCDFHistoryMeta) (*NetCDFHistory, e
 
 // define declares everything; names that clash are errors from the
 // writer (a dimension or variable defined twice).
-func (h *NetCDFHistory) define(meta NetCDFHistoryMeta, obsDim string) error {
+func (h *NetCDFHistory) define(meta HistoryMeta, obsDim string) error {
 	w := h.w
 	type dim struct {
 		name string
@@ -315,7 +258,7 @@ func (h *NetCDFHistory) writeCoords() error {
 // Append writes one record. The lengths are checked before anything is
 // written, so a record with a wrong length is refused whole. It
 // allocates nothing.
-func (h *NetCDFHistory) Append(r *NetCDFHistoryRecord) error {
+func (h *NetCDFHistory) Append(r *HistoryRecord) error {
 	if r == nil {
 		return fmt.Errorf("history %s: nil record", h.path)
 	}
@@ -380,6 +323,24 @@ func (h *NetCDFHistory) Flush() error { return h.w.Flush() }
 // to dst: what a checkpoint stores to continue with
 // [RestoreNetCDFHistory].
 func (h *NetCDFHistory) AppendBytes(dst []byte) ([]byte, error) { return h.w.AppendBytes(dst) }
+
+// SaveCheckpoint implements [ResumableHistory]: it writes the record
+// count into the temporary file's header, syncs it and stores the file's
+// base name and record count under name.
+func (h *NetCDFHistory) SaveCheckpoint(c *Checkpoint, name string) error {
+	if err := h.w.Flush(); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := h.w.f.Sync(); err != nil {
+		return fmt.Errorf("history: %w", h.w.fail(err))
+	}
+	saveHistoryCheckpoint(c, name, historyNetCDF, h.w.TempPath(), int64(h.w.Records()))
+	return nil
+}
+
+// Detach implements [ResumableHistory]: the temporary file is completed
+// to the records so far, closed and left for a resumed run.
+func (h *NetCDFHistory) Detach() { h.w.detach() }
 
 // Close finishes the file and renames it into place, as History's Close.
 func (h *NetCDFHistory) Close() error { return h.w.Close() }

@@ -12,8 +12,8 @@ import (
 )
 
 // sampleHistoryMeta is a 2×3 grid, 2 observations, 2 recorded members.
-func sampleHistoryMeta() NetCDFHistoryMeta {
-	return NetCDFHistoryMeta{
+func sampleHistoryMeta() HistoryMeta {
+	return HistoryMeta{
 		Program: "grid.cyc", Cycle: "grid_etkf", Seed: 7, Version: "0.3.0", ConfigHash: "c0ffee",
 		StateDims: []string{"i", "j"}, StateShape: []int{2, 3},
 		ObsSize: 2, Members: 2, RecordMembers: true, Truth: true, Dt: 0.05,
@@ -22,7 +22,7 @@ func sampleHistoryMeta() NetCDFHistoryMeta {
 
 // sampleHistoryRecord is record k of the sample history: values that
 // tell the variables and records apart.
-func sampleHistoryRecord(k int) *NetCDFHistoryRecord {
+func sampleHistoryRecord(k int) *HistoryRecord {
 	st := func(base float64) []float64 {
 		x := make([]float64, 6)
 		for i := range x {
@@ -30,7 +30,7 @@ func sampleHistoryRecord(k int) *NetCDFHistoryRecord {
 		}
 		return x
 	}
-	r := &NetCDFHistoryRecord{
+	r := &HistoryRecord{
 		Step: 5 * k, Time: 0.25 * float64(k),
 		Truth: st(100), ForecastMean: st(200), ForecastSpread: st(300),
 		AnalysisMean: st(400), AnalysisSpread: st(500),
@@ -141,12 +141,12 @@ func TestNetCDFHistoryContents(t *testing.T) {
 // a seed too large for an int attribute is text.
 func TestNetCDFHistoryMinimal(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "min.nc")
-	h, err := CreateNetCDFHistory(path, NetCDFHistoryMeta{Program: "p.cyc", Cycle: "c", Seed: 1 << 40,
+	h, err := CreateNetCDFHistory(path, HistoryMeta{Program: "p.cyc", Cycle: "c", Seed: 1 << 40,
 		StateDims: []string{"k"}, StateShape: []int{3}, Members: 10, TimeUnits: "days", Format: NCClassic})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Append(&NetCDFHistoryRecord{Step: 1, Time: 0.5, ForecastMean: []float64{1, 2, 3}, AnalysisMean: []float64{4, 5, 6}}); err != nil {
+	if err := h.Append(&HistoryRecord{Step: 1, Time: 0.5, ForecastMean: []float64{1, 2, 3}, AnalysisMean: []float64{4, 5, 6}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.Close(); err != nil {
@@ -181,16 +181,16 @@ func TestNetCDFHistoryErrors(t *testing.T) {
 	base := sampleHistoryMeta
 	for _, c := range []struct {
 		name string
-		meta func() NetCDFHistoryMeta
+		meta func() HistoryMeta
 		want string
 	}{
-		{"no dims", func() NetCDFHistoryMeta { m := base(); m.StateDims = nil; return m }, "0 state dimension names for 2"},
-		{"zero length", func() NetCDFHistoryMeta { m := base(); m.StateShape = []int{2, 0}; return m }, "j has length 0"},
-		{"dim named time", func() NetCDFHistoryMeta { m := base(); m.StateDims = []string{"time", "j"}; return m }, "dimension time defined twice"},
-		{"dim named step", func() NetCDFHistoryMeta { m := base(); m.StateDims = []string{"i", "step"}; return m }, "variable step defined twice"},
-		{"obs dim clash", func() NetCDFHistoryMeta { m := base(); m.ObsDim = "member"; return m }, "dimension member defined twice"},
-		{"members without ensemble", func() NetCDFHistoryMeta { m := base(); m.Members = 0; return m }, "ensemble size is 0"},
-		{"bad format", func() NetCDFHistoryMeta { m := base(); m.Format = 9; return m }, "format 9"},
+		{"no dims", func() HistoryMeta { m := base(); m.StateDims = nil; return m }, "0 state dimension names for 2"},
+		{"zero length", func() HistoryMeta { m := base(); m.StateShape = []int{2, 0}; return m }, "j has length 0"},
+		{"dim named time", func() HistoryMeta { m := base(); m.StateDims = []string{"time", "j"}; return m }, "dimension time defined twice"},
+		{"dim named step", func() HistoryMeta { m := base(); m.StateDims = []string{"i", "step"}; return m }, "variable step defined twice"},
+		{"obs dim clash", func() HistoryMeta { m := base(); m.ObsDim = "member"; return m }, "dimension member defined twice"},
+		{"members without ensemble", func() HistoryMeta { m := base(); m.Members = 0; return m }, "ensemble size is 0"},
+		{"bad format", func() HistoryMeta { m := base(); m.Format = 9; return m }, "format 9"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := CreateNetCDFHistory(filepath.Join(dir, "e.nc"), c.meta())
@@ -219,7 +219,7 @@ func TestNetCDFHistoryBadRecord(t *testing.T) {
 	if err := h.Append(bad); err == nil || !strings.Contains(err.Error(), "observation has 3 values, want 2") || !strings.Contains(err.Error(), "step 5") {
 		t.Fatalf("bad record: %v", err)
 	}
-	if err := h.Append(&NetCDFHistoryRecord{Step: math.MaxInt32 + 1}); err == nil {
+	if err := h.Append(&HistoryRecord{Step: math.MaxInt32 + 1}); err == nil {
 		t.Fatal("step 2^31 accepted")
 	}
 	h.Append(sampleHistoryRecord(1))
@@ -346,7 +346,7 @@ func TestNetCDFHistoryAppendZeroAllocs(t *testing.T) {
 // 40 observations, 40 members recorded.
 func BenchmarkNetCDFHistoryAppend(b *testing.B) {
 	n, N := 40, 40
-	h, err := CreateNetCDFHistory(filepath.Join(b.TempDir(), "b.nc"), NetCDFHistoryMeta{
+	h, err := CreateNetCDFHistory(filepath.Join(b.TempDir(), "b.nc"), HistoryMeta{
 		Program: "l96.cyc", Cycle: "c", StateDims: []string{"i"}, StateShape: []int{n},
 		ObsSize: n, Members: N, RecordMembers: true, Truth: true, Dt: 0.05,
 	})
@@ -356,7 +356,7 @@ func BenchmarkNetCDFHistoryAppend(b *testing.B) {
 	defer h.Discard()
 	x := make([]float64, n)
 	members := make([]float64, N*n)
-	r := &NetCDFHistoryRecord{Truth: x, ForecastMean: x, ForecastSpread: x, AnalysisMean: x, AnalysisSpread: x, Obs: x,
+	r := &HistoryRecord{Truth: x, ForecastMean: x, ForecastSpread: x, AnalysisMean: x, AnalysisSpread: x, Obs: x,
 		ForecastMembers: members, AnalysisMembers: members}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -113,3 +113,16 @@ func (w *NetCDFWriter) ResumeBytes(data []byte) error {
 	}
 	return nil
 }
+
+// detach completes the temporary file's header and closes it, leaving it
+// where it is for [NetCDFWriter.Resume]; the writer is then done.
+func (w *NetCDFWriter) detach() {
+	if w.done || w.f == nil {
+		return
+	}
+	if w.err == nil {
+		_ = w.Flush()
+	}
+	w.done = true
+	_ = w.f.Close()
+}

@@ -42,7 +42,7 @@ func synthHistory(path string, s synthRun) error {
 	if len(s.shape) == 2 {
 		dims = []string{"i", "j"}
 	}
-	meta := cycrt.NetCDFHistoryMeta{
+	meta := cycrt.HistoryMeta{
 		Program: "synth.cyc", Cycle: "Twin", Seed: 7, Version: "test", ConfigHash: "0123456789abcdef",
 		StateDims: dims, StateShape: s.shape, ObsSize: s.obs, Members: 10, Truth: s.truth,
 		Dt: 0.05, TimeUnits: "1",
@@ -72,7 +72,7 @@ func synthHistory(path string, s synthRun) error {
 			vF += fs[i] * fs[i]
 			vA += as[i] * as[i]
 		}
-		rec := cycrt.NetCDFHistoryRecord{Step: r * 5, Time: tm, ForecastMean: fm, ForecastSpread: fs, AnalysisMean: am, AnalysisSpread: as,
+		rec := cycrt.HistoryRecord{Step: r * 5, Time: tm, ForecastMean: fm, ForecastSpread: fs, AnalysisMean: am, AnalysisSpread: as,
 			RMSEForecast: math.NaN(), RMSEAnalysis: math.NaN(),
 			SpreadForecast: math.Sqrt(vF / float64(n)), SpreadAnalysis: math.Sqrt(vA / float64(n))}
 		if s.truth {

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,7 +21,6 @@ import (
 	"github.com/cyclec/cyclec/codegen"
 	"github.com/cyclec/cyclec/diag"
 	"github.com/cyclec/cyclec/ir"
-	"github.com/cyclec/cyclec/lang"
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
@@ -34,6 +30,7 @@ func newRunCmd() *cobra.Command {
 		sets      []string
 		asJSON    bool
 		history   string
+		resume    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE [--cycle NAME] [--set name=value]… [--json]",
@@ -48,7 +45,13 @@ analyses, wall time and time per cycle), or one JSON object with --json.
 parameters of the cycle's models, bare (F) or qualified as the source
 names the model (lorenz96.L96.F). A cycle that declares
 history = every(k) writes its history to --history (default
-<stem>.<cycle>.history in the current directory).`,
+<stem>.<cycle>.nc in the current directory): NetCDF for a name ending in
+.nc, the plain-text format for any other. A cycle that declares
+checkpoint = every(k) writes its state to <stem>.<cycle>.ckpt in the
+current directory every k analyses (steps, for forecasts) and when
+interrupted; --resume continues from it, refusing a checkpoint written by
+another program, settings or data. The summary, the history and the
+checkpoint carry the run's config hash.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
@@ -67,6 +70,9 @@ history = every(k) writes its history to --history (default
 				if err := validateHistory(history, cycle); err != nil {
 					return err
 				}
+			}
+			if resume && cycle.Checkpoint == 0 {
+				return usageErr("--resume: cycle %s writes no checkpoints; add checkpoint = every(k) to it", cycle.SourceName)
 			}
 			files, cycles, err := runFiles(c, cycle, cmd.ErrOrStderr())
 			if err != nil {
@@ -89,22 +95,36 @@ history = every(k) writes its history to --history (default
 			if err != nil {
 				return programErr(err)
 			}
-			binArgs := []string{"-cycle", cycle.Name, "-dir", dir, "-config-hash", configHash(c, sets)}
+			binArgs := []string{"-cycle", cycle.Name, "-dir", dir}
+			for _, in := range hashInputs(c) {
+				binArgs = append(binArgs, "-input", in)
+			}
 			if asJSON {
 				binArgs = append(binArgs, "-json")
 			}
+			stem := strings.TrimSuffix(slashBase(path), ".cyc") + "." + cycle.Name
 			if history == "" && cycle.History > 0 {
-				history = strings.TrimSuffix(slashBase(path), ".cyc") + "." + cycle.Name + ".history"
+				history = stem + ".nc"
 			}
 			if history != "" {
 				binArgs = append(binArgs, "-history", history)
+			}
+			if cycle.Checkpoint > 0 {
+				binArgs = append(binArgs, "-checkpoint", stem+".ckpt")
+			}
+			if resume {
+				binArgs = append(binArgs, "-resume")
 			}
 			for _, s := range sets {
 				binArgs = append(binArgs, "-set", s)
 			}
 			var guard *historyGuard
 			if history != "" {
-				guard, err = guardHistory(history, cmd.ErrOrStderr())
+				ckpt := ""
+				if cycle.Checkpoint > 0 {
+					ckpt = stem + ".ckpt"
+				}
+				guard, err = guardHistory(history, ckpt, cmd.ErrOrStderr())
 				if err != nil {
 					return programErr(err)
 				}
@@ -136,7 +156,8 @@ history = every(k) writes its history to --history (default
 	cmd.Flags().StringVar(&cycleName, "cycle", "", "the cycle to run (default: the only cycle of FILE)")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a run-time setting, name=value (repeatable)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as one JSON object")
-	cmd.Flags().StringVar(&history, "history", "", "write the history to this file")
+	cmd.Flags().StringVar(&history, "history", "", "write the history to this file (.nc: NetCDF, else text)")
+	cmd.Flags().BoolVar(&resume, "resume", false, "continue the run from its checkpoint")
 	return cmd
 }
 
@@ -313,31 +334,4 @@ func checkSettingValue(kind ir.SettingKind, name, value string) error {
 	}
 	var v float64
 	return cycrt.SetFloat(&v, name, value)
-}
-
-// configHash identifies a run's configuration: the canonical form of the
-// program (so that reformatting does not change it) and the overrides in
-// effect (the last value of each name, sorted by name).
-func configHash(c *compiled, sets []string) string {
-	h := sha256.New()
-	canon, diags := lang.FormatSource(filepath.ToSlash(c.path), c.src)
-	if diags.HasErrors() {
-		canon = c.src
-	}
-	fmt.Fprintf(h, "cyclec %s\n", cyclec.Version)
-	h.Write(canon)
-	last := map[string]string{}
-	for _, s := range sets {
-		name, value, _ := strings.Cut(s, "=")
-		last[name] = value
-	}
-	names := make([]string, 0, len(last))
-	for name := range last {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fmt.Fprintf(h, "\x00%s=%s", name, last[name])
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -48,22 +48,25 @@ func staleTemps(path string) ([]string, error) {
 // historyGuard is held by a run that writes a history: the shared lock on
 // the history's directory.
 type historyGuard struct {
-	path string
-	lock dirLock
-	log  io.Writer
+	path       string
+	checkpoint string // the run's checkpoint file, "" when it writes none
+	lock       dirLock
+	log        io.Writer
 }
 
 // guardHistory takes the lock on the directory of history path for the
 // duration of a run, first removing the temporary files of path that
 // earlier runs left when no other run holds the lock. Removals are
-// reported on log.
-func guardHistory(path string, log io.Writer) (*historyGuard, error) {
+// reported on log. checkpoint is the run's checkpoint file ("" for none):
+// while it exists, the temporary history is what a --resume continues,
+// and nothing is removed (the run itself cleans up when it finishes).
+func guardHistory(path, checkpoint string, log io.Writer) (*historyGuard, error) {
 	dir := filepath.Dir(path)
 	lock, err := lockDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("--history %s: %w", path, err)
 	}
-	g := &historyGuard{path: path, lock: lock, log: log}
+	g := &historyGuard{path: path, checkpoint: checkpoint, lock: lock, log: log}
 	g.clean("an earlier run")
 	return g, nil
 }
@@ -72,6 +75,11 @@ func guardHistory(path string, log io.Writer) (*historyGuard, error) {
 // lock can be had at once, naming whose they were (what); the shared lock
 // is held again afterwards.
 func (g *historyGuard) clean(what string) {
+	if g.checkpoint != "" {
+		if _, err := os.Stat(g.checkpoint); err == nil {
+			return
+		}
+	}
 	if !g.lock.tryExclusive() {
 		return
 	}

@@ -14,7 +14,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
-	"testing"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 
@@ -65,27 +64,51 @@ type stepper interface {
 	Done() bool
 }
 
-// recorder is a History that counts records by kind and checks their shape.
+// recorder is a History that counts records by the states they hold
+// (truth, forecast or state, analysis) and checks their shape.
 type recorder struct {
 	dim   int
 	kinds map[string]int
 	err   error
 }
 
-func (r *recorder) Record(rec *cycrt.Record) error {
-	switch {
-	case len(rec.Mean) != r.dim:
-		r.err = fmt.Errorf("%s record at step %d has %d means, want %d", rec.Kind, rec.Step, len(rec.Mean), r.dim)
-	case rec.Spread != nil && len(rec.Spread) != r.dim:
-		r.err = fmt.Errorf("%s record at step %d has %d spreads", rec.Kind, rec.Step, len(rec.Spread))
+func (r *recorder) Append(rec *cycrt.HistoryRecord) error {
+	for _, p := range []struct {
+		kind         string
+		mean, spread []float64
+	}{{"truth", rec.Truth, nil}, {"forecast", rec.ForecastMean, rec.ForecastSpread}, {"analysis", rec.AnalysisMean, rec.AnalysisSpread}} {
+		if p.mean == nil {
+			continue
+		}
+		if p.kind == "forecast" && p.spread == nil {
+			p.kind = "state"
+		}
+		switch {
+		case len(p.mean) != r.dim:
+			r.err = fmt.Errorf("%s at step %d has %d means, want %d", p.kind, rec.Step, len(p.mean), r.dim)
+		case p.spread != nil && len(p.spread) != r.dim:
+			r.err = fmt.Errorf("%s at step %d has %d spreads", p.kind, rec.Step, len(p.spread))
+		}
+		r.kinds[p.kind]++
 	}
-	r.kinds[rec.Kind]++
 	return nil
 }
 
 func (r *recorder) Close() error { return nil }
 
 func (r *recorder) Discard() {}
+
+// mallocs counts the heap allocations of n calls of f.
+func mallocs(n int, f func()) float64 {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		f()
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs - before.Mallocs)
+}
 
 func samples(n, count int, seed uint64, f func(x []float64, t float64) []float64) []sample {
 	rng := rand.New(rand.NewPCG(seed, 99))
@@ -148,6 +171,11 @@ func runCycle(mk func() stepper, dim int, prep func(stepper)) *cycleResult {
 		res.Err = err.Error()
 		return res
 	}
+	// Allocations are counted with a history attached, so that recorded
+	// steps count too.
+	if hc, ok := c.(cycrt.HistoryCycle); ok {
+		hc.SetHistory(cycrt.NewHistoryRecorder(cycrt.NopHistory(), hc.HistoryMeta()))
+	}
 	if err := c.Start(); err != nil {
 		res.Err = err.Error()
 		return res
@@ -158,7 +186,7 @@ func runCycle(mk func() stepper, dim int, prep func(stepper)) *cycleResult {
 			return res
 		}
 	}
-	res.NextAllocs = testing.AllocsPerRun(20, func() {
+	res.NextAllocs = mallocs(200, func() {
 		if err := c.Next(); err != nil {
 			res.Err = err.Error()
 		}

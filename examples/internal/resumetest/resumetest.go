@@ -36,6 +36,11 @@ type Program struct {
 	Checkpoint string
 	// Outputs are the files, relative to dir, that must come out the same.
 	Outputs []string
+	// Group says that the program's commands start processes of their
+	// own (cyclec run starts the generated program): each command then
+	// runs in a process group of its own, and a kill is sent to the whole
+	// group, which is gone before the next command starts.
+	Group bool
 }
 
 // Kill says when to SIGKILL one process: when its checkpoint file has
@@ -123,6 +128,9 @@ func run(ctx context.Context, cmd *exec.Cmd, p Program, dir string, k *Kill) (ki
 	cmd.Stderr = &stderr
 	ckpt := filepath.Join(dir, p.Checkpoint)
 	last, _ := os.Stat(ckpt)
+	if p.Group {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
 	if err := cmd.Start(); err != nil {
 		return false, fmt.Errorf("starting %s: %w", cmd.Path, err)
 	}
@@ -142,8 +150,15 @@ func run(ctx context.Context, cmd *exec.Cmd, p Program, dir string, k *Kill) (ki
 	kill := func() {
 		if !sent {
 			sent = true
-			_ = cmd.Process.Signal(syscall.SIGKILL)
+			if p.Group {
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			} else {
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+			}
 		}
+	}
+	if p.Group {
+		defer waitGroupGone(cmd.Process.Pid)
 	}
 	for {
 		select {
@@ -174,6 +189,47 @@ func run(ctx context.Context, cmd *exec.Cmd, p Program, dir string, k *Kill) (ki
 			}
 		}
 	}
+}
+
+// waitGroupGone waits, for at most a second, until no process of the
+// group pgid is left running: the children of a killed command die an
+// instant after it, and must not overlap the next command. A zombie that
+// nobody reaps yet (an orphan waits for init) no longer runs.
+func waitGroupGone(pgid int) {
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		if err := syscall.Kill(-pgid, 0); errors.Is(err, syscall.ESRCH) || !groupRunning(pgid) {
+			return
+		}
+	}
+}
+
+// groupRunning reports whether /proc lists a process of group pgid that
+// is not a zombie (true when /proc cannot tell).
+func groupRunning(pgid int) bool {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return true
+	}
+	for _, e := range entries {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp …; comm may hold spaces and parens.
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		var state byte
+		var ppid, pgrp int
+		if _, err := fmt.Sscanf(string(b[i+1:]), " %c %d %d", &state, &ppid, &pgrp); err == nil && pgrp == pgid && state != 'Z' && state != 'X' {
+			return true
+		}
+	}
+	return false
 }
 
 // wasKilled reports whether cmd's process died of SIGKILL.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -309,9 +310,24 @@ var (
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, lorenz63.L63.sigma, lorenz63.L63.rho,
+// lorenz63.L63.beta), canonically formatted, and the content of every data
+// file the cycle reads. This cycle reads no data file.
+func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.rho", strconv.FormatFloat(c.Lorenz63L63.Rho, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.beta", strconv.FormatFloat(c.Lorenz63L63.Beta, 'g', -1, 64))
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -122,12 +123,10 @@ type Spread struct {
 
 	E *cycrt.Ensemble // the ensemble, one member per row; allocated by Start
 
-	spreadSum    float64 // sum of the spread after each step
-	step         int     // model steps done
-	started      bool
-	mean, spread Lorenz63State // history buffers
-	rec          cycrt.Record
-	history      cycrt.History // set by Run; written every 50 steps
+	spreadSum float64 // sum of the spread after each step
+	step      int     // model steps done
+	started   bool
+	history   *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 50 steps
 }
 
 // NewSpread returns cycle Spread with the settings written in the source.
@@ -180,7 +179,8 @@ func (c *Spread) Start() error {
 	}
 	c.step, c.spreadSum, c.started = 0, 0, true
 	if c.history != nil {
-		return c.recordEnsemble("forecast")
+		c.history.Forecast(c.E)
+		return c.record()
 	}
 	return nil
 }
@@ -203,9 +203,8 @@ func (c *Spread) Next() error {
 	}
 	c.spreadSum += spread
 	if c.history != nil && c.step%50 == 0 {
-		if err := c.recordEnsemble("forecast"); err != nil {
-			return err
-		}
+		c.history.Forecast(c.E)
+		return c.record()
 	}
 	return nil
 }
@@ -215,19 +214,70 @@ func (c *Spread) Done() bool {
 	return c.step >= c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Spread) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * Lorenz63L63DT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Spread: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Spread) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:    "input.cyc",
+		Cycle:      "Spread",
+		Seed:       c.Seed,
+		StateDims:  []string{"i"},
+		StateShape: []int{Lorenz63StateSize},
+		Members:    SpreadMembers,
+		Dt:         Lorenz63L63DT,
+	}
+}
+
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Spread) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Spread) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*Lorenz63L63DT); err != nil {
+		return fmt.Errorf("cycle Spread: %w", err)
 	}
 	return nil
 }
 
-// recordEnsemble records the mean and the element-wise spread of E.
-func (c *Spread) recordEnsemble(kind string) error {
-	cycrt.ElementMeanSpread(c.E, c.mean[:], c.spread[:])
-	return c.record(kind, c.mean[:], c.spread[:])
+// CheckpointEvery implements cycrt.Checkpointer: a checkpoint every 100
+// model steps (checkpoint = every(100)).
+func (c *Spread) CheckpointEvery() int {
+	return 100
+}
+
+// SaveState implements cycrt.Checkpointer: it puts the state of the run
+// after the last Next in ck: the model steps done (counters), the sum of the
+// spreads (spread_sum), the ensemble (ensemble). Random streams are keyed
+// afresh at every step or analysis, so none has a position to save.
+func (c *Spread) SaveState(ck *cycrt.Checkpoint) {
+	ck.PutCounters("counters", c.step)
+	ck.PutFloats("spread_sum", []float64{c.spreadSum})
+	ck.PutFloats("ensemble", c.E.Data)
+}
+
+// RestoreState implements cycrt.Checkpointer: after Start, it sets the state
+// to the one SaveState put in ck. A section missing or of the wrong size is
+// an error naming it.
+func (c *Spread) RestoreState(ck *cycrt.Checkpoint) error {
+	if !c.started {
+		return errors.New("cycle Spread: RestoreState called before Start")
+	}
+	var spreadSum [1]float64
+	for _, err := range []error{
+		ck.Counters("counters", &c.step),
+		ck.Floats("spread_sum", spreadSum[:]),
+		ck.Floats("ensemble", c.E.Data),
+	} {
+		if err != nil {
+			return fmt.Errorf("cycle Spread: %w", err)
+		}
+	}
+	c.spreadSum = spreadSum[0]
+	return nil
 }
 
 // Summary returns the scores of the run so far, without timing: what Run
@@ -249,20 +299,32 @@ func (c *Spread) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.step
 }
 
-// Spread is driven by cycrt.RunCycle and by the command line.
+// Spread is driven by cycrt.RunCycle, which writes its history and
+// checkpoints, and by the command line.
 var (
-	_ cycrt.Stepper = (*Spread)(nil)
-	_ cycrt.Cycle   = (*Spread)(nil)
+	_ cycrt.Stepper      = (*Spread)(nil)
+	_ cycrt.Cycle        = (*Spread)(nil)
+	_ cycrt.HistoryCycle = (*Spread)(nil)
+	_ cycrt.Checkpointer = (*Spread)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
-// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// (SecondsPerCycle is the wall time per model step), by cycrt.RunCycle. It
+// returns ctx.Err() when ctx is cancelled, and reports progress through
 // opts.Progress after every call of Next.
 func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
+// canonically formatted, and the content of every data file the cycle reads.
+// This cycle reads no data file.
+func (c *Spread) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.rho", strconv.FormatFloat(c.Lorenz63L63.Rho, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.beta", strconv.FormatFloat(c.Lorenz63L63.Beta, 'g', -1, 64))
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -154,9 +155,7 @@ type Twin struct {
 	y              Lorenz96State // the observation of the truth
 	step, analyses int           // model steps and analyses done
 	started        bool
-	mean, spread   Lorenz96State // history buffers
-	rec            cycrt.Record
-	history        cycrt.History // set by Run; written every 10 steps
+	history        *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 10 steps
 }
 
 // NewTwin returns cycle Twin with the settings written in the source.
@@ -239,6 +238,13 @@ func (c *Twin) Start() error {
 		cycrt.InitNormal(c.E.Member(k), Lorenz96X0[:], 0.03162277660168379, s)
 	}
 	c.step, c.analyses, c.started = 0, 0, true
+	if c.history != nil {
+		// The initial record: the truth, and the ensemble as both forecast and analysis.
+		c.history.Truth(c.Truth[:])
+		c.history.Forecast(c.E)
+		c.history.Analysis(c.E)
+		return c.record()
+	}
 	return nil
 }
 
@@ -276,12 +282,9 @@ func (c *Twin) Next() error {
 	// History at the first analysis at or after every 10-th model step.
 	due := c.history != nil && c.step/10 != (c.step-c.ObsEvery)/10
 	if due {
-		if err := c.record("truth", c.Truth[:], nil); err != nil {
-			return err
-		}
-		if err := c.recordEnsemble("forecast"); err != nil {
-			return err
-		}
+		c.history.Truth(c.Truth[:])
+		c.history.Forecast(c.E)
+		c.history.Observation(c.y[:])
 	}
 
 	// Analyse.
@@ -291,7 +294,8 @@ func (c *Twin) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	if due {
-		return c.recordEnsemble("analysis")
+		c.history.Analysis(c.E)
+		return c.record()
 	}
 	return nil
 }
@@ -303,19 +307,74 @@ func (c *Twin) Done() bool {
 	return c.step+c.ObsEvery > c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Twin) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * Lorenz96L96DT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Twin: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Twin) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:       "input.cyc",
+		Cycle:         "Twin",
+		Seed:          c.Seed,
+		StateDims:     []string{"i"},
+		StateShape:    []int{Lorenz96StateSize},
+		ObsSize:       Lorenz96StateSize,
+		Members:       TwinMembers,
+		RecordMembers: true,
+		Truth:         true,
+		Dt:            Lorenz96L96DT,
+	}
+}
+
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Twin) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Twin) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*Lorenz96L96DT); err != nil {
+		return fmt.Errorf("cycle Twin: %w", err)
 	}
 	return nil
 }
 
-// recordEnsemble records the mean and the element-wise spread of E.
-func (c *Twin) recordEnsemble(kind string) error {
-	cycrt.ElementMeanSpread(c.E, c.mean[:], c.spread[:])
-	return c.record(kind, c.mean[:], c.spread[:])
+// CheckpointEvery implements cycrt.Checkpointer: a checkpoint every 50
+// analyses (checkpoint = every(50)).
+func (c *Twin) CheckpointEvery() int {
+	return 50
+}
+
+// SaveState implements cycrt.Checkpointer: it puts the state of the run
+// after the last Next in ck: the model steps and analyses done (counters),
+// the truth (truth), the ensemble (ensemble), the running scores (stats).
+// Random streams are keyed afresh at every step or analysis, so none has a
+// position to save.
+func (c *Twin) SaveState(ck *cycrt.Checkpoint) {
+	ck.PutCounters("counters", c.step, c.analyses)
+	ck.PutFloats("truth", c.Truth[:])
+	ck.PutFloats("ensemble", c.E.Data)
+	c.stats.SaveCheckpoint(ck, "stats")
+}
+
+// RestoreState implements cycrt.Checkpointer: after Start, it sets the state
+// to the one SaveState put in ck. A section missing or of the wrong size is
+// an error naming it.
+func (c *Twin) RestoreState(ck *cycrt.Checkpoint) error {
+	if !c.started {
+		return errors.New("cycle Twin: RestoreState called before Start")
+	}
+	for _, err := range []error{
+		ck.Counters("counters", &c.step, &c.analyses),
+		ck.Floats("truth", c.Truth[:]),
+		ck.Floats("ensemble", c.E.Data),
+		c.stats.RestoreCheckpoint(ck, "stats"),
+	} {
+		if err != nil {
+			return fmt.Errorf("cycle Twin: %w", err)
+		}
+	}
+	return nil
 }
 
 // Summary returns the scores of the run so far, without timing: what Run
@@ -338,20 +397,31 @@ func (c *Twin) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.analyses
 }
 
-// Twin is driven by cycrt.RunCycle and by the command line.
+// Twin is driven by cycrt.RunCycle, which writes its history and
+// checkpoints, and by the command line.
 var (
-	_ cycrt.Stepper = (*Twin)(nil)
-	_ cycrt.Cycle   = (*Twin)(nil)
+	_ cycrt.Stepper      = (*Twin)(nil)
+	_ cycrt.Cycle        = (*Twin)(nil)
+	_ cycrt.HistoryCycle = (*Twin)(nil)
+	_ cycrt.Checkpointer = (*Twin)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
+func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.Lorenz96L96.F, 'g', -1, 64))
+	return nil
 }

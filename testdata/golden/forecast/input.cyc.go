@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -128,8 +129,7 @@ type Run struct {
 
 	step    int // model steps done
 	started bool
-	rec     cycrt.Record
-	history cycrt.History // set by Run; written every 1 steps
+	history *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 1 steps
 }
 
 // NewRun returns cycle Run with the settings written in the source.
@@ -172,7 +172,8 @@ func (c *Run) Start() error {
 	cycrt.InitNormal(c.X[:], nil, 1.0, cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0))
 	c.step, c.started = 0, true
 	if c.history != nil {
-		return c.record("state", c.X[:], nil)
+		c.history.State(c.X[:])
+		return c.record()
 	}
 	return nil
 }
@@ -192,9 +193,8 @@ func (c *Run) Next() error {
 		}
 	}
 	if c.history != nil {
-		if err := c.record("state", c.X[:], nil); err != nil {
-			return err
-		}
+		c.history.State(c.X[:])
+		return c.record()
 	}
 	return nil
 }
@@ -204,11 +204,63 @@ func (c *Run) Done() bool {
 	return c.step >= c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Run) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * Lorenz96L96DT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Run: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Run) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:    "input.cyc",
+		Cycle:      "Run",
+		Seed:       c.Seed,
+		StateDims:  []string{"i"},
+		StateShape: []int{Lorenz96StateSize},
+		Dt:         Lorenz96L96DT,
+	}
+}
+
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Run) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Run) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*Lorenz96L96DT); err != nil {
+		return fmt.Errorf("cycle Run: %w", err)
+	}
+	return nil
+}
+
+// CheckpointEvery implements cycrt.Checkpointer: a checkpoint every 24 model
+// steps (checkpoint = every(24)).
+func (c *Run) CheckpointEvery() int {
+	return 24
+}
+
+// SaveState implements cycrt.Checkpointer: it puts the state of the run
+// after the last Next in ck: the model steps done (counters), the state
+// (state). Random streams are keyed afresh at every step or analysis, so
+// none has a position to save.
+func (c *Run) SaveState(ck *cycrt.Checkpoint) {
+	ck.PutCounters("counters", c.step)
+	ck.PutFloats("state", c.X[:])
+}
+
+// RestoreState implements cycrt.Checkpointer: after Start, it sets the state
+// to the one SaveState put in ck. A section missing or of the wrong size is
+// an error naming it.
+func (c *Run) RestoreState(ck *cycrt.Checkpoint) error {
+	if !c.started {
+		return errors.New("cycle Run: RestoreState called before Start")
+	}
+	for _, err := range []error{
+		ck.Counters("counters", &c.step),
+		ck.Floats("state", c.X[:]),
+	} {
+		if err != nil {
+			return fmt.Errorf("cycle Run: %w", err)
+		}
 	}
 	return nil
 }
@@ -229,20 +281,29 @@ func (c *Run) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.step
 }
 
-// Run is driven by cycrt.RunCycle and by the command line.
+// Run is driven by cycrt.RunCycle, which writes its history and checkpoints,
+// and by the command line.
 var (
-	_ cycrt.Stepper = (*Run)(nil)
-	_ cycrt.Cycle   = (*Run)(nil)
+	_ cycrt.Stepper      = (*Run)(nil)
+	_ cycrt.Cycle        = (*Run)(nil)
+	_ cycrt.HistoryCycle = (*Run)(nil)
+	_ cycrt.Checkpointer = (*Run)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
-// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// (SecondsPerCycle is the wall time per model step), by cycrt.RunCycle. It
+// returns ctx.Err() when ctx is cancelled, and reports progress through
 // opts.Progress after every call of Next.
 func (c *Run) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// seed, lorenz96.L96.F), canonically formatted, and the content of every
+// data file the cycle reads. This cycle reads no data file.
+func (c *Run) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.Lorenz96L96.F, 'g', -1, 64))
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"cyclecgolden/gomodels/ocean"
 	"errors"
 	"fmt"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -360,11 +361,25 @@ var (
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, Ocean.Kappa, Ocean.Target), canonically
+// formatted, and the content of every data file the cycle reads. This cycle
+// reads no data file.
+func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("Ocean.Kappa", strconv.FormatFloat(c.Both.Ocean.Kappa, 'g', -1, 64))
+	h.AddSetting("Ocean.Target", strconv.FormatFloat(c.Both.Ocean.Target, 'g', -1, 64))
+	return nil
 }
 
 // Free is the cycle Free declared at input.cyc:31:1: one trajectory of Ocean
@@ -478,9 +493,20 @@ var (
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
-// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// (SecondsPerCycle is the wall time per model step), by cycrt.RunCycle. It
+// returns ctx.Err() when ctx is cancelled, and reports progress through
 // opts.Progress after every call of Next.
 func (c *Free) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// seed, Ocean.Kappa, Ocean.Target), canonically formatted, and the content
+// of every data file the cycle reads. This cycle reads no data file.
+func (c *Free) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("Ocean.Kappa", strconv.FormatFloat(c.Ocean.Kappa, 'g', -1, 64))
+	h.AddSetting("Ocean.Target", strconv.FormatFloat(c.Ocean.Target, 'g', -1, 64))
+	return nil
 }

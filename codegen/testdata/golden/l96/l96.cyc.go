@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -159,9 +160,7 @@ type Twin struct {
 	y              State // the observation of the truth
 	step, analyses int   // model steps and analyses done
 	started        bool
-	mean, spread   State // history buffers
-	rec            cycrt.Record
-	history        cycrt.History // set by Run; written every 100 steps
+	history        *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 100 steps
 }
 
 // NewTwin returns cycle Twin with the settings written in the source.
@@ -243,6 +242,13 @@ func (c *Twin) Start() error {
 		cycrt.InitNormal(c.E.Member(k), X0[:], 0.03162277660168379, s)
 	}
 	c.step, c.analyses, c.started = 0, 0, true
+	if c.history != nil {
+		// The initial record: the truth, and the ensemble as both forecast and analysis.
+		c.history.Truth(c.Truth[:])
+		c.history.Forecast(c.E)
+		c.history.Analysis(c.E)
+		return c.record()
+	}
 	return nil
 }
 
@@ -280,12 +286,9 @@ func (c *Twin) Next() error {
 	// History at the first analysis at or after every 100-th model step.
 	due := c.history != nil && c.step/100 != (c.step-c.ObsEvery)/100
 	if due {
-		if err := c.record("truth", c.Truth[:], nil); err != nil {
-			return err
-		}
-		if err := c.recordEnsemble("forecast"); err != nil {
-			return err
-		}
+		c.history.Truth(c.Truth[:])
+		c.history.Forecast(c.E)
+		c.history.Observation(c.y[:])
 	}
 
 	// Analyse.
@@ -295,7 +298,8 @@ func (c *Twin) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	if due {
-		return c.recordEnsemble("analysis")
+		c.history.Analysis(c.E)
+		return c.record()
 	}
 	return nil
 }
@@ -307,19 +311,35 @@ func (c *Twin) Done() bool {
 	return c.step+c.ObsEvery > c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Twin) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * L96DT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Twin: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Twin) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:    "l96.cyc",
+		Cycle:      "Twin",
+		Seed:       c.Seed,
+		StateDims:  []string{"i"},
+		StateShape: []int{StateSize},
+		ObsSize:    StateSize,
+		Members:    TwinMembers,
+		Truth:      true,
+		Dt:         L96DT,
 	}
-	return nil
 }
 
-// recordEnsemble records the mean and the element-wise spread of E.
-func (c *Twin) recordEnsemble(kind string) error {
-	cycrt.ElementMeanSpread(c.E, c.mean[:], c.spread[:])
-	return c.record(kind, c.mean[:], c.spread[:])
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Twin) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Twin) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*L96DT); err != nil {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
+	return nil
 }
 
 // Summary returns the scores of the run so far, without timing: what Run
@@ -342,22 +362,32 @@ func (c *Twin) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.analyses
 }
 
-// Twin is driven by cycrt.RunCycle and by the command line.
+// Twin is driven by cycrt.RunCycle, which writes its history, and by the
+// command line.
 var (
-	_ cycrt.Stepper = (*Twin)(nil)
-	_ cycrt.Cycle   = (*Twin)(nil)
+	_ cycrt.Stepper      = (*Twin)(nil)
+	_ cycrt.Cycle        = (*Twin)(nil)
+	_ cycrt.HistoryCycle = (*Twin)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, L96.F), canonically formatted, and the content of
+// every data file the cycle reads. This cycle reads no data file.
+func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("L96.F", strconv.FormatFloat(c.L96.F, 'g', -1, 64))
+	return nil
 }
 
 // SubMembers is the ensemble size of cycle Sub, fixed at compile time.
@@ -551,11 +581,23 @@ var (
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Sub) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, L96.F), canonically formatted, and the content of
+// every data file the cycle reads. This cycle reads no data file.
+func (c *Sub) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("L96.F", strconv.FormatFloat(c.L96.F, 'g', -1, 64))
+	return nil
 }
 
 // Traj is the cycle Traj declared at l96.cyc:28:1: one trajectory of L96
@@ -575,8 +617,7 @@ type Traj struct {
 
 	step    int // model steps done
 	started bool
-	rec     cycrt.Record
-	history cycrt.History // set by Run; written every 10 steps
+	history *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 10 steps
 }
 
 // NewTraj returns cycle Traj with the settings written in the source.
@@ -619,7 +660,8 @@ func (c *Traj) Start() error {
 	cycrt.InitNormal(c.X[:], nil, 1.0, cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0))
 	c.step, c.started = 0, true
 	if c.history != nil {
-		return c.record("state", c.X[:], nil)
+		c.history.State(c.X[:])
+		return c.record()
 	}
 	return nil
 }
@@ -639,9 +681,8 @@ func (c *Traj) Next() error {
 		}
 	}
 	if c.history != nil && c.step%10 == 0 {
-		if err := c.record("state", c.X[:], nil); err != nil {
-			return err
-		}
+		c.history.State(c.X[:])
+		return c.record()
 	}
 	return nil
 }
@@ -651,11 +692,30 @@ func (c *Traj) Done() bool {
 	return c.step >= c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Traj) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * L96DT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Traj: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Traj) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:    "l96.cyc",
+		Cycle:      "Traj",
+		Seed:       c.Seed,
+		StateDims:  []string{"i"},
+		StateShape: []int{StateSize},
+		Dt:         L96DT,
+	}
+}
+
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Traj) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Traj) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*L96DT); err != nil {
+		return fmt.Errorf("cycle Traj: %w", err)
 	}
 	return nil
 }
@@ -676,22 +736,30 @@ func (c *Traj) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.step
 }
 
-// Traj is driven by cycrt.RunCycle and by the command line.
+// Traj is driven by cycrt.RunCycle, which writes its history, and by the
+// command line.
 var (
-	_ cycrt.Stepper = (*Traj)(nil)
-	_ cycrt.Cycle   = (*Traj)(nil)
+	_ cycrt.Stepper      = (*Traj)(nil)
+	_ cycrt.Cycle        = (*Traj)(nil)
+	_ cycrt.HistoryCycle = (*Traj)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
-// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// (SecondsPerCycle is the wall time per model step), by cycrt.RunCycle. It
+// returns ctx.Err() when ctx is cancelled, and reports progress through
 // opts.Progress after every call of Next.
 func (c *Traj) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// seed, L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
+func (c *Traj) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("L96.F", strconv.FormatFloat(c.L96.F, 'g', -1, 64))
+	return nil
 }
 
 // SpreadMembers is the ensemble size of cycle Spread, fixed at compile time.
@@ -713,12 +781,10 @@ type Spread struct {
 
 	E *cycrt.Ensemble // the ensemble, one member per row; allocated by Start
 
-	spreadSum    float64 // sum of the spread after each step
-	step         int     // model steps done
-	started      bool
-	mean, spread State // history buffers
-	rec          cycrt.Record
-	history      cycrt.History // set by Run; written every 25 steps
+	spreadSum float64 // sum of the spread after each step
+	step      int     // model steps done
+	started   bool
+	history   *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 25 steps
 }
 
 // NewSpread returns cycle Spread with the settings written in the source.
@@ -770,7 +836,8 @@ func (c *Spread) Start() error {
 	}
 	c.step, c.spreadSum, c.started = 0, 0, true
 	if c.history != nil {
-		return c.recordEnsemble("forecast")
+		c.history.Forecast(c.E)
+		return c.record()
 	}
 	return nil
 }
@@ -793,9 +860,8 @@ func (c *Spread) Next() error {
 	}
 	c.spreadSum += spread
 	if c.history != nil && c.step%25 == 0 {
-		if err := c.recordEnsemble("forecast"); err != nil {
-			return err
-		}
+		c.history.Forecast(c.E)
+		return c.record()
 	}
 	return nil
 }
@@ -805,19 +871,33 @@ func (c *Spread) Done() bool {
 	return c.step >= c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Spread) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * L96DT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Spread: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Spread) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:    "l96.cyc",
+		Cycle:      "Spread",
+		Seed:       c.Seed,
+		StateDims:  []string{"i"},
+		StateShape: []int{StateSize},
+		Members:    SpreadMembers,
+		Dt:         L96DT,
 	}
-	return nil
 }
 
-// recordEnsemble records the mean and the element-wise spread of E.
-func (c *Spread) recordEnsemble(kind string) error {
-	cycrt.ElementMeanSpread(c.E, c.mean[:], c.spread[:])
-	return c.record(kind, c.mean[:], c.spread[:])
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Spread) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Spread) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*L96DT); err != nil {
+		return fmt.Errorf("cycle Spread: %w", err)
+	}
+	return nil
 }
 
 // Summary returns the scores of the run so far, without timing: what Run
@@ -839,20 +919,28 @@ func (c *Spread) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.step
 }
 
-// Spread is driven by cycrt.RunCycle and by the command line.
+// Spread is driven by cycrt.RunCycle, which writes its history, and by the
+// command line.
 var (
-	_ cycrt.Stepper = (*Spread)(nil)
-	_ cycrt.Cycle   = (*Spread)(nil)
+	_ cycrt.Stepper      = (*Spread)(nil)
+	_ cycrt.Cycle        = (*Spread)(nil)
+	_ cycrt.HistoryCycle = (*Spread)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
-// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// (SecondsPerCycle is the wall time per model step), by cycrt.RunCycle. It
+// returns ctx.Err() when ctx is cancelled, and reports progress through
 // opts.Progress after every call of Next.
 func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// seed, L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
+func (c *Spread) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("L96.F", strconv.FormatFloat(c.L96.F, 'g', -1, 64))
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -266,9 +267,7 @@ type Files struct {
 	y              Four // the observation of the truth
 	step, analyses int  // model steps and analyses done
 	started        bool
-	mean, spread   State // history buffers
-	rec            cycrt.Record
-	history        cycrt.History // set by Run; written every 3 steps
+	history        *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 3 steps
 }
 
 // NewFiles returns cycle Files with the settings written in the source.
@@ -353,6 +352,13 @@ func (c *Files) Start() error {
 		cycrt.InitNormal(c.E.Member(k), nil, 1.0, s)
 	}
 	c.step, c.analyses, c.started = 0, 0, true
+	if c.history != nil {
+		// The initial record: the truth, and the ensemble as both forecast and analysis.
+		c.history.Truth(c.Truth[:])
+		c.history.Forecast(c.E)
+		c.history.Analysis(c.E)
+		return c.record()
+	}
 	return nil
 }
 
@@ -390,12 +396,9 @@ func (c *Files) Next() error {
 	// History at the first analysis at or after every 3-th model step.
 	due := c.history != nil && c.step/3 != (c.step-c.ObsEvery)/3
 	if due {
-		if err := c.record("truth", c.Truth[:], nil); err != nil {
-			return err
-		}
-		if err := c.recordEnsemble("forecast"); err != nil {
-			return err
-		}
+		c.history.Truth(c.Truth[:])
+		c.history.Forecast(c.E)
+		c.history.Observation(c.y[:])
 	}
 
 	// Analyse.
@@ -405,7 +408,8 @@ func (c *Files) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	if due {
-		return c.recordEnsemble("analysis")
+		c.history.Analysis(c.E)
+		return c.record()
 	}
 	return nil
 }
@@ -417,19 +421,35 @@ func (c *Files) Done() bool {
 	return c.step+c.ObsEvery > c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Files) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * DampDT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Files: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Files) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:    "obs.cyc",
+		Cycle:      "Files",
+		Seed:       c.Seed,
+		StateDims:  []string{"i"},
+		StateShape: []int{StateSize},
+		ObsSize:    FourSize,
+		Members:    FilesMembers,
+		Truth:      true,
+		Dt:         DampDT,
 	}
-	return nil
 }
 
-// recordEnsemble records the mean and the element-wise spread of E.
-func (c *Files) recordEnsemble(kind string) error {
-	cycrt.ElementMeanSpread(c.E, c.mean[:], c.spread[:])
-	return c.record(kind, c.mean[:], c.spread[:])
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Files) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Files) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*DampDT); err != nil {
+		return fmt.Errorf("cycle Files: %w", err)
+	}
+	return nil
 }
 
 // Summary returns the scores of the run so far, without timing: what Run
@@ -452,22 +472,39 @@ func (c *Files) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.analyses
 }
 
-// Files is driven by cycrt.RunCycle and by the command line.
+// Files is driven by cycrt.RunCycle, which writes its history, and by the
+// command line.
 var (
-	_ cycrt.Stepper = (*Files)(nil)
-	_ cycrt.Cycle   = (*Files)(nil)
+	_ cycrt.Stepper      = (*Files)(nil)
+	_ cycrt.Cycle        = (*Files)(nil)
+	_ cycrt.HistoryCycle = (*Files)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Files) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, Damp.k), canonically formatted, and the content
+// of every data file the cycle reads. The data files, by label: obs Lin
+// matrix, obs_err.
+func (c *Files) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("Damp.k", strconv.FormatFloat(c.Damp.K, 'g', -1, 64))
+	if err := h.AddFile("obs Lin matrix", filepath.Join(c.Dir, "data", "H.csv")); err != nil {
+		return fmt.Errorf("cycle Files: %w", err)
+	}
+	if err := h.AddFile("obs_err", filepath.Join(c.Dir, "data", "r.csv")); err != nil {
+		return fmt.Errorf("cycle Files: %w", err)
+	}
+	return nil
 }
 
 // FullRMembers is the ensemble size of cycle FullR, fixed at compile time.
@@ -659,11 +696,25 @@ var (
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *FullR) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed), canonically formatted, and the content of every
+// data file the cycle reads. The data files, by label: obs_err.
+func (c *FullR) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	if err := h.AddFile("obs_err", filepath.Join(c.Dir, "data", "R.csv")); err != nil {
+		return fmt.Errorf("cycle FullR: %w", err)
+	}
+	return nil
 }
 
 // InlineMembers is the ensemble size of cycle Inline, fixed at compile time.
@@ -860,11 +911,27 @@ var (
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per analysis cycle), as cycrt.RunCycle
-// does. It returns ctx.Err() when ctx is cancelled, and reports progress
-// through opts.Progress after every call of Next.
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
 func (c *Inline) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, Damp.k), canonically formatted, and the content
+// of every data file the cycle reads. The data files, by label: obs Lin
+// matrix.
+func (c *Inline) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("Damp.k", strconv.FormatFloat(c.Damp.K, 'g', -1, 64))
+	if err := h.AddFile("obs Lin matrix", filepath.Join(c.Dir, "data", "H.csv")); err != nil {
+		return fmt.Errorf("cycle Inline: %w", err)
+	}
+	return nil
 }
 
 // cycCube returns v³, evaluating v once.

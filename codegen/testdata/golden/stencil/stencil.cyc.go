@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -284,8 +285,7 @@ type Iterate struct {
 
 	step    int // model steps done
 	started bool
-	rec     cycrt.Record
-	history cycrt.History // set by Run; written every 5 steps
+	history *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 5 steps
 }
 
 // NewIterate returns cycle Iterate with the settings written in the source.
@@ -332,7 +332,8 @@ func (c *Iterate) Start() error {
 	cycrt.InitNormal(c.X[:], mean[:], 0.1, cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0))
 	c.step, c.started = 0, true
 	if c.history != nil {
-		return c.record("state", c.X[:], nil)
+		c.history.State(c.X[:])
+		return c.record()
 	}
 	return nil
 }
@@ -352,9 +353,8 @@ func (c *Iterate) Next() error {
 		}
 	}
 	if c.history != nil && c.step%5 == 0 {
-		if err := c.record("state", c.X[:], nil); err != nil {
-			return err
-		}
+		c.history.State(c.X[:])
+		return c.record()
 	}
 	return nil
 }
@@ -364,11 +364,30 @@ func (c *Iterate) Done() bool {
 	return c.step >= c.Steps
 }
 
-// record writes one history record of kind at the current step.
-func (c *Iterate) record(kind string, mean, spread []float64) error {
-	c.rec = cycrt.Record{Step: c.step, Time: float64(c.step) * LogisticDT, Kind: kind, Mean: mean, Spread: spread}
-	if err := c.history.Record(&c.rec); err != nil {
-		return fmt.Errorf("cycle Iterate: history: %w", err)
+// HistoryMeta implements cycrt.HistoryCycle: the shape of the history
+// records (the state's dimensions are named after its index variables, i for
+// a vec and i, j for a grid).
+func (c *Iterate) HistoryMeta() cycrt.HistoryMeta {
+	return cycrt.HistoryMeta{
+		Program:    "stencil.cyc",
+		Cycle:      "Iterate",
+		Seed:       c.Seed,
+		StateDims:  []string{"i"},
+		StateShape: []int{SmallSize},
+		Dt:         LogisticDT,
+	}
+}
+
+// SetHistory implements cycrt.HistoryCycle: Start and Next record to r (nil
+// records nothing).
+func (c *Iterate) SetHistory(r *cycrt.HistoryRecorder) {
+	c.history = r
+}
+
+// record appends the record the history recorder holds at the current step.
+func (c *Iterate) record() error {
+	if err := c.history.Append(c.step, float64(c.step)*LogisticDT); err != nil {
+		return fmt.Errorf("cycle Iterate: %w", err)
 	}
 	return nil
 }
@@ -389,22 +408,30 @@ func (c *Iterate) Progress() (step, steps, cycles int) {
 	return c.step, c.Steps, c.step
 }
 
-// Iterate is driven by cycrt.RunCycle and by the command line.
+// Iterate is driven by cycrt.RunCycle, which writes its history, and by the
+// command line.
 var (
-	_ cycrt.Stepper = (*Iterate)(nil)
-	_ cycrt.Cycle   = (*Iterate)(nil)
+	_ cycrt.Stepper      = (*Iterate)(nil)
+	_ cycrt.Cycle        = (*Iterate)(nil)
+	_ cycrt.HistoryCycle = (*Iterate)(nil)
 )
 
 // Run implements cycrt.Cycle: Start, then Next until Done, then the summary
-// (SecondsPerCycle is the wall time per model step), as cycrt.RunCycle does.
-// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// (SecondsPerCycle is the wall time per model step), by cycrt.RunCycle. It
+// returns ctx.Err() when ctx is cancelled, and reports progress through
 // opts.Progress after every call of Next.
 func (c *Iterate) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
-	c.history = opts.History
-	defer func() {
-		c.history = nil
-	}()
 	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// seed, Logistic.r), canonically formatted, and the content of every data
+// file the cycle reads. This cycle reads no data file.
+func (c *Iterate) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("Logistic.r", strconv.FormatFloat(c.Logistic.R, 'g', -1, 64))
+	return nil
 }
 
 // cycWrap returns a modulo n in [0, n): the periodic wrap of an index that
