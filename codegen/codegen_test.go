@@ -197,7 +197,6 @@ func TestNotImplemented(t *testing.T) {
 		"todo.cyc:13:1: error: not implemented yet: smoother cycle",
 		"todo.cyc:14:1: error: not implemented yet: da cycle",
 		"todo.cyc:15:1: error: not implemented yet: checkpoint",
-		"todo.cyc:16:14: error: not implemented yet: file observation source",
 	}
 	var got []string
 	for _, d := range diags {

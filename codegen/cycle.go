@@ -32,7 +32,7 @@ type cycleGen struct {
 // have; a model whose type name is one of them is held in a field named
 // Model instead of being embedded (an embedded field named Next would
 // collide with the method Next).
-var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "Seed", "Dir", "E", "HE", "Truth", "X",
+var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "ObsFile", "Seed", "Dir", "E", "HE", "Truth", "X",
 	"Name", "Set", "Run", "Start", "Next", "Done", "Summary", "Progress"}
 
 // newCycleGen prepares the emission of cycle c.
@@ -175,6 +175,8 @@ func (cg *cycleGen) emitSet() {
 			dst = cg.self("Spinup")
 		case s.Name == "seed":
 			dst = cg.self("Seed")
+		case s.Name == "obs_file":
+			dst = cg.self("ObsFile")
 		default:
 			cg.g.internal(c.Pos, "cycle %s has setting %s the generator does not know", c.SourceName, s.Name)
 			continue

@@ -35,7 +35,6 @@ func TestRestrictToCycles(t *testing.T) {
 			lacks: []string{"Ocean", "Both", "Emu", "Smooth", "FromFile", "NewG(", "type Full "}},
 		{name: "a cycle with unimplemented parts", cycles: []string{"FromFile"}, wantErrs: []string{
 			"todo.cyc:15:1: error: not implemented yet: checkpoint",
-			"todo.cyc:16:14: error: not implemented yet: file observation source",
 		}},
 		{name: "a cycle of another program", foreign: true, wantErrs: []string{
 			"other.cyc:1:1: error: internal error: cycle Stray to emit is not in the program",
