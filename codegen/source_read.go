@@ -40,7 +40,7 @@ type feed interface {
 func (s readSource) intro(cg *cycleGen) string {
 	return fmt.Sprintf("%s is the cycle %s declared at %s: an ensemble of %s members of %s, started "+
 		"from independent draws of %s, is corrected every ObsEvery steps by the %s analysis %s "+
-		"from %s, seen through %s with error covariance %s. There is no truth: the scores are "+
+		"from the observations of %s, seen through %s with error covariance %s. There is no truth: the scores are "+
 		"the ensemble spread and the observation-space scores (O−F, O−A and the consistency ratio).",
 		cg.c.Name, cg.c.SourceName, cg.g.at(cg.c.Pos), cg.membersConst(), cg.fwd.SourceName, cg.initText(),
 		filterOf(cg).filterName(), cg.as.Analysis.SourceName, s.feed.what(cg), cg.as.Obs.SourceName,
@@ -87,8 +87,8 @@ func (readSource) observe(cg *cycleGen, nm *namer, err string) []jen.Code {
 	id := jen.Id
 	t, ok := nm.name("t"), nm.name("ok")
 	skip := []jen.Code{
-		jen.Comment("The analysis time passes all the same: analyses numbers analysis times, which key"),
-		jen.Comment("the random streams, so the analyses that are made draw what a twin run draws."),
+		jen.Comment("The analysis time passes all the same: c.analyses numbers analysis times, which"),
+		jen.Comment("key the random streams, so the analyses made draw what a twin run draws."),
 		cg.self("analyses").Op("++"),
 	}
 	if cg.c.History > 0 {
@@ -107,7 +107,7 @@ func (readSource) observe(cg *cycleGen, nm *namer, err string) []jen.Code {
 		jen.List(id(ok), id(err)).Op(":=").Add(cg.self("src")).Dot("Observe").Call(id(t), cg.self("y").Index(jen.Op(":"))),
 		ifErr(err, errorf(fmt.Sprintf("cycle %s: source at time %%v (step %%d): %%w", cg.c.SourceName), id(t), cg.self("step"), id(err))),
 		jen.If(jen.Op("!").Id(ok).Op("||").Op("!").Id("cycPresent").Call(cg.self("y").Index(jen.Op(":")))).Block(
-			append([]jen.Code{jen.Comment("No observation, or every value missing: no analysis, and the ensemble goes on with its forecast.")}, skip...)...,
+			append([]jen.Code{jen.Comment("No observation, or every value missing: no analysis; the ensemble goes on with its forecast.")}, skip...)...,
 		),
 	}
 }
@@ -153,7 +153,7 @@ func (s readSource) nextDoc(cg *cycleGen) string {
 		history = " (a history due then records the ensemble as both forecast and analysis)"
 	}
 	return fmt.Sprintf("Next runs one assimilation cycle: ObsEvery model steps of every member, then "+
-		"the observation y of %s at the analysis time. When there is none, or every value is missing, "+
+		"y, the observation at the analysis time, from %s. When there is none, or every value is missing, "+
 		"no analysis is made and the ensemble goes on with its forecast%s. Otherwise it observes every "+
 		"member, scores the forecast, makes the analysis and scores it: the spread and, against y, the "+
 		"observation-space scores; missing values are left out of both. Analyses number analysis "+
@@ -167,7 +167,7 @@ func (s readSource) nextDoc(cg *cycleGen) string {
 type fileFeed struct{ s *ir.FileSource }
 
 func (f fileFeed) what(*cycleGen) string {
-	return fmt.Sprintf("the observations in the file ObsFile (default %q)", f.s.Path)
+	return fmt.Sprintf("the file ObsFile (default %q)", f.s.Path)
 }
 
 func (fileFeed) srcType() jen.Code { return jen.Op("*").Qual(rtPath, "FileSource") }
