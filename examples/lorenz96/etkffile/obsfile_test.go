@@ -311,3 +311,30 @@ func TestCSVAndNetCDFAgree(t *testing.T) {
 		t.Errorf("the runs assimilated nothing: %+v", sa)
 	}
 }
+
+// BenchmarkCycle times one analysis cycle fed from the committed file:
+// the forecast of 40 members over two model steps, the file's
+// observation, the ETKF analysis and the scores, over the whole file (the
+// times without an observation included). Run with
+//
+//	go test -run '^$' -bench Cycle -benchmem ./examples/lorenz96/etkffile/
+func BenchmarkCycle(b *testing.B) {
+	c := NewReal()
+	c.Dir = ".."
+	if err := c.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if c.Done() {
+			b.StopTimer()
+			if err := c.Start(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		if err := c.Next(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
