@@ -1,7 +1,7 @@
-// The ensemble_da cycle: a twin experiment stepping a truth and an
-// ensemble, observing the truth with noise and analysing, with Start, Next
-// and Done for callers (benchmarks, tests) that drive it cycle by cycle,
-// and Run for cycrt.Cycle.
+// The ensemble_da cycle: an ensemble stepped, observed and analysed, its
+// observations from a twin truth run, a file or the user's Go (source.go),
+// with Start, Next and Done for callers (benchmarks, tests) that drive it
+// cycle by cycle, and Run for cycrt.Cycle.
 package codegen
 
 import (
@@ -64,7 +64,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 	cg.emitName()
 	cg.emitSet()
 	cg.emitDAStart(src, out)
-	cg.emitDANext(src, out)
+	cg.emitDANext(src)
 	g.f.Add(doc("Done reports whether the run has no whole assimilation cycle left: the run " +
 		"makes Steps/ObsEvery cycles, and trailing steps that would not reach an analysis are " +
 		"not run."))
@@ -222,7 +222,7 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 }
 
 // emitDANext writes Next for an ensemble_da cycle.
-func (cg *cycleGen) emitDANext(src daSource, out string) {
+func (cg *cycleGen) emitDANext(src daSource) {
 	g, c := cg.g, cg.c
 	nm := g.top.fork()
 	nm.take(cg.recv)
