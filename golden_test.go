@@ -52,6 +52,7 @@ var goldenRefs = map[string]check.GoResult{
 	"cyclecgolden/gomodels/ocean.Model":        {Package: "ocean", Type: true, Fields: []string{"Kappa", "Target"}, HasNew: true},
 	"cyclecgolden/gomodels/inst.Pairs":         {Package: "inst"},
 	"cyclecgolden/gomodels/inst.PairsJacobian": {Package: "inst"},
+	"cyclecgolden/obsgo/buoy.Observe":          {Package: "buoy"},
 }
 
 func (goldenGo) Resolve(reqs []check.GoRequest) ([]check.GoResult, error) {

@@ -196,7 +196,7 @@ func TestNotImplemented(t *testing.T) {
 		"todo.cyc:11:1: error: not implemented yet: rtps inflation",
 		"todo.cyc:13:1: error: not implemented yet: smoother cycle",
 		"todo.cyc:14:1: error: not implemented yet: da cycle",
-		"todo.cyc:16:14: error: not implemented yet: file observation source",
+		"todo.cyc:16:14: error: not implemented yet: checkpoint of a cycle with a file observation source",
 	}
 	var got []string
 	for _, d := range diags {
@@ -233,6 +233,8 @@ func TestBrokenIR(t *testing.T) {
 		}, "cannot read the model time"},
 		{"cycle without model", func(p *ir.Program) { p.Cycles[0].Assimilation().Model = nil }, "has no model"},
 		{"cycle without analysis", func(p *ir.Program) { p.Cycles[0].Assimilation().Analysis = nil }, "has no analysis"},
+		{"file source without a path", func(p *ir.Program) { p.Cycles[0].Assimilation().Source = &ir.FileSource{} }, "reads observations from a file with no path"},
+		{"go source without a reference", func(p *ir.Program) { p.Cycles[0].Assimilation().Source = &ir.GoSource{} }, "go observation source of cycle"},
 		{"subsample past the end", func(p *ir.Program) { p.Obs[1].Def.(*ir.Subsample).Step = 3 }, "reads past"},
 		{"zero dt", func(p *ir.Program) { p.Forwards[0].DT = 0 }, "dt = 0"},
 		{"name collision", func(p *ir.Program) {

@@ -75,6 +75,8 @@ func (cg *cycleGen) settingField(s ir.Setting) *jen.Statement {
 		return cg.self("Spinup")
 	case s.Name == "seed":
 		return cg.self("Seed")
+	case s.Name == "obs_file":
+		return cg.self("ObsFile")
 	}
 	cg.g.internal(cg.c.Pos, "cycle %s has setting %s the generator does not know", cg.c.SourceName, s.Name)
 	return nil

@@ -1,7 +1,7 @@
-// The ensemble_da cycle: a twin experiment stepping a truth and an
-// ensemble, observing the truth with noise and analysing, with Start, Next
-// and Done for callers (benchmarks, tests) that drive it cycle by cycle,
-// and Run for cycrt.Cycle.
+// The ensemble_da cycle: an ensemble stepped, observed and analysed, its
+// observations from a twin truth run, a file or the user's Go (source.go),
+// with Start, Next and Done for callers (benchmarks, tests) that drive it
+// cycle by cycle, and Run for cycrt.Cycle.
 package codegen
 
 import (
@@ -13,26 +13,27 @@ import (
 	"github.com/cyclec/cyclec/ir"
 )
 
-// emitEnsembleDA declares an ensemble_da cycle.
+// emitEnsembleDA declares an ensemble_da cycle; what depends on where its
+// observations come from is emitted by its source (source.go).
 func (cg *cycleGen) emitEnsembleDA() {
 	g, c := cg.g, cg.c
 	a, o := cg.as.Analysis, cg.as.Obs
-	filter := analysisEmitters[a.Kind()].(ensembleFilter)
-	st, out, in := cg.st, o.Out.Name, o.In.Name
+	filter := filterOf(cg)
+	src := cg.daSource()
+	out := o.Out.Name
 
 	cg.emitMembersConst()
-	g.f.Add(doc("%s is the cycle %s declared at %s: a twin experiment in which a truth run of %s "+
-		"from %s is observed through %s every ObsEvery steps with error covariance %s, and an "+
-		"ensemble of %s members started from independent draws of the same distribution is "+
-		"corrected by the %s analysis %s.\n\n"+
+	g.f.Add(doc("%s\n\n"+
 		"Call Start, then Next until Done, or Run for the whole experiment. E and HE hold the "+
 		"ensemble and its observed image between calls. It is not safe for concurrent use.%s",
-		c.Name, c.SourceName, g.at(c.Pos), cg.fwd.SourceName, cg.initText(), o.SourceName, matrixText(cg.as.ObsErr),
-		cg.membersConst(), filter.filterName(), a.SourceName, userDoc(c.Doc)))
+		src.intro(cg), userDoc(c.Doc)))
 	fields := []jen.Code{
 		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
 		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", cg.as.ObsEvery)),
 		jen.Id("Spinup").Int().Comment(fmt.Sprintf("analyses left out of the scores (default %d)", cg.as.Spinup)),
+	}
+	fields = append(fields, src.settings(cg)...)
+	fields = append(fields,
 		jen.Id("Seed").Uint64().Comment(fmt.Sprintf("keys every random stream of the run (default %d)", cg.seed())),
 		jen.Id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
 		jen.Line(),
@@ -40,46 +41,54 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Line(),
 		jen.Id("E").Op("*").Qual(rtPath, "Ensemble").Comment("the ensemble, one member per row; allocated by Start"),
 		jen.Id("HE").Op("*").Qual(rtPath, "Ensemble").Comment("the observed ensemble, HE.Member(k) = H(E.Member(k))"),
-		jen.Id("Truth").Id(st).Comment("the truth run"),
+	)
+	fields = append(fields, src.fields(cg)...)
+	fields = append(fields,
 		jen.Line(),
 		jen.Id("obs").Op("*").Id(o.Name),
 		jen.Id("filter").Add(filter.filterType()),
 		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
 		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
-		jen.Id("noise").Op("*").Qual(rtPath, "Stream"),
-		jen.Id("y").Id(out).Comment("the observation of the truth"),
+	)
+	fields = append(fields, src.state(cg)...)
+	fields = append(fields,
 		jen.Id("step").Op(",").Id("analyses").Int().Comment("model steps and analyses done"),
 		jen.Id("started").Bool(),
-	}
+	)
 	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
-	cg.emitConstructor(
+	src.declare(cg)
+	cg.emitConstructor(append([]jen.Code{
 		jen.Id("ObsEvery").Op(":").Lit(cg.as.ObsEvery),
 		jen.Id("Spinup").Op(":").Lit(cg.as.Spinup),
-	)
+	}, src.defaults(cg)...)...)
 	cg.emitName()
 	cg.emitSet()
-	cg.emitDAStart(in, out)
-	cg.emitDANext(in, out)
+	cg.emitDAStart(src, out)
+	cg.emitDANext(src)
 	g.f.Add(doc("Done reports whether the run has no whole assimilation cycle left: the run " +
 		"makes Steps/ObsEvery cycles, and trailing steps that would not reach an analysis are " +
 		"not run."))
 	g.f.Func().Params(jen.Id("c").Op("*").Id(c.Name)).Id("Done").Params().Bool().Block(
 		jen.Return(cg.self("step").Op("+").Add(cg.self("ObsEvery")).Op(">").Add(cg.self("Steps"))),
 	)
-	cg.emitHistory(out+"Size", true)
-	cg.emitCheckpoint("analyses",
-		statePart{name: "counters", counters: []string{"step", "analyses"}, what: "the model steps and analyses done"},
-		statePart{name: "truth", floats: cg.self("Truth").Index(jen.Op(":")), what: "the truth"},
+	_, twin := src.(twinSource)
+	cg.emitHistory(out+"Size", twin)
+	parts := []statePart{{name: "counters", counters: []string{"step", "analyses"}, what: "the model steps and analyses done"}}
+	if twin {
+		parts = append(parts, statePart{name: "truth", floats: cg.self("Truth").Index(jen.Op(":")), what: "the truth"})
+	}
+	parts = append(parts,
 		statePart{name: "ensemble", floats: cg.self("E").Dot("Data"), what: "the ensemble"},
 		statePart{name: "stats", stats: true, what: "the running scores"},
 	)
+	cg.emitCheckpoint("analyses", parts...)
 	cg.emitRun("analyses", string(a.Kind()), func(sum, err string) []jen.Code {
-		return []jen.Code{
+		return append([]jen.Code{
 			cg.self("stats").Dot("Fill").Call(jen.Id(sum)),
 			jen.If(jen.Id(err).Op(":=").Add(cg.self("stats")).Dot("Err").Call(), jen.Id(err).Op("!=").Nil()).Block(
 				jen.Return(jen.Nil(), errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), jen.Id(err))),
 			),
-		}
+		}, src.summary(cg, sum, err)...)
 	})
 }
 
@@ -128,7 +137,7 @@ func castTo(x jen.Code, from, to *ir.Carrier) jen.Code {
 }
 
 // emitDAStart writes Start for an ensemble_da cycle.
-func (cg *cycleGen) emitDAStart(in, out string) {
+func (cg *cycleGen) emitDAStart(src daSource, out string) {
 	g, c := cg.g, cg.c
 	nm := g.top.fork()
 	nm.take(cg.recv)
@@ -143,6 +152,7 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 		jen.Case(cg.self("Spinup").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d, want at least 0", name), cg.self("Spinup")))),
 		jen.Case(cg.self("Spinup").Op(">=").Add(cg.self("Steps")).Op("/").Add(cg.self("ObsEvery"))).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d leaves none of the %%d analyses (steps / obs_every) to score", name), cg.self("Spinup"), cg.self("Steps").Op("/").Add(cg.self("ObsEvery"))))),
 	))
+	body = append(body, src.open(cg, nm, err)...)
 
 	// R.
 	m := cg.as.ObsErr
@@ -199,8 +209,8 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(n)),
 		cg.self("HE").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(p)),
 		cg.self("stats").Op("=").Qual(rtPath, "NewStats").Call(id(n), cg.self("Spinup")),
-		cg.self("noise").Op("=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeObsNoise"), jen.Lit(0)),
 	)
+	body = append(body, src.setup(cg, err, r)...)
 
 	body = append(body, cg.modelLoad(err, id(cg.membersConst()))...)
 
@@ -208,10 +218,8 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 	mean, pre := cg.initMean(nm)
 	body = append(body, pre...)
 	std := cg.initStd()
+	body = append(body, src.draw(cg, s, mean, std)...)
 	body = append(body,
-		jen.Comment(fmt.Sprintf("The truth and the members are independent draws from %s.", cg.initText())),
-		id(s).Op(":=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeTruthInit"), jen.Lit(0)),
-		jen.Qual(rtPath, "InitNormal").Call(cg.self("Truth").Index(jen.Op(":")), mean, std, id(s)),
 		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
 			id(s).Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Uint64().Call(id(k))),
 			jen.Qual(rtPath, "InitNormal").Call(cg.self("E").Dot("Member").Call(id(k)), mean, std, id(s)),
@@ -219,32 +227,28 @@ func (cg *cycleGen) emitDAStart(in, out string) {
 		jen.List(cg.self("step"), cg.self("analyses"), cg.self("started")).Op("=").List(jen.Lit(0), jen.Lit(0), jen.True()),
 	)
 	if c.History > 0 {
-		body = append(body, cg.ifRecording(
-			jen.Comment("The initial record: the truth, and the ensemble as both forecast and analysis."),
-			cg.recorder("Truth", cg.self("Truth").Index(jen.Op(":"))),
+		init := []jen.Code{jen.Comment("The initial record: the ensemble as both forecast and analysis, and the truth if there is one.")}
+		init = append(init, src.recordTruth(cg, "")...)
+		init = append(init,
 			cg.recorder("Forecast", cg.self("E")),
 			cg.recorder("Analysis", cg.self("E")),
 			jen.Return(cg.self("record").Call()),
-		))
+		)
+		body = append(body, cg.ifRecording(init...))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	g.f.Add(doc("Start validates the settings and prepares a run: it builds R, the observation "+
-		"operator and the analysis, allocates the ensemble E (%s×%s) and its observed image HE "+
-		"once, and draws the truth from the stream (Seed, PurposeTruthInit, 0) and member k from "+
-		"(Seed, PurposeEnsembleInit, k).", cg.membersConst(), n))
+	g.f.Add(doc("%s", src.startDoc(cg)))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
 }
 
 // emitDANext writes Next for an ensemble_da cycle.
-func (cg *cycleGen) emitDANext(in, out string) {
+func (cg *cycleGen) emitDANext(src daSource) {
 	g, c := cg.g, cg.c
 	nm := g.top.fork()
 	nm.take(cg.recv)
 	name := c.SourceName
 	m, t0, s, k, err := nm.name("m"), nm.name("t0"), nm.name("s"), nm.name("k"), nm.name("err")
 	id := jen.Id
-	at := id(t0).Op("+").Float64().Call(id(s)).Op("*").Id(cg.dt)
-	obsIn, obsOut := cg.as.Obs.In, cg.as.Obs.Out
 	var body []jen.Code
 	body = append(body,
 		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
@@ -252,39 +256,30 @@ func (cg *cycleGen) emitDANext(in, out string) {
 		),
 		id(m).Op(":=").Op("&").Add(cg.self(cg.model)),
 		id(t0).Op(":=").Float64().Call(cg.self("step")).Op("*").Id(cg.dt),
-		jen.Comment("Forecast: ObsEvery model steps of the truth and of every member."),
-		jen.For(id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(
-			cg.stepState(id(m), jen.Op("&").Add(cg.self("Truth")), at, err, "truth forecast"),
-		),
 	)
+	body = append(body, src.forecast(cg, m, t0, s, err)...)
 	body = append(body, cg.stepMembers(nm, m, id(t0), cg.self("ObsEvery"), err, s, k)...)
 	body = append(body,
 		cg.self("step").Op("+=").Add(cg.self("ObsEvery")),
 		jen.Line(),
-		jen.Comment("Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis)."),
-		cg.self("obs").Dot("Apply").Call(castTo(jen.Op("&").Add(cg.self("y")), obsOut, obsOut), castTo(jen.Op("&").Add(cg.self("Truth")), cg.fwd.Carrier, obsIn)),
-		cg.self("noise").Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeObsNoise"), jen.Uint64().Call(cg.self("analyses"))),
-		cg.self("r").Dot("AddNoise").Call(cg.self("y").Index(jen.Op(":")), cg.self("noise")),
-		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
-			cg.self("obs").Dot("Apply").Call(
-				jen.Parens(jen.Op("*").Id(out)).Call(cg.self("HE").Dot("Member").Call(id(k))),
-				castTo(jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self("E").Dot("Member").Call(id(k))), cg.fwd.Carrier, obsIn)),
-		),
-		cg.self("stats").Dot("Forecast").Call(cg.self("E"), cg.self("Truth").Index(jen.Op(":"))),
 	)
+	body = append(body, src.observe(cg, nm, err)...)
+	body = append(body,
+		cg.observeMembers(k),
+		cg.self("stats").Dot("Forecast").Call(cg.self("E"), src.truth(cg)),
+	)
+	body = append(body, src.scoreForecast(cg)...)
 	var due string
 	if c.History > 0 {
 		due = nm.name("due")
 		body = append(body,
 			jen.Line(),
 			jen.Comment(fmt.Sprintf("History at the first analysis at or after every %d-th model step.", c.History)),
-			id(due).Op(":=").Add(cg.self("history")).Op("!=").Nil().Op("&&").
-				Add(cg.self("step")).Op("/").Lit(c.History).Op("!=").Parens(cg.self("step").Op("-").Add(cg.self("ObsEvery"))).Op("/").Lit(c.History),
-			jen.If(id(due)).Block(
-				cg.recorder("Truth", cg.self("Truth").Index(jen.Op(":"))),
+			id(due).Op(":=").Add(cg.analysisHistoryDue()),
+			jen.If(id(due)).Block(append(src.recordTruth(cg, err),
 				cg.recorder("Forecast", cg.self("E")),
 				cg.recorder("Observation", cg.self("y").Index(jen.Op(":"))),
-			),
+			)...),
 		)
 	}
 	body = append(body,
@@ -293,9 +288,10 @@ func (cg *cycleGen) emitDANext(in, out string) {
 		jen.If(id(err).Op(":=").Add(cg.self("filter")).Dot("Analyze").Call(cg.self("E"), cg.self("HE"), cg.self("y").Index(jen.Op(":")), jen.Uint64().Call(cg.self("analyses"))), id(err).Op("!=").Nil()).Block(
 			jen.Return(errorf(fmt.Sprintf("cycle %s: analysis %%d at step %%d: %%w", name), cg.self("analyses"), cg.self("step"), id(err))),
 		),
-		cg.self("stats").Dot("Analysis").Call(cg.self("E"), cg.self("Truth").Index(jen.Op(":"))),
-		cg.self("analyses").Op("++"),
+		cg.self("stats").Dot("Analysis").Call(cg.self("E"), src.truth(cg)),
 	)
+	body = append(body, src.scoreAnalysis(cg, k)...)
+	body = append(body, cg.self("analyses").Op("++"))
 	if due != "" {
 		body = append(body, jen.If(id(due)).Block(
 			cg.recorder("Analysis", cg.self("E")),
@@ -303,9 +299,6 @@ func (cg *cycleGen) emitDANext(in, out string) {
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	g.f.Add(doc("Next runs one assimilation cycle: ObsEvery model steps of the truth and of " +
-		"every member, the noisy observation of the truth and of every member, the forecast " +
-		"scores, the analysis (numbered from 0, which keys its random streams) and the analysis " +
-		"scores. It allocates nothing."))
+	g.f.Add(doc("%s", src.nextDoc(cg)))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 }

@@ -1,5 +1,5 @@
 // Package-level helpers of generated files (cycWrap, cycClamp, cycIn,
-// cycPick, cycSquare, cycCube),
+// cycPick, cycSquare, cycCube, cycPresent),
 // each emitted only when the file uses it.
 package codegen
 
@@ -9,7 +9,7 @@ import (
 
 // helperOrder fixes the order helpers appear in, so output never depends
 // on map iteration.
-var helperOrder = []string{"cycWrap", "cycClamp", "cycIn", "cycPick", "cycSquare", "cycCube"}
+var helperOrder = []string{"cycWrap", "cycClamp", "cycIn", "cycPick", "cycSquare", "cycCube", "cycPresent"}
 
 // emitHelpers appends the helpers the file uses.
 func (g *gen) emitHelpers() {
@@ -50,6 +50,14 @@ func (g *gen) emitHelpers() {
 		case "cycCube":
 			g.f.Add(doc("cycCube returns v³, evaluating v once."))
 			g.f.Func().Id(h).Params(id("v").Float64()).Float64().Block(jen.Return(id("v").Op("*").Id("v").Op("*").Id("v")))
+		case "cycPresent":
+			g.f.Add(doc("cycPresent reports whether some value of y is present, not NaN (a missing value)."))
+			g.f.Func().Id(h).Params(id("y").Index().Float64()).Bool().Block(
+				jen.For(jen.List(id("_"), id("v")).Op(":=").Range().Id("y")).Block(
+					jen.If(id("v").Op("==").Id("v")).Block(jen.Return(jen.True())),
+				),
+				jen.Return(jen.False()),
+			)
 		}
 	}
 }

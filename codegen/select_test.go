@@ -34,8 +34,7 @@ func TestRestrictToCycles(t *testing.T) {
 			has:   []string{"type Free struct", "type M struct", "type State ", "func NewFree() *Free"},
 			lacks: []string{"Ocean", "Both", "Emu", "Smooth", "FromFile", "NewG(", "type Full "}},
 		{name: "a cycle with unimplemented parts", cycles: []string{"FromFile"}, wantErrs: []string{
-			"todo.cyc:15:1: error: not implemented yet: checkpoint",
-			"todo.cyc:16:14: error: not implemented yet: file observation source",
+			"todo.cyc:16:14: error: not implemented yet: checkpoint of a cycle with a file observation source",
 		}},
 		{name: "a cycle of another program", foreign: true, wantErrs: []string{
 			"other.cyc:1:1: error: internal error: cycle Stray to emit is not in the program",

@@ -106,17 +106,9 @@ func (g *gen) checkCycleCommon(c *ir.Cycle) bool {
 }
 
 // checkAssimilation reports what the ensemble DA emitter relies on in the
-// predict–compare–update part of c, and the sources it cannot emit.
+// predict–compare–update part of c.
 func (g *gen) checkAssimilation(c *ir.Cycle, a *ir.Assimilation, members int) {
-	switch s := a.Source.(type) {
-	case nil, *ir.TwinSource:
-	case *ir.FileSource:
-		g.unimplemented(s.Pos, "file observation source")
-	case *ir.GoSource:
-		g.unimplemented(s.Pos, "go observation source")
-	default:
-		g.internal(s.SourcePos(), "cycle %s has an unknown observation source", c.SourceName)
-	}
+	g.checkSource(c, a)
 	if a.Spinup < 0 {
 		g.internal(c.Pos, "cycle %s has a negative count", c.SourceName)
 	}

@@ -243,7 +243,7 @@ func (c *Twin) Start() error {
 	}
 	c.step, c.analyses, c.started = 0, 0, true
 	if c.history != nil {
-		// The initial record: the truth, and the ensemble as both forecast and analysis.
+		// The initial record: the ensemble as both forecast and analysis, and the truth if there is one.
 		c.history.Truth(c.Truth[:])
 		c.history.Forecast(c.E)
 		c.history.Analysis(c.E)
