@@ -21,9 +21,9 @@ var cycleKinds = []ir.CycleKind{
 var cycleOptions = map[ir.CycleKind][]string{
 	ir.CycleForecast:         {"model", "steps", "init", "seed", "history", "checkpoint"},
 	ir.CycleEnsembleForecast: {"model", "members", "steps", "init", "seed", "history", "history_members", "checkpoint"},
-	ir.CycleDA:               {"model", "obs", "obs_err", "analysis", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "checkpoint"},
-	ir.CycleEnsembleDA:       {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "history_members", "checkpoint"},
-	ir.CycleSmoother:         {"model", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "window", "stride", "init", "source", "seed", "history", "history_members", "checkpoint"},
+	ir.CycleDA:               {"model", "truth", "obs", "obs_err", "analysis", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "checkpoint"},
+	ir.CycleEnsembleDA:       {"model", "truth", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "history_members", "checkpoint"},
+	ir.CycleSmoother:         {"model", "truth", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "window", "stride", "init", "source", "seed", "history", "history_members", "checkpoint"},
 	ir.CycleWindowed:         {"step", "window", "stride", "steps", "init", "seed", "history", "checkpoint"},
 	ir.CycleRecurrence:       {"step", "until", "max_iters", "init", "seed", "history"},
 	ir.CycleSequence:         nil,
@@ -181,6 +181,36 @@ func (w *wiring) references() {
 	if w.an != nil {
 		w.cy.Analysis = w.an.an
 	}
+	w.truthModel()
+}
+
+// truthModel reads truth = M: the model the twin truth runs with, when it
+// is not the cycle's model (an imperfect-model experiment: an emulator or
+// a coarser model assimilating a physical truth).
+func (w *wiring) truthModel() {
+	t, _ := w.refOption("truth", kindForward)
+	if t == nil || t.fwd == nil {
+		return
+	}
+	m := t.fwd
+	if w.carrier != nil && m.Carrier != nil && m.Carrier != w.carrier {
+		w.s.errorf("truth", "truth %s steps %s, but model %s steps %s", t.srcName, m.Carrier.SourceName, w.owner().srcName, w.carrier.SourceName).
+			With(t.pos, "%s declared here", t.srcName)
+		w.fail()
+		return
+	}
+	if mm := w.cy.Model; mm != nil && mm.DT > 0 && m.DT > 0 && mm.DT != m.DT {
+		w.s.errorf("truth", "truth %s has dt = %s, but model %s has dt = %s: the truth and the ensemble step together", t.srcName, fmtNum(m.DT), w.owner().srcName, fmtNum(mm.DT)).
+			With(t.pos, "%s declared here", t.srcName)
+		w.fail()
+		return
+	}
+	if v := w.s.value("source"); v != nil && callName(callOf(v)) != "twin" {
+		w.s.errorf("truth", "truth applies to a twin experiment: observations from a file or Go code have no truth run")
+		w.fail()
+		return
+	}
+	w.cy.Truth = m
 }
 
 // positive reads an integer option that must be at least lo.
@@ -721,6 +751,7 @@ type cycleDraft struct {
 	Kind ir.CycleKind
 
 	Model    *ir.Forward
+	Truth    *ir.Forward
 	Obs      *ir.ObsOp
 	ObsErr   *ir.Matrix
 	Analysis *ir.Analysis
@@ -747,7 +778,7 @@ func (d *cycleDraft) build(o *object) *ir.Cycle {
 	if d.Init != nil {
 		cy.Init = d.Init
 	}
-	as := ir.Assimilation{Model: d.Model, Obs: d.Obs, ObsErr: d.ObsErr, Analysis: d.Analysis,
+	as := ir.Assimilation{Model: d.Model, Truth: d.Truth, Obs: d.Obs, ObsErr: d.ObsErr, Analysis: d.Analysis,
 		ObsEvery: d.ObsEvery, Spinup: d.Spinup, Source: d.Source}
 	switch d.Kind {
 	case ir.CycleForecast:

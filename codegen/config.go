@@ -62,6 +62,11 @@ func (cg *cycleGen) settingField(s ir.Setting) *jen.Statement {
 	switch {
 	case s.Param != nil:
 		path, ok := modelPath(cg.fwd, s.Model)
+		if t := cg.truthModel(); !ok && t != nil {
+			if tp, tok := modelPath(t, s.Model); tok {
+				return cg.self(append(append([]string{"TruthModel"}, tp...), cg.g.fields[s.Param])...)
+			}
+		}
 		if !ok {
 			cg.g.internal(cg.c.Pos, "setting %s belongs to a model cycle %s does not step", s.Name, cg.c.SourceName)
 			return nil

@@ -58,8 +58,14 @@ func (cg *cycleGen) modelLoad(err string, members jen.Code) []jen.Code {
 // model's carrier) from time t with model m, returning a wrapped error
 // from Next when the model's Step can fail.
 func (cg *cycleGen) stepState(m, x, t jen.Code, err string, what string) jen.Code {
+	return cg.stepWith(cg.fwd, m, x, t, err, what)
+}
+
+// stepWith is stepState for a state stepped by model f (the truth's model
+// of an imperfect-model experiment).
+func (cg *cycleGen) stepWith(f *ir.Forward, m, x, t jen.Code, err string, what string) jen.Code {
 	call := jen.Add(m).Dot("Step").Call(x, t)
-	if !apiOf(cg.fwd).stepErr {
+	if !apiOf(f).stepErr {
 		return call
 	}
 	return jen.If(jen.Id(err).Op(":=").Add(call), jen.Id(err).Op("!=").Nil()).Block(

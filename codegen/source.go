@@ -121,17 +121,49 @@ func (cg *cycleGen) analysisHistoryDue() jen.Code {
 // distribution, observed through H with noise drawn from R.
 type twinSource struct{}
 
+// truthModel is the model a twin truth runs with when it is not the
+// cycle's model (truth = M), or nil.
+func (cg *cycleGen) truthModel() *ir.Forward {
+	if cg.as == nil {
+		return nil
+	}
+	if t := cg.as.Truth; t != nil && t != cg.fwd {
+		return t
+	}
+	return nil
+}
+
 func (twinSource) intro(cg *cycleGen) string {
+	truth := cg.fwd.SourceName
+	if t := cg.truthModel(); t != nil {
+		truth = t.SourceName
+	}
 	return fmt.Sprintf("%s is the cycle %s declared at %s: a twin experiment in which a truth run of %s "+
 		"from %s is observed through %s every ObsEvery steps with error covariance %s, and an "+
 		"ensemble of %s members started from independent draws of the same distribution is "+
 		"corrected by the %s analysis %s.",
-		cg.c.Name, cg.c.SourceName, cg.g.at(cg.c.Pos), cg.fwd.SourceName, cg.initText(), cg.as.Obs.SourceName,
-		matrixText(cg.as.ObsErr), cg.membersConst(), filterOf(cg).filterName(), cg.as.Analysis.SourceName)
+		cg.c.Name, cg.c.SourceName, cg.g.at(cg.c.Pos), truth, cg.initText(), cg.as.Obs.SourceName,
+		matrixText(cg.as.ObsErr), cg.membersConst(), filterOf(cg).filterName(), cg.as.Analysis.SourceName) +
+		cg.imperfectText()
+}
+
+// imperfectText adds to the cycle's doc what an imperfect-model
+// experiment is.
+func (cg *cycleGen) imperfectText() string {
+	t := cg.truthModel()
+	if t == nil {
+		return ""
+	}
+	return fmt.Sprintf(" The truth runs with %s and the ensemble with %s (truth = %s): the scores "+
+		"include the error of the ensemble's model.", t.SourceName, cg.fwd.SourceName, t.SourceName)
 }
 
 func (twinSource) fields(cg *cycleGen) []jen.Code {
-	return []jen.Code{jen.Id("Truth").Id(cg.st).Comment("the truth run")}
+	fs := []jen.Code{jen.Id("Truth").Id(cg.st).Comment("the truth run")}
+	if t := cg.truthModel(); t != nil {
+		fs = append(fs, jen.Id("TruthModel").Id(t.Name).Comment(fmt.Sprintf("the model %s the truth runs with; its exported fields are its parameters", t.SourceName)))
+	}
+	return fs
 }
 
 func (twinSource) state(cg *cycleGen) []jen.Code {
@@ -144,14 +176,24 @@ func (twinSource) state(cg *cycleGen) []jen.Code {
 func (twinSource) declare(*cycleGen) {}
 
 func (twinSource) settings(*cycleGen) []jen.Code { return nil }
-func (twinSource) defaults(*cycleGen) []jen.Code { return nil }
+func (twinSource) defaults(cg *cycleGen) []jen.Code {
+	if t := cg.truthModel(); t != nil {
+		return []jen.Code{jen.Id("TruthModel").Op(":").Op("*").Id("New" + t.Name).Call()}
+	}
+	return nil
+}
 
 func (twinSource) open(*cycleGen, *namer, string) []jen.Code { return nil }
 
-func (twinSource) setup(cg *cycleGen, _, _ string) []jen.Code {
-	return []jen.Code{
+func (twinSource) setup(cg *cycleGen, err, _ string) []jen.Code {
+	out := []jen.Code{
 		cg.self("noise").Op("=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeObsNoise"), jen.Lit(0)),
 	}
+	if t := cg.truthModel(); t != nil && apiOf(t).load {
+		out = append(out, jen.If(jen.Id(err).Op(":=").Add(cg.self("TruthModel")).Dot("Load").Call(cg.self("Dir"), jen.Lit(1)), jen.Id(err).Op("!=").Nil()).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: truth: %%w", cg.c.SourceName), jen.Id(err)))))
+	}
+	return out
 }
 
 func (twinSource) draw(cg *cycleGen, s string, mean, std jen.Code) []jen.Code {
@@ -164,11 +206,13 @@ func (twinSource) draw(cg *cycleGen, s string, mean, std jen.Code) []jen.Code {
 
 func (twinSource) forecast(cg *cycleGen, m, t0, s, err string) []jen.Code {
 	at := jen.Id(t0).Op("+").Float64().Call(jen.Id(s)).Op("*").Id(cg.dt)
+	truthStep := cg.stepState(jen.Id(m), jen.Op("&").Add(cg.self("Truth")), at, err, "truth forecast")
+	if t := cg.truthModel(); t != nil {
+		truthStep = cg.stepWith(t, cg.self("TruthModel"), jen.Op("&").Add(cg.self("Truth")), at, err, "truth forecast")
+	}
 	return []jen.Code{
 		jen.Comment("Forecast: ObsEvery model steps of the truth and of every member."),
-		jen.For(jen.Id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(
-			cg.stepState(jen.Id(m), jen.Op("&").Add(cg.self("Truth")), at, err, "truth forecast"),
-		),
+		jen.For(jen.Id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(truthStep),
 	}
 }
 

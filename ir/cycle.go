@@ -114,7 +114,10 @@ type EnsembleForecast struct {
 // Assimilation is what every DA kind shares: the model, how it is seen,
 // how it is corrected and where the observations come from.
 type Assimilation struct {
-	Model    *Forward
+	Model *Forward
+	// Truth, when not nil, is the model a twin experiment's truth runs
+	// with instead of Model (truth = M: an imperfect-model experiment).
+	Truth    *Forward
 	Obs      *ObsOp
 	ObsErr   *Matrix // R, Size = Obs.Out.Size()
 	Analysis *Analysis

@@ -103,5 +103,8 @@ func modelsOf(c *Cycle) []*Forward {
 		}
 	}
 	visit(c.Model())
+	if a := c.Assimilation(); a != nil {
+		visit(a.Truth)
+	}
 	return out
 }
