@@ -17,6 +17,10 @@ import (
 	"github.com/cyclec/cyclec/golink"
 )
 
+// cyclecModule is the path of this module, which the run module requires
+// for the runtime.
+const cyclecModule = "github.com/cyclec/cyclec"
+
 // userModule is what the run harness needs to build the generated program
 // inside the user's module: a require and a replace of it, and its go.sum.
 type userModule struct {
@@ -48,7 +52,13 @@ func (u *userModule) addTo(mod map[string][]byte) error {
 		return fmt.Errorf("module %s is part of the workspace %s: cyclec run builds against one module; run from a module outside a workspace, or set GOWORK=off", u.path, u.work)
 	}
 	gomod := string(mod["go.mod"])
-	gomod += fmt.Sprintf("\nrequire %s v0.0.0\n\nreplace %s => %s\n", u.path, u.path, u.root)
+	if u.path == cyclecModule {
+		// The program's Go code lives in a cyclec checkout (its examples):
+		// build against that checkout, runtime included.
+		gomod = strings.Replace(gomod, "replace "+cyclecModule+" => ./cyclec", "replace "+cyclecModule+" => "+u.root, 1)
+	} else {
+		gomod += fmt.Sprintf("\nrequire %s v0.0.0\n\nreplace %s => %s\n", u.path, u.path, u.root)
+	}
 	mod["go.mod"] = []byte(gomod)
 	mod["go.sum"] = mergeSums(mod["go.sum"], u.sum)
 	// The cached binary is keyed by the run module's files: this one
