@@ -52,6 +52,10 @@ func (cg *cycleGen) dataFiles() []dataFile {
 		if m := a.ObsErr; m != nil && (m.Kind == ir.MatrixDiagFile || m.Kind == ir.MatrixFile) {
 			out = append(out, dataFile{"obs_err", dataPath(dir, m.Path)})
 		}
+		if _, ok := a.Source.(*ir.FileSource); ok {
+			out = append(out, dataFile{"obs_file", cg.self("obsPath").Call()})
+		}
+		visit(a.Truth)
 	}
 	return out
 }

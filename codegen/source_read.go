@@ -183,23 +183,28 @@ func (f fileFeed) defaults(*cycleGen) []jen.Code {
 
 func (fileFeed) open(cg *cycleGen, nm *namer, err string) []jen.Code {
 	id := jen.Id
-	path, src := nm.name("path"), nm.name("src")
+	src := nm.name("src")
 	grid := jen.Qual(rtPath, "AnalysisGrid").Values(
 		id("DT").Op(":").Id(cg.dt), id("ObsEvery").Op(":").Add(cg.self("ObsEvery")), id("Steps").Op(":").Add(cg.self("Steps")),
 	)
 	return []jen.Code{
 		jen.Comment("The observations: the whole file is read, checked and matched to the analysis times first."),
-		id(path).Op(":=").Add(cg.self("ObsFile")),
-		jen.If(jen.Op("!").Qual("path/filepath", "IsAbs").Call(id(path))).Block(
-			id(path).Op("=").Qual("path/filepath", "Join").Call(cg.self("Dir"), id(path)),
-		),
-		jen.List(id(src), id(err)).Op(":=").Qual(rtPath, "OpenObsFile").Call(id(path), id(cg.as.Obs.Out.Name+"Size"), grid),
+		jen.List(id(src), id(err)).Op(":=").Qual(rtPath, "OpenObsFile").Call(cg.self("obsPath").Call(), id(cg.as.Obs.Out.Name+"Size"), grid),
 		ifErr(err, errorf(fmt.Sprintf("cycle %s: source: %%w", cg.c.SourceName), id(err))),
 		cg.self("src").Op("=").Id(src),
 	}
 }
 
-func (fileFeed) declare(*cycleGen) {}
+// declare writes obsPath, the one place the file's path is worked out
+// (Start opens it; Config hashes it).
+func (fileFeed) declare(cg *cycleGen) {
+	id := jen.Id
+	cg.g.f.Add(doc("obsPath is the observation file ObsFile, under Dir unless it is absolute."))
+	cg.g.f.Func().Params(id(cg.recv).Op("*").Id(cg.c.Name)).Id("obsPath").Params().String().Block(
+		jen.If(jen.Qual("path/filepath", "IsAbs").Call(cg.self("ObsFile"))).Block(jen.Return(cg.self("ObsFile"))),
+		jen.Return(jen.Qual("path/filepath", "Join").Call(cg.self("Dir"), cg.self("ObsFile"))),
+	)
+}
 
 func (fileFeed) startDoc(*cycleGen) string {
 	return "reads and checks the observation file ObsFile, so that a bad file fails before anything else"

@@ -131,6 +131,14 @@ type Real struct {
 	history        *cycrt.HistoryRecorder // set by cycrt.RunCycle; records every 4 steps
 }
 
+// obsPath is the observation file ObsFile, under Dir unless it is absolute.
+func (c *Real) obsPath() string {
+	if filepath.IsAbs(c.ObsFile) {
+		return c.ObsFile
+	}
+	return filepath.Join(c.Dir, c.ObsFile)
+}
+
 // NewReal returns cycle Real with the settings written in the source.
 func NewReal() *Real {
 	return &Real{
@@ -192,11 +200,7 @@ func (c *Real) Start() error {
 		return fmt.Errorf("cycle Real: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
 	}
 	// The observations: the whole file is read, checked and matched to the analysis times first.
-	path := c.ObsFile
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(c.Dir, path)
-	}
-	src, err := cycrt.OpenObsFile(path, ObsSize, cycrt.AnalysisGrid{DT: ShiftDT, ObsEvery: c.ObsEvery, Steps: c.Steps})
+	src, err := cycrt.OpenObsFile(c.obsPath(), ObsSize, cycrt.AnalysisGrid{DT: ShiftDT, ObsEvery: c.ObsEvery, Steps: c.Steps})
 	if err != nil {
 		return fmt.Errorf("cycle Real: source: %w", err)
 	}
@@ -397,8 +401,8 @@ func (c *Real) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, obs_file, Shift.a, Shift.b), canonically
-// formatted, and the content of every data file the cycle reads. This cycle
-// reads no data file.
+// formatted, and the content of every data file the cycle reads. The data
+// files, by label: obs_file.
 func (c *Real) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
@@ -407,6 +411,9 @@ func (c *Real) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("obs_file", c.ObsFile)
 	h.AddSetting("Shift.a", strconv.FormatFloat(c.Shift.A, 'g', -1, 64))
 	h.AddSetting("Shift.b", strconv.FormatFloat(c.Shift.B, 'g', -1, 64))
+	if err := h.AddFile("obs_file", c.obsPath()); err != nil {
+		return fmt.Errorf("cycle Real: %w", err)
+	}
 	return nil
 }
 

@@ -243,3 +243,30 @@ func TestNextAllocatesNothing(t *testing.T) {
 		t.Errorf("Next allocates %v times", allocs)
 	}
 }
+
+// TestConfigHashCoversTheObsFile checks that the run's config hash
+// changes when the observation file does, and only then.
+func TestConfigHashCoversTheObsFile(t *testing.T) {
+	sum := func(dir string) string {
+		c := NewReal()
+		c.Dir = dir
+		h := cycrt.NewConfigHash()
+		if err := c.Config(h); err != nil {
+			t.Fatal(err)
+		}
+		return h.Sum()
+	}
+	dir := writeFile(t)
+	a, b := sum(dir), sum(dir)
+	path := filepath.Join(dir, "buoys.csv")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(data, []byte("# one more comment\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := sum(dir); a != b || c == a {
+		t.Errorf("hashes %s, %s, then %s after the file changed", a, b, c)
+	}
+}
