@@ -190,7 +190,6 @@ func TestNotImplemented(t *testing.T) {
 	}
 	diags.Sort()
 	want := []string{
-		"todo.cyc:7:1: error: not implemented yet: compose observation operator",
 		"todo.cyc:9:1: error: not implemented yet: var4d analysis",
 		"todo.cyc:10:1: error: not implemented yet: letkf analysis",
 		"todo.cyc:11:1: error: not implemented yet: rtps inflation",

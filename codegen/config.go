@@ -44,10 +44,19 @@ func (cg *cycleGen) dataFiles() []dataFile {
 	}
 	visit(cg.fwd)
 	if a := cg.as; a != nil {
-		if a.Obs != nil {
-			if l, ok := a.Obs.Def.(*ir.LinearObs); ok {
-				out = append(out, dataFile{"obs " + a.Obs.SourceName + " matrix", dataPath(dir, l.Matrix)})
+		var obs func(o *ir.ObsOp)
+		obs = func(o *ir.ObsOp) {
+			switch d := o.Def.(type) {
+			case *ir.LinearObs:
+				out = append(out, dataFile{"obs " + o.SourceName + " matrix", dataPath(dir, d.Matrix)})
+			case *ir.ComposeObs:
+				for _, p := range distinctObsParts(d) {
+					obs(p)
+				}
 			}
+		}
+		if a.Obs != nil {
+			obs(a.Obs)
 		}
 		if m := a.ObsErr; m != nil && (m.Kind == ir.MatrixDiagFile || m.Kind == ir.MatrixFile) {
 			out = append(out, dataFile{"obs_err", dataPath(dir, m.Path)})

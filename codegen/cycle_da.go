@@ -192,7 +192,7 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 	body = append(body, ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))))
 
 	// H.
-	if _, ok := cg.as.Obs.Def.(*ir.LinearObs); ok {
+	if obsNeedsDir(cg.as.Obs) {
 		body = append(body,
 			jen.List(id(h), id(err)).Op(":=").Id("New"+cg.as.Obs.Name).Call(cg.self("Dir")),
 			ifErr(err, errorf(fmt.Sprintf("cycle %s: %%w", name), id(err))),

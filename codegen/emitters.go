@@ -32,6 +32,7 @@ var obsEmitters = map[string]emitter[*ir.ObsOp]{
 	"linear":     linearObs{},
 	"expression": exprObs{},
 	"go":         goObs{},
+	"compose":    composeObs{},
 }
 
 // analysisEmitters emits analyses by kind.

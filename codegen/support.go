@@ -182,7 +182,7 @@ func (g *gen) declareNames() {
 		g.declare(m.Name+"DT", m.Pos, "the time step of forward "+m.SourceName)
 	}
 	for _, o := range g.p.Obs {
-		if _, ok := o.Def.(*ir.LinearObs); ok {
+		if obsNeedsDir(o) {
 			g.declare("New"+o.Name, o.Pos, "the constructor of obs "+o.SourceName)
 		}
 	}
