@@ -136,7 +136,10 @@ func (cg *cycleGen) emitConfig() {
 	var labels []string
 	for _, f := range files {
 		labels = append(labels, f.label)
-		body = append(body, jen.If(id(err).Op(":=").Id(h).Dot("AddFile").Call(jen.Lit(f.label), f.path), id(err).Op("!=").Nil()).Block(
+		// A missing file is left to Start, which opens it and says so
+		// in its own words; a run never starts without it.
+		body = append(body, jen.If(id(err).Op(":=").Id(h).Dot("AddFile").Call(jen.Lit(f.label), f.path),
+			id(err).Op("!=").Nil().Op("&&").Op("!").Qual("errors", "Is").Call(id(err), jen.Qual("io/fs", "ErrNotExist"))).Block(
 			jen.Return(errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), id(err))),
 		))
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -315,7 +316,7 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
-	if err := h.AddFile("forward Shift weights", filepath.Join(c.Dir, "shift.safetensors")); err != nil {
+	if err := h.AddFile("forward Shift weights", filepath.Join(c.Dir, "shift.safetensors")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Twin: %w", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -389,7 +390,7 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.TruthModel.F, 'g', -1, 64))
-	if err := h.AddFile("forward Emu weights", filepath.Join(c.Dir, "emulator", "l96emu.safetensors")); err != nil {
+	if err := h.AddFile("forward Emu weights", filepath.Join(c.Dir, "emulator", "l96emu.safetensors")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Twin: %w", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -379,7 +380,7 @@ func (c *Real) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("obs_file", c.ObsFile)
 	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.Lorenz96L96.F, 'g', -1, 64))
-	if err := h.AddFile("obs_file", c.obsPath()); err != nil {
+	if err := h.AddFile("obs_file", c.obsPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Real: %w", err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -380,7 +381,7 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
-	if err := h.AddFile("obs Mix matrix", filepath.Join(c.Dir, "H.csv")); err != nil {
+	if err := h.AddFile("obs Mix matrix", filepath.Join(c.Dir, "H.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Twin: %w", err)
 	}
 	return nil

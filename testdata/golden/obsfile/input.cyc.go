@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -411,7 +412,7 @@ func (c *Real) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("obs_file", c.ObsFile)
 	h.AddSetting("Shift.a", strconv.FormatFloat(c.Shift.A, 'g', -1, 64))
 	h.AddSetting("Shift.b", strconv.FormatFloat(c.Shift.B, 'g', -1, 64))
-	if err := h.AddFile("obs_file", c.obsPath()); err != nil {
+	if err := h.AddFile("obs_file", c.obsPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Real: %w", err)
 	}
 	return nil

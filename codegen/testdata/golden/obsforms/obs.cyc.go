@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -498,10 +499,10 @@ func (c *Files) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("Damp.k", strconv.FormatFloat(c.Damp.K, 'g', -1, 64))
-	if err := h.AddFile("obs Lin matrix", filepath.Join(c.Dir, "data", "H.csv")); err != nil {
+	if err := h.AddFile("obs Lin matrix", filepath.Join(c.Dir, "data", "H.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Files: %w", err)
 	}
-	if err := h.AddFile("obs_err", filepath.Join(c.Dir, "data", "r.csv")); err != nil {
+	if err := h.AddFile("obs_err", filepath.Join(c.Dir, "data", "r.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Files: %w", err)
 	}
 	return nil
@@ -711,7 +712,7 @@ func (c *FullR) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
-	if err := h.AddFile("obs_err", filepath.Join(c.Dir, "data", "R.csv")); err != nil {
+	if err := h.AddFile("obs_err", filepath.Join(c.Dir, "data", "R.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle FullR: %w", err)
 	}
 	return nil
@@ -928,7 +929,7 @@ func (c *Inline) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("Damp.k", strconv.FormatFloat(c.Damp.K, 'g', -1, 64))
-	if err := h.AddFile("obs Lin matrix", filepath.Join(c.Dir, "data", "H.csv")); err != nil {
+	if err := h.AddFile("obs Lin matrix", filepath.Join(c.Dir, "data", "H.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cycle Inline: %w", err)
 	}
 	return nil
