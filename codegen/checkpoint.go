@@ -17,7 +17,7 @@ type statePart struct {
 	counters []string // int fields of the cycle: a counters section
 	floats   jen.Code // a float64 slice: a floats section
 	scalars  []string // float64 fields of the cycle: a floats section
-	stats    bool     // the cycle's Stats, as stats.SaveCheckpoint writes it
+	stats    string   // a Stats or ObsStats field of the cycle, as its SaveCheckpoint writes it
 	what     string   // for the doc comment
 }
 
@@ -42,9 +42,9 @@ func (cg *cycleGen) emitCheckpoint(per string, parts ...statePart) {
 	for _, p := range parts {
 		whats = append(whats, fmt.Sprintf("%s (%s)", p.what, p.name))
 		switch {
-		case p.stats:
-			save = append(save, cg.self("stats").Dot("SaveCheckpoint").Call(id(ck), jen.Lit(p.name)))
-			restore = append(restore, cg.self("stats").Dot("RestoreCheckpoint").Call(id(ck), jen.Lit(p.name)))
+		case p.stats != "":
+			save = append(save, cg.self(p.stats).Dot("SaveCheckpoint").Call(id(ck), jen.Lit(p.name)))
+			restore = append(restore, cg.self(p.stats).Dot("RestoreCheckpoint").Call(id(ck), jen.Lit(p.name)))
 		case p.counters != nil:
 			args, ptrs := []jen.Code{jen.Lit(p.name)}, []jen.Code{jen.Lit(p.name)}
 			for _, f := range p.counters {

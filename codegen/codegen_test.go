@@ -195,7 +195,6 @@ func TestNotImplemented(t *testing.T) {
 		"todo.cyc:11:1: error: not implemented yet: rtps inflation",
 		"todo.cyc:13:1: error: not implemented yet: smoother cycle",
 		"todo.cyc:14:1: error: not implemented yet: da cycle",
-		"todo.cyc:16:14: error: not implemented yet: checkpoint of a cycle with a file observation source",
 	}
 	var got []string
 	for _, d := range diags {

@@ -79,8 +79,11 @@ func (cg *cycleGen) emitEnsembleDA() {
 	}
 	parts = append(parts,
 		statePart{name: "ensemble", floats: cg.self("E").Dot("Data"), what: "the ensemble"},
-		statePart{name: "stats", stats: true, what: "the running scores"},
+		statePart{name: "stats", stats: "stats", what: "the running scores"},
 	)
+	if !twin {
+		parts = append(parts, statePart{name: "ostats", stats: "ostats", what: "the observation-space scores"})
+	}
 	cg.emitCheckpoint("analyses", parts...)
 	cg.emitRun("analyses", string(a.Kind()), func(sum, err string) []jen.Code {
 		return append([]jen.Code{

@@ -33,9 +33,12 @@ func TestRestrictToCycles(t *testing.T) {
 		{name: "one implemented cycle", cycles: []string{"Free"},
 			has:   []string{"type Free struct", "type M struct", "type State ", "func NewFree() *Free"},
 			lacks: []string{"Ocean", "Both", "Emu", "Smooth", "FromFile", "NewG(", "type Full "}},
-		{name: "a cycle with unimplemented parts", cycles: []string{"FromFile"}, wantErrs: []string{
-			"todo.cyc:16:14: error: not implemented yet: checkpoint of a cycle with a file observation source",
+		{name: "a cycle with unimplemented parts", cycles: []string{"Smooth"}, wantErrs: []string{
+			"todo.cyc:13:1: error: not implemented yet: smoother cycle",
 		}},
+		{name: "a checkpointed cycle fed from a file", cycles: []string{"FromFile"},
+			has:   []string{"type FromFile struct", "func (c *FromFile) SaveState(", `c.ostats.SaveCheckpoint(ck, "ostats")`},
+			lacks: []string{"type Free struct", "Smooth"}},
 		{name: "a cycle of another program", foreign: true, wantErrs: []string{
 			"other.cyc:1:1: error: internal error: cycle Stray to emit is not in the program",
 		}},

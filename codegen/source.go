@@ -80,16 +80,9 @@ func (g *gen) checkSource(c *ir.Cycle, a *ir.Assimilation) {
 		if s.Path == "" {
 			g.internal(s.Pos, "cycle %s reads observations from a file with no path", c.SourceName)
 		}
-		if c.Checkpoint > 0 {
-			// The observation-space scores have no checkpoint form yet.
-			g.unimplemented(s.Pos, "checkpoint of a cycle with a file observation source")
-		}
 	case *ir.GoSource:
 		if s.Ref == nil {
 			g.internal(s.Pos, "go observation source of cycle %s has no reference", c.SourceName)
-		}
-		if c.Checkpoint > 0 {
-			g.unimplemented(s.Pos, "checkpoint of a cycle with a go observation source")
 		}
 	default:
 		g.internal(s.SourcePos(), "cycle %s has an unknown observation source", c.SourceName)

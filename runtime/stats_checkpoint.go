@@ -61,3 +61,56 @@ func (s *Stats) RestoreCheckpoint(c *Checkpoint, name string) error {
 	}
 	return nil
 }
+
+// SaveCheckpoint stores the running sums and counters of the
+// observation-space scores s in c, as [Stats.SaveCheckpoint] does:
+// name+".sums" (float64: the last O−F and O−A, then the O−F, (O−F)²,
+// O−A, (O−A)² and variance sums), name+".counts" (int64: observation size,
+// spin-up, analyses seen, values scored before and after the analyses)
+// and name+".err".
+func (s *ObsStats) SaveCheckpoint(c *Checkpoint, name string) {
+	sums := [...]float64{s.lastF, s.lastA, s.sumF, s.sumF2, s.sumA, s.sumA2, s.sumVar}
+	counts := [...]int64{int64(s.p), int64(s.spinup), int64(s.n), int64(s.nF), int64(s.nA)}
+	c.PutFloats(name+".sums", sums[:])
+	c.PutInts(name+".counts", counts[:])
+	var msg []byte
+	if s.err != nil {
+		msg = []byte(s.err.Error())
+	}
+	c.PutBytes(name+".err", msg)
+}
+
+// RestoreCheckpoint sets the observation-space scores s to those
+// [ObsStats.SaveCheckpoint] stored in c under name. s must have been made
+// by NewObsStats with the size and spin-up of the saved scores; a
+// difference, a missing section or an inconsistent counter is an error and
+// leaves s unchanged.
+func (s *ObsStats) RestoreCheckpoint(c *Checkpoint, name string) error {
+	var sums [7]float64
+	var counts [5]int64
+	if err := c.Floats(name+".sums", sums[:]); err != nil {
+		return fmt.Errorf("observation statistics: %w", err)
+	}
+	if err := c.Ints(name+".counts", counts[:]); err != nil {
+		return fmt.Errorf("observation statistics: %w", err)
+	}
+	msg, err := c.Bytes(name + ".err")
+	if err != nil {
+		return fmt.Errorf("observation statistics: %w", err)
+	}
+	p, spinup, n, nF, nA := counts[0], counts[1], counts[2], counts[3], counts[4]
+	switch {
+	case p != int64(s.p) || spinup != int64(s.spinup):
+		return fmt.Errorf("observation statistics: %s: saved for %d observations with spin-up %d, not %d with spin-up %d",
+			c.where(), p, spinup, s.p, s.spinup)
+	case n < 0 || nF < 0 || nA < 0:
+		return fmt.Errorf("observation statistics: %s: section %q: negative counters", c.where(), name+".counts")
+	}
+	s.lastF, s.lastA, s.sumF, s.sumF2, s.sumA, s.sumA2, s.sumVar = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]
+	s.n, s.nF, s.nA = int(n), int(nF), int(nA)
+	s.err = nil
+	if len(msg) > 0 {
+		s.err = errors.New(string(msg))
+	}
+	return nil
+}

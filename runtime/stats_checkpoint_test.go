@@ -144,3 +144,71 @@ func TestStreamStateRestore(t *testing.T) {
 		t.Errorf("State and Restore allocate %v times, want 0", n)
 	}
 }
+
+// obsScoreRun feeds s analyses from..to of a synthetic observed ensemble,
+// some values missing.
+func obsScoreRun(s *ObsStats, from, to int) {
+	HE := NewEnsemble(5, 3)
+	y := make([]float64, 3)
+	r := NewStream(4, PurposeObsNoise, 0)
+	for a := from; a < to; a++ {
+		r.Reset(4, PurposeObsNoise, uint64(a))
+		for i := range y {
+			y[i] = r.Normal()
+		}
+		if a%4 == 1 {
+			y[a%3] = math.NaN()
+		}
+		for i := range HE.Data {
+			HE.Data[i] = r.Normal() * 1.5
+		}
+		s.Forecast(HE, y)
+		for i := range HE.Data {
+			HE.Data[i] *= 0.5
+		}
+		s.Analysis(HE, y)
+	}
+}
+
+func TestObsStatsCheckpointResume(t *testing.T) {
+	const analyses, spinup = 30, 5
+	R, err := NewDiagObsError([]float64{0.5, 1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := NewObsStats(3, spinup, R)
+	obsScoreRun(whole, 0, analyses)
+	var want Summary
+	whole.Fill(&want)
+	for _, cut := range []int{0, spinup, 17, analyses} {
+		first, _ := NewObsStats(3, spinup, R)
+		obsScoreRun(first, 0, cut)
+		c := &Checkpoint{}
+		first.SaveCheckpoint(c, "ostats")
+		resumed, _ := NewObsStats(3, spinup, R)
+		if err := resumed.RestoreCheckpoint(c, "ostats"); err != nil {
+			t.Fatal(err)
+		}
+		obsScoreRun(resumed, cut, analyses)
+		var got Summary
+		resumed.Fill(&got)
+		for _, v := range [][3]any{
+			{"OMFMean", got.OMFMean, want.OMFMean}, {"OMFRMS", got.OMFRMS, want.OMFRMS},
+			{"OMAMean", got.OMAMean, want.OMAMean}, {"OMARMS", got.OMARMS, want.OMARMS},
+			{"ConsistencyRatio", got.ConsistencyRatio, want.ConsistencyRatio},
+		} {
+			if math.Float64bits(v[1].(float64)) != math.Float64bits(v[2].(float64)) {
+				t.Errorf("cut at %d: %s = %v, uninterrupted %v", cut, v[0], v[1], v[2])
+			}
+		}
+		if got.ObsAssimilated != want.ObsAssimilated {
+			t.Errorf("cut at %d: %d values, uninterrupted %d", cut, got.ObsAssimilated, want.ObsAssimilated)
+		}
+	}
+	other, _ := NewObsStats(3, spinup+1, R)
+	c := &Checkpoint{}
+	whole.SaveCheckpoint(c, "ostats")
+	if err := other.RestoreCheckpoint(c, "ostats"); err == nil || !strings.Contains(err.Error(), "spin-up") {
+		t.Errorf("restoring into another spin-up: %v", err)
+	}
+}

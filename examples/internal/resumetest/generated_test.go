@@ -199,3 +199,79 @@ func TestGeneratedResumeRefusesAnotherRun(t *testing.T) {
 		}
 	}
 }
+
+// fileSource is the Lorenz-96 ETKF of examples/lorenz96/etkffile.cyc,
+// fed from its observation file (gaps and missing values included), with
+// a NetCDF history and a checkpoint every 20 of its 400 analysis times:
+// what a resumed run restores includes the observation-space scores.
+const fileSource = `package twin
+
+import "std/lorenz96"
+
+analysis Filter = etkf { members = 40, inflation = 1.01 }
+
+cycle Twin = ensemble_da {
+    model = lorenz96.L96
+    obs = lorenz96.Full
+    obs_err = diag(1.0)
+    analysis = Filter
+    obs_every = 2
+    steps = 800
+    spinup = 50
+    init = normal(mean = lorenz96.X0, std = sqrt(0.001))
+    source = file("obs.csv")
+    history = every(10)
+    checkpoint = every(20)
+}
+`
+
+// fileDir returns a fresh directory with fileSource and its observations.
+func fileDir(t *testing.T) string {
+	t.Helper()
+	obs, err := os.ReadFile(filepath.Join("..", "..", "lorenz96", "etkffile.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{"twin.cyc": []byte(fileSource), "obs.csv": obs} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestGeneratedFileSourceKillAndResume(t *testing.T) {
+	p, _ := cyclecProgram(t)
+	ctx := context.Background()
+	want, err := Reference(ctx, p, fileDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	if _, err := Reference(ctx, p, fileDir(t)); err != nil {
+		t.Fatal(err)
+	}
+	wall := time.Since(begin)
+	sum := untimed(t, want)
+	if sum["truth"] != false || sum["consistency_ratio"] == nil {
+		t.Fatalf("reference summary %s: want observation-space scores without a truth", want["summary.json"])
+	}
+	var killed, resumed int
+	for i, kills := range RandomKills(rand.New(rand.NewPCG(7, 11)), 8, wall, 19) {
+		got, tr, err := Interrupt(ctx, p, fileDir(t), kills)
+		if err != nil {
+			t.Fatalf("trial %d %v: %v", i, kills, err)
+		}
+		untimed(t, got)
+		if err := Compare(want, got); err != nil {
+			t.Errorf("trial %d, kills %v: %v", i, kills, err)
+		}
+		killed += tr.Killed
+		resumed += tr.Resumed
+	}
+	t.Logf("8 trials: %d processes killed, %d resumed; uninterrupted run %v", killed, resumed, wall)
+	if resumed < 4 {
+		t.Errorf("only %d of the kills were resumed from a checkpoint", resumed)
+	}
+}
