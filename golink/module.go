@@ -221,3 +221,37 @@ func lines(s string) []string {
 	}
 	return out
 }
+
+// WorkspaceModules lists the modules the go.work file at work uses: each
+// one's path (from its go.mod) and absolute root directory, in the order
+// the file lists them.
+func WorkspaceModules(work string) ([]Module, error) {
+	data, err := os.ReadFile(work)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", work, err)
+	}
+	wf, err := modfile.ParseWork(work, data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s does not parse: %w", work, err)
+	}
+	wdir := filepath.Dir(work)
+	var out []Module
+	for _, u := range wf.Use {
+		root := filepath.FromSlash(u.Path)
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(wdir, root)
+		}
+		root = filepath.Clean(root)
+		gomod := filepath.Join(root, "go.mod")
+		data, err := os.ReadFile(gomod)
+		if err != nil {
+			return nil, fmt.Errorf("workspace %s: %w", work, err)
+		}
+		path := modfile.ModulePath(data)
+		if path == "" {
+			return nil, fmt.Errorf("workspace %s: %s has no module line", work, gomod)
+		}
+		out = append(out, Module{Root: root, GoMod: gomod, Path: path, Work: work})
+	}
+	return out, nil
+}

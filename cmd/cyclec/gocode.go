@@ -26,7 +26,7 @@ const cyclecModule = "github.com/cyclec/cyclec"
 type userModule struct {
 	path, root string
 	sum        []byte
-	work       string // the go.work in effect, if any
+	work       string // the go.work in effect, if any: its modules are built against too
 }
 
 // moduleOf returns the user module a resolver found, or nil when the
@@ -48,26 +48,52 @@ func moduleOf(g *golink.CheckResolver) (*userModule, error) {
 // run module's. A workspace's other modules are not replaced: a program
 // whose user code needs them is refused with a message.
 func (u *userModule) addTo(mod map[string][]byte) error {
+	// The modules to build against: the user's, and in a workspace every
+	// module it uses, each replaced by its directory.
+	mods := []golink.Module{{Path: u.path, Root: u.root}}
+	sums := [][]byte{u.sum}
 	if u.work != "" {
-		return fmt.Errorf("module %s is part of the workspace %s: cyclec run builds against one module; run from a module outside a workspace, or set GOWORK=off", u.path, u.work)
+		ws, err := golink.WorkspaceModules(u.work)
+		if err != nil {
+			return err
+		}
+		mods = mods[:0]
+		for _, m := range ws {
+			mods = append(mods, m)
+			if data, err := os.ReadFile(filepath.Join(m.Root, "go.sum")); err == nil {
+				sums = append(sums, data)
+			}
+		}
+		if data, err := os.ReadFile(u.work + ".sum"); err == nil {
+			sums = append(sums, data)
+		}
 	}
 	gomod := string(mod["go.mod"])
-	if u.path == cyclecModule {
-		// The program's Go code lives in a cyclec checkout (its examples):
-		// build against that checkout, runtime included.
-		gomod = strings.Replace(gomod, "replace "+cyclecModule+" => ./cyclec", "replace "+cyclecModule+" => "+u.root, 1)
-	} else {
-		gomod += fmt.Sprintf("\nrequire %s v0.0.0\n\nreplace %s => %s\n", u.path, u.path, u.root)
+	var digests []string
+	for _, m := range mods {
+		if m.Path == cyclecModule {
+			// Go code in a cyclec checkout (its examples): build against
+			// that checkout, runtime included.
+			gomod = strings.Replace(gomod, "replace "+cyclecModule+" => ./cyclec", "replace "+cyclecModule+" => "+m.Root, 1)
+		} else {
+			if m.Path == u.path {
+				gomod += fmt.Sprintf("\nrequire %s v0.0.0\n", m.Path)
+			}
+			gomod += fmt.Sprintf("\nreplace %s => %s\n", m.Path, m.Root)
+		}
+		// The cached binary is keyed by the run module's files: this one
+		// changes whenever the user's Go code does, so an edit rebuilds.
+		key, err := sourceDigest(m.Root)
+		if err != nil {
+			return fmt.Errorf("module %s: %w", m.Path, err)
+		}
+		digests = append(digests, m.Path+" "+key)
 	}
 	mod["go.mod"] = []byte(gomod)
-	mod["go.sum"] = mergeSums(mod["go.sum"], u.sum)
-	// The cached binary is keyed by the run module's files: this one
-	// changes whenever the user's Go code does, so an edit rebuilds.
-	key, err := sourceDigest(u.root)
-	if err != nil {
-		return fmt.Errorf("module %s: %w", u.path, err)
+	for _, s := range sums {
+		mod["go.sum"] = mergeSums(mod["go.sum"], s)
 	}
-	mod["user-module.digest"] = []byte(key + "\n")
+	mod["user-module.digest"] = []byte(strings.Join(digests, "\n") + "\n")
 	return nil
 }
 

@@ -141,3 +141,38 @@ func TestRunGoExampleInThisModule(t *testing.T) {
 		t.Fatalf("cyclec run examples/lorenz96/goetkf.cyc: %v\n%s", err, out)
 	}
 }
+
+// TestUserGoModelInWorkspace runs a .cyc file of one workspace module
+// whose model is in another: cyclec run builds against every module the
+// go.work uses.
+func TestUserGoModelInWorkspace(t *testing.T) {
+	bin := cyclec(t)
+	ws := t.TempDir()
+	model := userModule(t)
+	src, err := os.ReadFile(filepath.Join(model, "etkf.cyc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(model, "etkf.cyc")); err != nil {
+		t.Fatal(err)
+	}
+	cyc := strings.NewReplacer("steps = 11000", "steps = 300", "spinup = 1000", "spinup = 100").Replace(string(src))
+	write := func(p, data string) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(ws, "app", "go.mod"), "module example.com/app\n\ngo 1.26\n")
+	write(filepath.Join(ws, "app", "etkf.cyc"), cyc)
+	write(filepath.Join(ws, "go.work"), "go 1.26\n\nuse (\n\t./app\n\t"+model+"\n)\n")
+	cmd := exec.Command(bin, "run", "etkf.cyc")
+	cmd.Dir = filepath.Join(ws, "app")
+	cmd.Env = append(os.Environ(), "CYCLEC_CACHE="+filepath.Join(os.TempDir(), "cyclec-usergo-cache"), "GOPROXY=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "200 counted after 100 spin-up") {
+		t.Fatalf("cyclec run in a workspace: %v\n%s", err, out)
+	}
+}
