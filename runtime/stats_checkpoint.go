@@ -16,13 +16,44 @@ import (
 func (s *Stats) SaveCheckpoint(c *Checkpoint, name string) {
 	sums := [...]float64{s.lastF, s.lastA, s.sumRF, s.sumSF, s.sumRA, s.sumSA}
 	counts := [...]int64{int64(s.dim), int64(s.spinup), int64(s.n), int64(s.nF), int64(s.nA)}
-	c.PutFloats(name+".sums", sums[:])
-	c.PutInts(name+".counts", counts[:])
+	saveScores(c, name, sums[:], counts[:], s.err)
+}
+
+// saveScores puts running scores in c: name+".sums", name+".counts" and
+// name+".err" (the message of err, empty for none).
+func saveScores(c *Checkpoint, name string, sums []float64, counts []int64, err error) {
+	c.PutFloats(name+".sums", sums)
+	c.PutInts(name+".counts", counts)
 	var msg []byte
-	if s.err != nil {
-		msg = []byte(s.err.Error())
+	if err != nil {
+		msg = []byte(err.Error())
 	}
 	c.PutBytes(name+".err", msg)
+}
+
+// loadScores reads what saveScores put under name into sums and counts,
+// returning the saved error message ("" for none); what names the scores
+// in errors.
+func loadScores(c *Checkpoint, name, what string, sums []float64, counts []int64) (string, error) {
+	if err := c.Floats(name+".sums", sums); err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	if err := c.Ints(name+".counts", counts); err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	msg, err := c.Bytes(name + ".err")
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	return string(msg), nil
+}
+
+// savedError is the error a checkpoint's message stands for (nil for "").
+func savedError(msg string) error {
+	if msg == "" {
+		return nil
+	}
+	return errors.New(msg)
 }
 
 // RestoreCheckpoint sets the running sums and counters of s to those
@@ -34,15 +65,9 @@ func (s *Stats) SaveCheckpoint(c *Checkpoint, name string) {
 func (s *Stats) RestoreCheckpoint(c *Checkpoint, name string) error {
 	var sums [6]float64
 	var counts [5]int64
-	if err := c.Floats(name+".sums", sums[:]); err != nil {
-		return fmt.Errorf("statistics: %w", err)
-	}
-	if err := c.Ints(name+".counts", counts[:]); err != nil {
-		return fmt.Errorf("statistics: %w", err)
-	}
-	msg, err := c.Bytes(name + ".err")
+	saved, err := loadScores(c, name, "statistics", sums[:], counts[:])
 	if err != nil {
-		return fmt.Errorf("statistics: %w", err)
+		return err
 	}
 	dim, spinup, n, nF, nA := counts[0], counts[1], counts[2], counts[3], counts[4]
 	switch {
@@ -55,10 +80,7 @@ func (s *Stats) RestoreCheckpoint(c *Checkpoint, name string) error {
 	}
 	s.lastF, s.lastA, s.sumRF, s.sumSF, s.sumRA, s.sumSA = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]
 	s.n, s.nF, s.nA = int(n), int(nF), int(nA)
-	s.err = nil
-	if len(msg) > 0 {
-		s.err = errors.New(string(msg))
-	}
+	s.err = savedError(saved)
 	return nil
 }
 
@@ -71,13 +93,7 @@ func (s *Stats) RestoreCheckpoint(c *Checkpoint, name string) error {
 func (s *ObsStats) SaveCheckpoint(c *Checkpoint, name string) {
 	sums := [...]float64{s.lastF, s.lastA, s.sumF, s.sumF2, s.sumA, s.sumA2, s.sumVar}
 	counts := [...]int64{int64(s.p), int64(s.spinup), int64(s.n), int64(s.nF), int64(s.nA)}
-	c.PutFloats(name+".sums", sums[:])
-	c.PutInts(name+".counts", counts[:])
-	var msg []byte
-	if s.err != nil {
-		msg = []byte(s.err.Error())
-	}
-	c.PutBytes(name+".err", msg)
+	saveScores(c, name, sums[:], counts[:], s.err)
 }
 
 // RestoreCheckpoint sets the observation-space scores s to those
@@ -88,15 +104,9 @@ func (s *ObsStats) SaveCheckpoint(c *Checkpoint, name string) {
 func (s *ObsStats) RestoreCheckpoint(c *Checkpoint, name string) error {
 	var sums [7]float64
 	var counts [5]int64
-	if err := c.Floats(name+".sums", sums[:]); err != nil {
-		return fmt.Errorf("observation statistics: %w", err)
-	}
-	if err := c.Ints(name+".counts", counts[:]); err != nil {
-		return fmt.Errorf("observation statistics: %w", err)
-	}
-	msg, err := c.Bytes(name + ".err")
+	saved, err := loadScores(c, name, "observation statistics", sums[:], counts[:])
 	if err != nil {
-		return fmt.Errorf("observation statistics: %w", err)
+		return err
 	}
 	p, spinup, n, nF, nA := counts[0], counts[1], counts[2], counts[3], counts[4]
 	switch {
@@ -108,9 +118,6 @@ func (s *ObsStats) RestoreCheckpoint(c *Checkpoint, name string) error {
 	}
 	s.lastF, s.lastA, s.sumF, s.sumF2, s.sumA, s.sumA2, s.sumVar = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]
 	s.n, s.nF, s.nA = int(n), int(nF), int(nA)
-	s.err = nil
-	if len(msg) > 0 {
-		s.err = errors.New(string(msg))
-	}
+	s.err = savedError(saved)
 	return nil
 }
