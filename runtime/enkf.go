@@ -70,8 +70,7 @@ func NewEnKF(cfg EnKFConfig, R *ObsError) (*EnKF, error) {
 	}
 	N, n, p := cfg.Members, cfg.Dim, cfg.Obs
 	return &EnKF{
-		infl: infl,
-		cfg:  cfg, r: R, sub: newObsSubset(R),
+		cfg: cfg, r: R, sub: newObsSubset(R), infl: infl,
 		mu: make([]float64, n), xo: make([]float64, p), dbar: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), d: make([]float64, N*p),
 		c: make([]float64, p*p), k: make([]float64, p*n),
