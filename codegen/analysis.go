@@ -130,10 +130,14 @@ func (g *gen) emitFilterConstructor(a *ir.Analysis, f filterSpec) {
 	fields = append(fields, inflFields...)
 	fields = append(fields, f.fields...)
 	fields = append(fields, jen.Id("Seed").Op(":").Id(seed))
+	keys := f.keys
+	if f.infl.Additive != 0 {
+		keys += " and the additive inflation draws"
+	}
 	g.f.Add(doc("New%s returns the analysis %s declared at %s: %s with %s. members, dim and obs "+
 		"size the ensemble, the state and the observation (the cycle that uses it passes its own); "+
 		"%s is the observation-error covariance and %s keys %s.%s",
-		a.Name, a.SourceName, g.at(a.Pos), f.what, strings.Join(opts, ", "), r, seed, f.keys, userDoc(a.Doc)))
+		a.Name, a.SourceName, g.at(a.Pos), f.what, strings.Join(opts, ", "), r, seed, keys, userDoc(a.Doc)))
 	g.f.Func().Id("New"+a.Name).Params(
 		jen.List(jen.Id(members), jen.Id(dim), jen.Id(obs)).Int(),
 		jen.Id(r).Op("*").Qual(rtPath, "ObsError"),
