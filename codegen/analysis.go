@@ -5,6 +5,7 @@ package codegen
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -50,21 +51,48 @@ func (enkfAnalysis) emit(g *gen, a *ir.Analysis) {
 	})
 }
 
-// checkInflation reports the inflation forms the runtime does not apply
-// yet.
+// checkInflation reports inflation options outside the checker's ranges,
+// which only broken IR can hold (the runtime's Inflator applies every
+// form).
 func (g *gen) checkInflation(a *ir.Analysis, infl ir.Inflation) {
-	if infl.Additive != 0 {
-		g.unimplemented(a.Pos, "additive inflation")
+	for _, o := range []struct {
+		name string
+		v    float64
+		ok   bool
+	}{
+		{"inflation", infl.Multiplicative, infl.Multiplicative >= 1 && !math.IsInf(infl.Multiplicative, 0)},
+		{"additive", infl.Additive, infl.Additive >= 0 && !math.IsInf(infl.Additive, 0)},
+		{"rtpp", infl.RTPP, infl.RTPP >= 0 && infl.RTPP <= 1},
+		{"rtps", infl.RTPS, infl.RTPS >= 0 && !math.IsInf(infl.RTPS, 0)},
+	} {
+		if !o.ok {
+			g.internal(a.Pos, "analysis %s has %s %v", a.SourceName, o.name, o.v)
+		}
 	}
-	if infl.RTPP != 0 {
-		g.unimplemented(a.Pos, "rtpp inflation")
+}
+
+// inflationOptions returns the relaxation and additive inflation options
+// that are set, as the doc comment words them and as config fields (the
+// runtime's zero values mean none, so unset options are left out).
+func inflationOptions(infl ir.Inflation) ([]string, []jen.Code) {
+	var opts []string
+	var fields []jen.Code
+	for _, o := range []struct {
+		src, field string
+		v          float64
+	}{
+		{"rtpp", "RTPP", infl.RTPP},
+		{"rtps", "RTPS", infl.RTPS},
+		{"additive", "Additive", infl.Additive},
+	} {
+		if o.v == 0 {
+			continue
+		}
+		opts = append(opts, o.src+" = "+floatText(o.v, false))
+		v, _ := num(o.v, true)
+		fields = append(fields, jen.Id(o.field).Op(":").Add(v))
 	}
-	if infl.RTPS != 0 {
-		g.unimplemented(a.Pos, "rtps inflation")
-	}
-	if !(infl.Multiplicative >= 1) {
-		g.internal(a.Pos, "analysis %s has inflation %v", a.SourceName, infl.Multiplicative)
-	}
+	return opts, fields
 }
 
 // filterSpec is what an ensemble filter's constructor is made of: the
@@ -75,8 +103,8 @@ type filterSpec struct {
 	what, keys        string
 	members           int
 	infl              ir.Inflation
-	opts              []string   // options for the doc comment, after members and inflation
-	fields            []jen.Code // config fields, after Members, Dim, Obs and Inflation
+	opts              []string   // options for the doc comment, after members and the inflation options
+	fields            []jen.Code // config fields, after Members, Dim, Obs and the inflation fields
 }
 
 // emitFilterConstructor declares NewA(members, dim, obs, r, seed) for the
@@ -89,6 +117,8 @@ func (g *gen) emitFilterConstructor(a *ir.Analysis, f filterSpec) {
 		opts = append(opts, fmt.Sprintf("members = %d", f.members))
 	}
 	opts = append(opts, "inflation = "+floatText(f.infl.Multiplicative, false))
+	inflOpts, inflFields := inflationOptions(f.infl)
+	opts = append(opts, inflOpts...)
 	opts = append(opts, f.opts...)
 	infl, _ := num(f.infl.Multiplicative, true)
 	fields := []jen.Code{
@@ -97,12 +127,17 @@ func (g *gen) emitFilterConstructor(a *ir.Analysis, f filterSpec) {
 		jen.Id("Obs").Op(":").Id(obs),
 		jen.Id("Inflation").Op(":").Add(infl),
 	}
+	fields = append(fields, inflFields...)
 	fields = append(fields, f.fields...)
 	fields = append(fields, jen.Id("Seed").Op(":").Id(seed))
+	keys := f.keys
+	if f.infl.Additive != 0 {
+		keys += " and the additive inflation draws"
+	}
 	g.f.Add(doc("New%s returns the analysis %s declared at %s: %s with %s. members, dim and obs "+
 		"size the ensemble, the state and the observation (the cycle that uses it passes its own); "+
 		"%s is the observation-error covariance and %s keys %s.%s",
-		a.Name, a.SourceName, g.at(a.Pos), f.what, strings.Join(opts, ", "), r, seed, f.keys, userDoc(a.Doc)))
+		a.Name, a.SourceName, g.at(a.Pos), f.what, strings.Join(opts, ", "), r, seed, keys, userDoc(a.Doc)))
 	g.f.Func().Id("New"+a.Name).Params(
 		jen.List(jen.Id(members), jen.Id(dim), jen.Id(obs)).Int(),
 		jen.Id(r).Op("*").Qual(rtPath, "ObsError"),

@@ -13,7 +13,15 @@ import (
 type EnKFConfig struct {
 	Members, Dim, Obs int     // ensemble size N, state size n, observation count p
 	Inflation         float64 // post-analysis multiplicative inflation a >= 1 (1 = none)
-	Seed              uint64  // keys the perturbation streams (Seed, PurposePerturbation, analysis index)
+	Additive          float64 // std s >= 0 of the N(0, s²) draws added to every member after the analysis (0 = none)
+	RTPP              float64 // relaxation to prior perturbations, in [0, 1] (0 = none)
+	RTPS              float64 // relaxation to prior spread, >= 0 (0 = none)
+	Seed              uint64  // keys the perturbation and additive streams (Seed, PurposePerturbation or PurposeAdditiveInflation, analysis index)
+}
+
+// inflation returns the inflation and relaxation options of cfg.
+func (cfg EnKFConfig) inflation() InflationConfig {
+	return InflationConfig{Multiplicative: cfg.Inflation, Additive: cfg.Additive, RTPP: cfg.RTPP, RTPS: cfg.RTPS}
 }
 
 // EnKF is the stochastic ensemble Kalman filter with perturbed
@@ -26,7 +34,8 @@ type EnKFConfig struct {
 //	K'   = C^-1 Y'A                        (one gain for all members)
 //	E_k += (y + d_k - HE_k) K'
 //
-// and then the anomalies are multiplied by the inflation a. The
+// and then the anomalies are relaxed, multiplied by the inflation a and
+// given additive noise as [Inflator] describes. The
 // perturbations are drawn member by member, observation by observation
 // (z in index order through [ObsError.AddNoise]) from the stream keyed by
 // (Seed, PurposePerturbation, analysis index).
@@ -46,6 +55,7 @@ type EnKF struct {
 	k      []float64 // p×n transposed gain K'
 
 	stream *Stream
+	infl   *Inflator
 }
 
 // NewEnKF validates cfg against R and allocates every workspace the
@@ -54,9 +64,13 @@ func NewEnKF(cfg EnKFConfig, R *ObsError) (*EnKF, error) {
 	if err := checkFilterConfig("EnKF", cfg.Members, cfg.Dim, cfg.Obs, cfg.Inflation, R); err != nil {
 		return nil, err
 	}
+	infl, err := newInflator("EnKF", cfg.inflation(), cfg.Members, cfg.Dim, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
 	N, n, p := cfg.Members, cfg.Dim, cfg.Obs
 	return &EnKF{
-		cfg: cfg, r: R, sub: newObsSubset(R),
+		cfg: cfg, r: R, sub: newObsSubset(R), infl: infl,
 		mu: make([]float64, n), xo: make([]float64, p), dbar: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), d: make([]float64, N*p),
 		c: make([]float64, p*p), k: make([]float64, p*n),
@@ -99,6 +113,7 @@ func (f *EnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	anomalies(f.a, f.mu, E.Data, N, n)
 	anomalies(f.y, f.xo, HE.Data, N, p)
+	f.infl.prior(E.Data)
 	if !full {
 		packColumns(f.y, N, p, f.sub.idx) // Y is now N×m
 	}
@@ -149,20 +164,6 @@ func (f *EnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
 
-	if infl := f.cfg.Inflation; infl != 1 {
-		inflate(E.Data, f.mu, N, n, infl)
-	}
+	f.infl.posterior(E.Data, index)
 	return nil
-}
-
-// inflate multiplies the anomalies of the N×n ensemble x by a, keeping its
-// mean (written into mean).
-func inflate(x, mean []float64, N, n int, a float64) {
-	ensembleMean(mean, x, N, n)
-	for k := 0; k < N; k++ {
-		row := x[k*n : (k+1)*n]
-		for i, m := range mean {
-			row[i] = m + a*(row[i]-m)
-		}
-	}
 }

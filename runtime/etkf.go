@@ -14,8 +14,16 @@ import (
 type ETKFConfig struct {
 	Members, Dim, Obs int     // ensemble size N, state size n, observation count p
 	Inflation         float64 // post-analysis multiplicative inflation a >= 1 (1 = none)
+	Additive          float64 // std s >= 0 of the N(0, s²) draws added to every member after the analysis (0 = none)
+	RTPP              float64 // relaxation to prior perturbations, in [0, 1] (0 = none)
+	RTPS              float64 // relaxation to prior spread, >= 0 (0 = none)
 	Rotate            bool    // post-multiply the transform by a random mean-preserving rotation
-	Seed              uint64  // keys the rotation streams (Seed, PurposeRotation, analysis index)
+	Seed              uint64  // keys the rotation and additive streams (Seed, PurposeRotation or PurposeAdditiveInflation, analysis index)
+}
+
+// inflation returns the inflation and relaxation options of cfg.
+func (cfg ETKFConfig) inflation() InflationConfig {
+	return InflationConfig{Multiplicative: cfg.Inflation, Additive: cfg.Additive, RTPP: cfg.RTPP, RTPS: cfg.RTPS}
 }
 
 // ETKF is the square-root ensemble transform Kalman filter with the
@@ -29,7 +37,9 @@ type ETKFConfig struct {
 //	E_a = mean + w'A + a·Ω T A              (a = inflation, Ω = rotation or I)
 //
 // so the anomalies are inflated after the analysis (DAPPER's post_process)
-// and the rotation Ω (see Rotate) keeps the mean and covariance.
+// and the rotation Ω (see Rotate) keeps the mean and covariance. With
+// RTPP or RTPS the anomalies Ω T A are first relaxed toward A, and
+// additive noise comes last (see [Inflator] for the order and formulas).
 //
 // No eigenvectors are formed when p >= N: S is reduced to tridiagonal
 // form, w comes from one tridiagonal solve, and T A from Zolotarev's
@@ -78,6 +88,7 @@ type ETKF struct {
 
 	rot    *rotator
 	stream *Stream
+	infl   *Inflator
 }
 
 // NewETKF validates cfg against R and allocates every workspace the
@@ -86,14 +97,22 @@ func NewETKF(cfg ETKFConfig, R *ObsError) (*ETKF, error) {
 	if err := checkFilterConfig("ETKF", cfg.Members, cfg.Dim, cfg.Obs, cfg.Inflation, R); err != nil {
 		return nil, err
 	}
-	return newETKF(cfg, R, cfg.Obs < cfg.Members), nil
+	infl, err := newInflator("ETKF", cfg.inflation(), cfg.Members, cfg.Dim, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	f := newETKF(cfg, R, cfg.Obs < cfg.Members)
+	f.infl = infl
+	return f, nil
 }
 
-// newETKF builds an ETKF on the chosen path (tests force either one).
+// newETKF builds an ETKF on the chosen path (tests force either one). Its
+// configuration must be valid.
 func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 	N, n, p := cfg.Members, cfg.Dim, cfg.Obs
+	infl, _ := newInflator("ETKF", cfg.inflation(), N, n, cfg.Seed)
 	f := &ETKF{
-		cfg: cfg, r: R, obsSpace: obsSpace, sub: newObsSubset(R),
+		cfg: cfg, r: R, obsSpace: obsSpace, sub: newObsSubset(R), infl: infl,
 		mu: make([]float64, n), mua: make([]float64, n),
 		xo: make([]float64, p), dy: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), x: make([]float64, N*n),
@@ -138,8 +157,9 @@ func (f *ETKF) Config() ETKFConfig { return f.cfg }
 // errNonFinite reports an analysis that met NaN or Inf values.
 var errNonFinite = errors.New("non-finite values in the ensemble, observed ensemble or observation (has the model diverged?)")
 
-// Analyze performs one ETKF analysis on E in place (see [ETKF]). index
-// keys the rotation stream. On error E is unchanged.
+// Analyze performs one ETKF analysis on E in place (see [ETKF]), then its
+// relaxation and inflation. index keys the rotation and additive streams.
+// On error E is unchanged.
 //
 // A NaN in y is a missing value: its rows of HE, y and R are left out, so
 // the analysis is that of the reduced problem. When every value is
@@ -161,6 +181,7 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	anomalies(f.a, f.mu, E.Data, N, n)
 	anomalies(f.y, f.xo, HE.Data, N, p)
+	f.infl.prior(E.Data)
 	for i, v := range y {
 		f.dy[i] = v - f.xo[i]
 	}
@@ -191,14 +212,7 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		f.stream.Reset(f.cfg.Seed, PurposeRotation, index)
 		f.rot.apply(f.x, f.stream)
 	}
-	infl := f.cfg.Inflation
-	for k := 0; k < N; k++ {
-		row := E.Data[k*n : (k+1)*n]
-		xr := f.x[k*n : (k+1)*n]
-		for i, m := range f.mua {
-			row[i] = m + infl*xr[i]
-		}
-	}
+	f.infl.posteriorSplit(E.Data, f.mua, f.x, index)
 	return nil
 }
 

@@ -25,6 +25,9 @@ const (
 	// PurposePerturbation draws the EnKF's perturbed observations
 	// (index = analysis number).
 	PurposePerturbation
+	// PurposeAdditiveInflation draws the additive inflation an ensemble
+	// analysis adds to every member (index = analysis number).
+	PurposeAdditiveInflation
 )
 
 // Stream is a deterministic random stream: a PCG generator (math/rand/v2)
