@@ -13,6 +13,7 @@ import (
 var analysisKinds = []ir.AnalysisKind{
 	ir.AnalysisKF, ir.AnalysisEKF, ir.AnalysisEnKF, ir.AnalysisETKF, ir.AnalysisEnSRF,
 	ir.AnalysisLETKF, ir.AnalysisPF, ir.AnalysisOI, ir.AnalysisVar3D, ir.AnalysisVar4D, ir.AnalysisEnKS,
+	ir.AnalysisDEnKF,
 }
 
 var inflationOptions = []string{"inflation", "additive", "rtpp", "rtps"}
@@ -30,6 +31,7 @@ var analysisOptions = map[ir.AnalysisKind][]string{
 	ir.AnalysisVar3D: {"B"},
 	ir.AnalysisVar4D: {"B", "inner", "outer"},
 	ir.AnalysisEnKS:  append([]string{"members", "lag"}, inflationOptions...),
+	ir.AnalysisDEnKF: append([]string{"members"}, inflationOptions...),
 	ir.AnalysisGo:    {"members"},
 }
 
@@ -44,6 +46,7 @@ var analysisRequired = map[ir.AnalysisKind][]string{
 	ir.AnalysisVar3D: {"B"},
 	ir.AnalysisVar4D: {"B"},
 	ir.AnalysisEnKS:  {"members"},
+	ir.AnalysisDEnKF: {"members"},
 }
 
 // Defaults the checker fills in.
@@ -55,7 +58,7 @@ const (
 )
 
 // ensembleKinds are the analyses an ensemble_da cycle can use.
-var ensembleKinds = []ir.AnalysisKind{ir.AnalysisEnKF, ir.AnalysisETKF, ir.AnalysisEnSRF, ir.AnalysisLETKF, ir.AnalysisPF, ir.AnalysisEnKS, ir.AnalysisGo}
+var ensembleKinds = []ir.AnalysisKind{ir.AnalysisEnKF, ir.AnalysisETKF, ir.AnalysisEnSRF, ir.AnalysisLETKF, ir.AnalysisPF, ir.AnalysisEnKS, ir.AnalysisDEnKF, ir.AnalysisGo}
 
 // analysisOpts collects the options of one analysis declaration before
 // they are sorted into the method's own type.
@@ -82,6 +85,8 @@ func (a *analysisOpts) method() ir.Method {
 		return &ir.EKF{Inflation: a.infl}
 	case ir.AnalysisEnKF:
 		return &ir.EnKF{Members: a.members, Inflation: a.infl}
+	case ir.AnalysisDEnKF:
+		return &ir.DEnKF{Members: a.members, Inflation: a.infl}
 	case ir.AnalysisETKF:
 		return &ir.ETKF{Members: a.members, Inflation: a.infl, Rotate: a.rotate}
 	case ir.AnalysisEnSRF:

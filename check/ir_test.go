@@ -288,6 +288,7 @@ func TestAnalysesDefaults(t *testing.T) {
 		{name: "M", kind: ir.AnalysisEnKS, members: 30, inflation: 1, lag: 4},
 		{name: "G", kind: ir.AnalysisGo, inflation: 1},
 		{name: "D", kind: ir.AnalysisVar3D, inflation: 1, bKind: ir.MatrixDiagFile},
+		{name: "Q", kind: ir.AnalysisDEnKF, members: 40, inflation: 1.01},
 	}
 	for _, w := range want {
 		a := findAnalysis(t, p, w.name)

@@ -91,6 +91,8 @@ func viewAnalysis(a *ir.Analysis) anView {
 		infl(m.Inflation)
 	case *ir.EnKF:
 		infl(m.Inflation)
+	case *ir.DEnKF:
+		infl(m.Inflation)
 	case *ir.ETKF:
 		infl(m.Inflation)
 		v.Rotate = m.Rotate

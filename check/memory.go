@@ -92,6 +92,8 @@ func cycleMemory(kind ir.CycleKind, members int, car *ir.Carrier, obs *ir.ObsOp,
 		add("the ETKF workspace", ws)
 	case *ir.EnKF:
 		add("the EnKF workspace", n+2*p+N*n+2*N*p+p*p+p*n) // mu, xo, dbar, A, Y, D, C, K'
+	case *ir.DEnKF:
+		add("the DEnKF workspace", n+2*p+N*n+2*N*p+p*p+p*n) // mu, xo, dy, A, Y, D, C, K'
 	}
 	return parts
 }

@@ -1,4 +1,4 @@
-// Analyses: a constructor per ETKF or EnKF declaration that fixes the
+// Analyses: a constructor per ETKF, EnKF or DEnKF declaration that fixes the
 // options written in the source and leaves the sizes, R and the seed to
 // the cycle that uses it.
 package codegen
@@ -47,6 +47,22 @@ func (enkfAnalysis) emit(g *gen, a *ir.Analysis) {
 	g.emitFilterConstructor(a, filterSpec{
 		typ: "EnKF", ctor: "NewEnKF", config: "EnKFConfig",
 		what: "the stochastic EnKF with perturbed observations", keys: "the perturbation streams",
+		members: m.Members, infl: m.Inflation,
+	})
+}
+
+// denkfAnalysis emits the constructor of Sakov & Oke's deterministic EnKF.
+type denkfAnalysis struct{}
+
+func (denkfAnalysis) check(g *gen, a *ir.Analysis) {
+	g.checkInflation(a, a.Method.(*ir.DEnKF).Inflation)
+}
+
+func (denkfAnalysis) emit(g *gen, a *ir.Analysis) {
+	m := a.Method.(*ir.DEnKF)
+	g.emitFilterConstructor(a, filterSpec{
+		typ: "DEnKF", ctor: "NewDEnKF", config: "DEnKFConfig",
+		what: "the deterministic EnKF (Sakov & Oke)", keys: "nothing (the analysis draws no random numbers)",
 		members: m.Members, infl: m.Inflation,
 	})
 }
@@ -162,3 +178,6 @@ func (enkfAnalysis) filterType() jen.Code { return jen.Op("*").Qual(rtPath, "EnK
 func (enkfAnalysis) filterName() string   { return "EnKF" }
 func (goAnalysis) filterType() jen.Code   { return jen.Qual(rtPath, "Analysis") }
 func (goAnalysis) filterName() string     { return "user Go" }
+
+func (denkfAnalysis) filterType() jen.Code { return jen.Op("*").Qual(rtPath, "DEnKF") }
+func (denkfAnalysis) filterName() string   { return "DEnKF" }

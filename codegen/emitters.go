@@ -37,9 +37,10 @@ var obsEmitters = map[string]emitter[*ir.ObsOp]{
 
 // analysisEmitters emits analyses by kind.
 var analysisEmitters = map[ir.AnalysisKind]emitter[*ir.Analysis]{
-	ir.AnalysisETKF: etkfAnalysis{},
-	ir.AnalysisEnKF: enkfAnalysis{},
-	ir.AnalysisGo:   goAnalysis{},
+	ir.AnalysisETKF:  etkfAnalysis{},
+	ir.AnalysisEnKF:  enkfAnalysis{},
+	ir.AnalysisDEnKF: denkfAnalysis{},
+	ir.AnalysisGo:    goAnalysis{},
 }
 
 // cycleEmitters emits cycles by kind.

@@ -19,6 +19,7 @@ const (
 	AnalysisVar3D AnalysisKind = "var3d"
 	AnalysisVar4D AnalysisKind = "var4d"
 	AnalysisEnKS  AnalysisKind = "enks"
+	AnalysisDEnKF AnalysisKind = "denkf"
 	AnalysisGo    AnalysisKind = "go"
 )
 
@@ -44,6 +45,8 @@ func (a *Analysis) Members() int {
 		return m.Members
 	case *EnKF:
 		return m.Members
+	case *DEnKF:
+		return m.Members
 	case *EnSRF:
 		return m.Members
 	case *LETKF:
@@ -59,7 +62,7 @@ func (a *Analysis) Members() int {
 }
 
 // Method is the kind-specific part of an analysis: one of *KF, *EKF,
-// *EnKF, *ETKF, *EnSRF, *LETKF, *PF, *OI, *Var3D, *Var4D, *EnKS or
+// *EnKF, *DEnKF, *ETKF, *EnSRF, *LETKF, *PF, *OI, *Var3D, *Var4D, *EnKS or
 // *GoAnalysis.
 type Method interface {
 	// Kind names the method as the source does.
@@ -96,6 +99,13 @@ type EKF struct{ Inflation Inflation }
 
 // EnKF is the stochastic (perturbed-observation) ensemble Kalman filter.
 type EnKF struct {
+	Members   int
+	Inflation Inflation
+}
+
+// DEnKF is Sakov & Oke's deterministic EnKF: the mean by the Kalman
+// gain, the anomalies by half of it.
+type DEnKF struct {
 	Members   int
 	Inflation Inflation
 }
@@ -162,6 +172,9 @@ func (*EKF) Kind() AnalysisKind { return AnalysisEKF }
 
 // Kind implements Method.
 func (*EnKF) Kind() AnalysisKind { return AnalysisEnKF }
+
+// Kind implements Method.
+func (*DEnKF) Kind() AnalysisKind { return AnalysisDEnKF }
 
 // Kind implements Method.
 func (*ETKF) Kind() AnalysisKind { return AnalysisETKF }

@@ -1,0 +1,15 @@
+// Scores of the Lorenz-96 deterministic EnKF example (40 members,
+// inflation 1.01) against Sakov & Oke (2008).
+package denkf
+
+import (
+	"testing"
+
+	"github.com/cyclec/cyclec/examples/internal/scoretest"
+	cycrt "github.com/cyclec/cyclec/runtime"
+)
+
+func TestPublishedScore(t *testing.T) {
+	scoretest.Run(t, func() cycrt.Cycle { return NewTwin() },
+		scoretest.Published{Lo: 0.18, Hi: 0.18, Diverged: 1.0}, scoretest.Protocol{MinAnalyses: 10000})
+}
