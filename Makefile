@@ -49,7 +49,7 @@ bench:
 
 ## reproduce: the benchmarks.md scores, seeds 1-5, as JSON lines
 reproduce:
-	@for e in lorenz96/etkf24rot lorenz96/etkf lorenz96/enkf lorenz63/etkf; do \
+	@for e in lorenz96/etkf24rot lorenz96/etkf lorenz96/enkf lorenz96/denkf lorenz63/etkf; do \
 		for s in 1 2 3 4 5; do \
 			$(GO) run ./cmd/cyclec run examples/$$e.cyc --json --set seed=$$s || exit 1; \
 		done; \
