@@ -94,22 +94,14 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	if err := checkAnalysisArgs("DEnKF", N, n, p, E, HE, y); err != nil {
 		return err
 	}
-	m := p // observations present
-	for _, v := range y {
-		if v != v {
-			m--
-		}
+	m, err := f.sub.present(y, f.r) // observations present
+	if err == ErrNoObservations {
+		return err
 	}
-	if m == 0 {
-		return ErrNoObservations
+	if err != nil {
+		return fmt.Errorf("DEnKF analysis %d: %w", index, err)
 	}
 	full := m == p
-	if !full {
-		f.sub.find(y)
-		if !f.sub.factor(f.r) {
-			return fmt.Errorf("DEnKF analysis %d: %w", index, errSubsetR)
-		}
-	}
 	anomalies(f.a, f.mu, E.Data, N, n)
 	anomalies(f.y, f.xo, HE.Data, N, p)
 	f.infl.prior(E.Data)

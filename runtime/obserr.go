@@ -198,6 +198,30 @@ func (s *obsSubset) find(y []float64) int {
 	return len(s.idx)
 }
 
+// present prepares the analysis of y for a filter that drops its missing
+// values: it returns how many values are present, [ErrNoObservations]
+// when none is, and errSubsetR when R restricted to them is not positive
+// definite. With values missing, s then holds the present rows and R's
+// factor over them; with none missing, s is left as it was.
+func (s *obsSubset) present(y []float64, r *ObsError) (int, error) {
+	m := 0
+	for _, v := range y {
+		if v == v {
+			m++
+		}
+	}
+	switch {
+	case m == 0:
+		return 0, ErrNoObservations
+	case m < len(y):
+		s.find(y)
+		if !s.factor(r) {
+			return m, errSubsetR
+		}
+	}
+	return m, nil
+}
+
 // factor makes s.chol the Cholesky factor of R[idx, idx], reusing the
 // last one when the rows have not changed. It reports false if the
 // sub-matrix is not numerically positive definite.
