@@ -225,24 +225,7 @@ func (env *exprEnv) index(idx []ir.Affine, bound []binding) jen.Code {
 	stride := 1
 	for d := len(idx) - 1; d >= 0; d-- {
 		a, N := idx[d], env.dims[d]
-		f := linear{coef: make([]int, len(bound)), k: a.Offset}
-		lo, hi := a.Offset, a.Offset
-		for v, c := range a.Coef {
-			if c == 0 {
-				continue
-			}
-			b := bound[v]
-			if b.name == "" {
-				f.k += c * b.fixed
-				lo += c * b.fixed
-				hi += c * b.fixed
-				continue
-			}
-			f.coef[v] = c
-			x, y := c*b.lo, c*(b.hi-1)
-			lo += min(x, y)
-			hi += max(x, y)
-		}
+		f, lo, hi := pieceRange(a, bound)
 		if k := floorDiv(lo, N); k == floorDiv(hi, N) {
 			f.k -= k * N
 			for v := range f.coef {
