@@ -61,7 +61,18 @@ func (s *ObsStats) Forecast(HE *Ensemble, y []float64) {
 		return
 	}
 	count := s.n >= s.spinup
-	inv := 1 / float64(HE.Members-1)
+	var k int
+	s.lastF, k = s.departures(y, count, &s.sumF, &s.sumF2, 1/float64(HE.Members-1))
+	if count {
+		s.nF += k
+	}
+}
+
+// departures goes through the values of y present: it returns the RMS of
+// y − s.mean over them and their number and, when count, adds the
+// departures and their squares to *sum and *sum2 and, for a forecast
+// (inv = 1/(N−1) > 0), each value's var(HE) + R_ii to s.sumVar.
+func (s *ObsStats) departures(y []float64, count bool, sum, sum2 *float64, inv float64) (float64, int) {
 	var ss float64
 	var k int
 	for i, v := range y {
@@ -72,15 +83,14 @@ func (s *ObsStats) Forecast(HE *Ensemble, y []float64) {
 		ss += d * d
 		k++
 		if count {
-			s.sumF += d
-			s.sumF2 += d * d
-			s.sumVar += s.vs[i]*inv + s.r.vars[i]
+			*sum += d
+			*sum2 += d * d
+			if inv > 0 {
+				s.sumVar += s.vs[i]*inv + s.r.vars[i]
+			}
 		}
 	}
-	if count {
-		s.nF += k
-	}
-	s.lastF = rms(ss, k)
+	return rms(ss, k), k
 }
 
 // Analysis scores the observed analysis ensemble HE against y after the
@@ -89,24 +99,11 @@ func (s *ObsStats) Forecast(HE *Ensemble, y []float64) {
 func (s *ObsStats) Analysis(HE *Ensemble, y []float64) {
 	if s.moments(HE, y, false) {
 		count := s.n >= s.spinup
-		var ss float64
 		var k int
-		for i, v := range y {
-			if v != v {
-				continue
-			}
-			d := v - s.mean[i]
-			ss += d * d
-			k++
-			if count {
-				s.sumA += d
-				s.sumA2 += d * d
-			}
-		}
+		s.lastA, k = s.departures(y, count, &s.sumA, &s.sumA2, 0)
 		if count {
 			s.nA += k
 		}
-		s.lastA = rms(ss, k)
 	}
 	s.n++
 }
