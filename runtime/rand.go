@@ -28,6 +28,15 @@ const (
 	// PurposeAdditiveInflation draws the additive inflation an ensemble
 	// analysis adds to every member (index = analysis number).
 	PurposeAdditiveInflation
+	// PurposeSerialOrder draws the order in which a serial filter
+	// assimilates the observations (index = analysis number).
+	PurposeSerialOrder
+	// PurposeResample draws a particle filter's resampling (index =
+	// analysis number).
+	PurposeResample
+	// PurposeJitter draws the jitter a particle filter adds to resampled
+	// particles (index = analysis number).
+	PurposeJitter
 )
 
 // Stream is a deterministic random stream: a PCG generator (math/rand/v2)
