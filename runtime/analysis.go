@@ -69,3 +69,17 @@ func checkFilterConfig(name string, members, dim, obs int, inflation float64, r 
 	}
 	return nil
 }
+
+// errCollapsed reports a forecast ensemble whose members are all equal:
+// it carries no covariance, so no analysis can correct it.
+var errCollapsed = errors.New("the ensemble has collapsed: every member is the same, so its spread is zero and it ignores the observations (more inflation, or an additive one, keeps it apart)")
+
+// collapsed reports whether every value of the anomalies a is zero.
+func collapsed(a []float64) bool {
+	for _, v := range a {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
