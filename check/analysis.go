@@ -3,6 +3,7 @@
 package check
 
 import (
+	"math"
 	"strings"
 
 	"github.com/cyclec/cyclec/ir"
@@ -24,14 +25,14 @@ var analysisOptions = map[ir.AnalysisKind][]string{
 	ir.AnalysisEKF:   {"inflation", "additive"},
 	ir.AnalysisEnKF:  append([]string{"members"}, inflationOptions...),
 	ir.AnalysisETKF:  append(append([]string{"members"}, inflationOptions...), "rotate"),
-	ir.AnalysisEnSRF: append(append([]string{"members"}, inflationOptions...), "localize"),
-	ir.AnalysisLETKF: append(append([]string{"members"}, inflationOptions...), "localize"),
+	ir.AnalysisEnSRF: append(append([]string{"members"}, inflationOptions...), "rotate", "localize"),
+	ir.AnalysisLETKF: append(append([]string{"members"}, inflationOptions...), "rotate", "localize"),
 	ir.AnalysisPF:    {"particles", "resample", "threshold", "jitter"},
 	ir.AnalysisOI:    {"B"},
 	ir.AnalysisVar3D: {"B"},
 	ir.AnalysisVar4D: {"B", "inner", "outer"},
 	ir.AnalysisEnKS:  append([]string{"members", "lag"}, inflationOptions...),
-	ir.AnalysisDEnKF: append([]string{"members"}, inflationOptions...),
+	ir.AnalysisDEnKF: append(append([]string{"members"}, inflationOptions...), "rotate"),
 	ir.AnalysisGo:    {"members"},
 }
 
@@ -86,13 +87,13 @@ func (a *analysisOpts) method() ir.Method {
 	case ir.AnalysisEnKF:
 		return &ir.EnKF{Members: a.members, Inflation: a.infl}
 	case ir.AnalysisDEnKF:
-		return &ir.DEnKF{Members: a.members, Inflation: a.infl}
+		return &ir.DEnKF{Members: a.members, Inflation: a.infl, Rotate: a.rotate}
 	case ir.AnalysisETKF:
 		return &ir.ETKF{Members: a.members, Inflation: a.infl, Rotate: a.rotate}
 	case ir.AnalysisEnSRF:
-		return &ir.EnSRF{Members: a.members, Inflation: a.infl, Localize: a.localize}
+		return &ir.EnSRF{Members: a.members, Inflation: a.infl, Rotate: a.rotate, Localize: a.localize}
 	case ir.AnalysisLETKF:
-		return &ir.LETKF{Members: a.members, Inflation: a.infl, Localize: a.localize}
+		return &ir.LETKF{Members: a.members, Inflation: a.infl, Rotate: a.rotate, Localize: a.localize}
 	case ir.AnalysisEnKS:
 		return &ir.EnKS{Members: a.members, Inflation: a.infl, Lag: a.lag}
 	case ir.AnalysisPF:
@@ -145,7 +146,7 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 			return
 		}
 	}
-	s := c.options(o, opts, string(a.kind), analysisOptions[a.kind])
+	s := c.optionsHint(o, opts, string(a.kind), analysisOptions[a.kind], analysisOptionOwners)
 	if !s.require(analysisRequired[a.kind]...) {
 		o.bad = true
 	}
@@ -205,8 +206,8 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 	}
 	if s.has("lag") {
 		n, good := s.integer("lag")
-		if good && n < 0 {
-			s.errorf("lag", "lag must not be negative, got %d", n)
+		if good && n < 1 {
+			s.errorf("lag", "lag must be at least 1 (the observations after each analysis time that update it), got %d", n)
 			good = false
 		}
 		a.lag = n
@@ -279,29 +280,85 @@ func (c *checker) particleOptions(s *optSet, a *ir.PF, check func(bool)) {
 	}
 }
 
-// localize reads localize = gaspari_cohn(radius = r), r > 0.
+// analysisOptionOwners names, for an option an analysis kind does not
+// take, the kinds that do, so that the error says where it belongs
+// ("localize is an option of ensrf and letkf").
+func analysisOptionOwners(name string) string {
+	var kinds []string
+	for _, k := range analysisKinds {
+		if contains(analysisOptions[k], name) {
+			kinds = append(kinds, string(k))
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		return ""
+	case 1:
+		return name + " is an option of " + kinds[0]
+	}
+	return name + " is an option of " + strings.Join(kinds[:len(kinds)-1], ", ") + " and " + kinds[len(kinds)-1]
+}
+
+// tapers lists the localisation functions and the arguments each takes.
+var tapers = map[string][]string{
+	"gaspari_cohn": {"radius", "cutoff"},
+	"step":         {"radius"},
+}
+
+// localize reads localize = gaspari_cohn(radius = r), gaspari_cohn(cutoff
+// = d) or step(radius = r), with r and d positive. A cutoff (the distance
+// at which the taper is zero, PDAF's and DART's convention) becomes the
+// radius d/3.64.
 func (c *checker) localize(s *optSet) (*ir.Localization, bool) {
 	cl := callOf(s.value("localize"))
-	if cl == nil || callName(cl) != "gaspari_cohn" {
-		s.errorf("localize", "localize must be gaspari_cohn(radius = r)")
+	if cl == nil {
+		s.errorf("localize", "localize must be a taper: gaspari_cohn(radius = r), gaspari_cohn(cutoff = d) or step(radius = r)")
 		return nil, false
 	}
-	args, ok := c.bindArgs(cl, []string{"radius"})
+	name := callName(cl)
+	params, known := tapers[name]
+	if !known {
+		d := c.diags.Add(lang.Pos(cl.Pos), "value", "unknown taper %s (tapers: gaspari_cohn, step)", name)
+		if near := nearest(name, []string{"gaspari_cohn", "step"}); near != "" {
+			d.Msg += "; did you mean " + near + "?"
+		}
+		return nil, false
+	}
+	args, ok := c.bindArgs(cl, params)
 	if !ok {
 		return nil, false
 	}
-	r := args["radius"]
-	if r == nil {
-		c.diags.Add(lang.Pos(cl.Pos), "call", "gaspari_cohn needs radius")
+	r, cut := args["radius"], args["cutoff"]
+	switch {
+	case r == nil && cut == nil && len(params) == 1:
+		c.diags.Add(lang.Pos(cl.Pos), "call", "%s needs radius", name)
+		return nil, false
+	case r == nil && cut == nil:
+		c.diags.Add(lang.Pos(cl.Pos), "call", "%s needs radius (DAPPER's convention) or cutoff (the distance at which it reaches zero)", name)
+		return nil, false
+	case r != nil && cut != nil:
+		c.diags.Add(lang.Pos(cut.Pos), "call", "%s takes radius or cutoff, not both", name)
 		return nil, false
 	}
-	x, ok := c.numberOf(s.v, r, "radius")
+	arg, argName := r, "radius"
+	if cut != nil {
+		arg, argName = cut, "cutoff"
+	}
+	x, ok := c.numberOf(s.v, arg, argName)
 	if !ok {
 		return nil, false
 	}
-	if x <= 0 {
-		c.diags.Add(lang.Pos(r.Pos), "value", "radius must be positive, got %s", fmtNum(x))
+	if !(x > 0) || math.IsInf(x, 0) {
+		c.diags.Add(lang.Pos(arg.Pos), "value", "%s must be positive, got %s", argName, fmtNum(x))
 		return nil, false
 	}
-	return &ir.Localization{Func: "gaspari_cohn", Radius: x}, true
+	l := &ir.Localization{Taper: ir.Taper(name), Radius: x, Pos: lang.Pos(cl.Pos)}
+	if cut != nil {
+		l.Cutoff, l.Radius = x, x/(2*gcHalfWidth)
+	}
+	return l, true
 }
+
+// gcHalfWidth is DAPPER's ratio of the Gaspari–Cohn half-width to the
+// radius (the runtime's, which it must match).
+const gcHalfWidth = 1.82

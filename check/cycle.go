@@ -326,6 +326,18 @@ func (w *wiring) analysis() {
 			w.fail()
 		}
 	}
+	if l := a.Localization(); l != nil && !w.kindMismatch {
+		if op := w.cy.Obs; op != nil && op.Sites() == nil {
+			hint := "add locations = indices(…) or locations = subsample(start = s, step = k) to it"
+			if _, body := op.Def.(*ir.ExprObs); body {
+				hint = "an obs written as a body cannot give them yet: write it as linear \"H.csv\" or go \"…\" with locations = indices(…)"
+			}
+			w.c.diags.Add(w.s.at("obs"), "localize", "analysis %s localises, so it needs to know where each observation sits, but obs %s does not say: %s",
+				w.an.srcName, w.obs.srcName, hint).
+				With(w.obs.pos, "%s declared here", w.obs.srcName)
+			w.fail()
+		}
+	}
 	if b := backgroundOf(a); b != nil && w.carrier != nil {
 		if !w.c.sizeMatrix(b, w.an.bFile, w.carrier.Size(), "the state "+w.carrier.SourceName+" of "+w.owner().srcName) {
 			w.fail()

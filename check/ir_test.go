@@ -299,7 +299,7 @@ func TestAnalysesDefaults(t *testing.T) {
 		}
 		if a.Localize != nil {
 			got.localizeRadius = a.Localize.Radius
-			eq(t, w.name+" localize", a.Localize.Func, "gaspari_cohn")
+			eq(t, w.name+" localize", a.Localize.Taper, ir.TaperGaspariCohn)
 		}
 		eq(t, w.name, got, w)
 	}
@@ -403,4 +403,28 @@ func TestKFLinear(t *testing.T) {
 	eq(t, "Pair linear", findObs(t, p, "Pair").Linear, true)
 	c := findCycle(t, p, "Exact")
 	eq(t, "Exact", []any{c.Analysis.Kind(), c.Seed, c.ObsErr.Size}, []any{ir.AnalysisKF, uint64(5), 4})
+}
+
+// TestLocalizationForms checks the tapers as the IR holds them (a cutoff
+// becomes DAPPER's radius) and the sites obs operators give.
+func TestLocalizationForms(t *testing.T) {
+	p := checkGood(t, "localize.cyc")
+	byName := map[string]*ir.Analysis{}
+	for _, a := range p.Analyses {
+		byName[a.SourceName] = a
+	}
+	g := byName["G"].Localization()
+	eq(t, "G", []any{g.Taper, g.Radius, g.Cutoff, byName["G"].Method.(*ir.LETKF).Rotate}, []any{ir.TaperGaspariCohn, 4.0, 0.0, true})
+	c := byName["C"].Localization()
+	if c.Taper != ir.TaperGaspariCohn || c.Cutoff != 14.56 || c.Radius < 4-1e-12 || c.Radius > 4+1e-12 {
+		t.Errorf("C: localisation %+v, want gaspari_cohn with cutoff 14.56 and radius 4", c)
+	}
+	s := byName["S"].Localization()
+	eq(t, "S", []any{s.Taper, s.Radius}, []any{ir.TaperStep, 3.0})
+	sites := map[string]*ir.ObsSites{}
+	for _, o := range p.Obs {
+		sites[o.SourceName] = o.Sites()
+	}
+	eq(t, "Rad sites", *sites["Rad"], ir.ObsSites{Start: 1, Step: 2})
+	eq(t, "Pick sites", sites["Pick"].Indices[19], 39)
 }

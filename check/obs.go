@@ -35,8 +35,9 @@ func (c *checker) checkObs(o *object, d *lang.ObsDecl) {
 	case form.Go != nil:
 		good = c.obsGo(o, *form.Go, lang.Pos(form.Pos), opts, op)
 	case form.Linear != nil:
-		c.options(o, opts, "linear obs "+o.name, nil)
+		s := c.options(o, opts, "linear obs "+o.name, []string{"locations"})
 		good = c.obsLinear(o, *form.Linear, lang.Pos(form.Pos), op)
+		good = c.obsLocations(o, s, op) && good
 	case form.Call != nil:
 		good = c.obsCall(o, form.Call, opts, op)
 	}
@@ -54,9 +55,12 @@ func sizes(op *ir.ObsOp) bool { return op.In != nil && op.Out != nil }
 func (c *checker) obsCall(o *object, cl *lang.Call, opts []*lang.Option, op *ir.ObsOp) bool {
 	name := callName(cl)
 	p := lang.Pos(cl.Pos)
+	var s *optSet
 	switch name {
-	case "identity", "subsample", "indices", "compose":
-		c.options(o, opts, name+" obs "+o.name, nil)
+	case "identity", "subsample", "indices":
+		s = c.options(o, opts, name+" obs "+o.name, nil)
+	case "compose":
+		s = c.options(o, opts, name+" obs "+o.name, []string{"locations"})
 	default:
 		c.diags.Add(p, "obs", "unknown obs form %s (forms: %s)", name, obsForms)
 		return false
@@ -79,7 +83,8 @@ func (c *checker) obsCall(o *object, cl *lang.Call, opts []*lang.Option, op *ir.
 	case "indices":
 		return c.obsIndices(o, cl, op)
 	}
-	return c.obsCompose(o, cl, op)
+	ok := c.obsCompose(o, cl, op)
+	return c.obsLocations(o, s, op) && ok
 }
 
 // obsSubsample checks subsample(start = s, step = k): y[j] = x[s + j·k].
@@ -278,8 +283,9 @@ func (c *checker) obsLinear(o *object, file string, p diag.Pos, op *ir.ObsOp) bo
 func (c *checker) obsGo(o *object, ref string, p diag.Pos, opts []*lang.Option, op *ir.ObsOp) bool {
 	g := &ir.GoObs{}
 	op.Def = g
-	s := c.options(o, opts, "go obs "+o.name, []string{"jacobian"})
+	s := c.options(o, opts, "go obs "+o.name, []string{"jacobian", "locations"})
 	r, ok := c.goRef(o, ref, p, GoObs, "go obs operator", nil)
+	ok = c.obsLocations(o, s, op) && ok
 	g.Ref = r
 	if val := s.value("jacobian"); val != nil {
 		if val.Go == nil {
@@ -352,3 +358,31 @@ func (c *checker) obsBody(o *object, d *lang.ObsDecl, op *ir.ObsOp) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// obsLocations reads locations = subsample(start = s, step = k) or
+// locations = indices(i, j, …): where the observations of an operator
+// that has no sites of its own sit on its input, for localisation. The
+// forms are those of the operators of the same names, and are checked
+// against the operator's shapes the same way.
+func (c *checker) obsLocations(o *object, s *optSet, op *ir.ObsOp) bool {
+	if !s.has("locations") {
+		return true
+	}
+	cl := callOf(s.value("locations"))
+	name := callName(cl)
+	if name != "subsample" && name != "indices" {
+		s.errorf("locations", "locations must be subsample(start = s, step = k) or indices(i, j, …): the input elements the observations sit at")
+		return false
+	}
+	at := &ir.ObsOp{In: op.In, Out: op.Out}
+	var ok bool
+	if name == "subsample" {
+		ok = c.obsSubsample(o, cl, at)
+	} else {
+		ok = c.obsIndices(o, cl, at)
+	}
+	if ok {
+		op.Given = at.Sites()
+	}
+	return ok
+}

@@ -28,6 +28,12 @@ type optSet struct {
 // options collects opts, reporting options not in allowed and options
 // given twice.
 func (c *checker) options(o *object, opts []*lang.Option, what string, allowed []string) *optSet {
+	return c.optionsHint(o, opts, what, allowed, nil)
+}
+
+// optionsHint is options with owner, which may say where an unknown
+// option belongs ("localize is an option of letkf"); "" says nothing.
+func (c *checker) optionsHint(o *object, opts []*lang.Option, what string, allowed []string, owner func(name string) string) *optSet {
 	s := &optSet{c: c, v: c.constEnv(o), what: what, pos: o.pos, m: map[string]*lang.Option{}}
 	s.v.where = "an option"
 	for _, op := range opts {
@@ -44,6 +50,10 @@ func (c *checker) options(o *object, opts []*lang.Option, what string, allowed [
 			}
 			if near := nearest(op.Name, allowed); near != "" {
 				d.Msg += "; did you mean " + near + "?"
+			} else if owner != nil {
+				if where := owner(op.Name); where != "" {
+					d.Msg += "; " + where
+				}
 			}
 			continue
 		}

@@ -61,6 +61,17 @@ func (a *Analysis) Members() int {
 	return 0
 }
 
+// Localization is the analysis's localisation, or nil when it has none.
+func (a *Analysis) Localization() *Localization {
+	switch m := a.Method.(type) {
+	case *LETKF:
+		return m.Localize
+	case *EnSRF:
+		return m.Localize
+	}
+	return nil
+}
+
 // Method is the kind-specific part of an analysis: one of *KF, *EKF,
 // *EnKF, *DEnKF, *ETKF, *EnSRF, *LETKF, *PF, *OI, *Var3D, *Var4D, *EnKS or
 // *GoAnalysis.
@@ -85,11 +96,29 @@ var NoInflation = Inflation{Multiplicative: 1}
 // None reports whether the inflation changes nothing.
 func (i Inflation) None() bool { return i == NoInflation }
 
-// Localization is a covariance localisation taper.
+// Localization is a covariance localisation taper as the source wrote it.
 type Localization struct {
-	Func   string // e.g. "gaspari_cohn"
+	Taper Taper
+	// Radius is DAPPER's loc_rad: for Gaspari–Cohn the half-width is 1.82
+	// radii and the taper is zero beyond 3.64 radii; for a step, the
+	// distance up to which it is 1. A cutoff written in the source is
+	// converted to this radius.
 	Radius float64
+	// Cutoff is the distance at which the taper reaches zero when the
+	// source gave gaspari_cohn(cutoff = d) (PDAF's and DART's convention),
+	// else 0.
+	Cutoff float64
+	Pos    Pos // the taper call
 }
+
+// Taper names a localisation function.
+type Taper string
+
+// The tapers.
+const (
+	TaperGaspariCohn Taper = "gaspari_cohn"
+	TaperStep        Taper = "step"
+)
 
 // KF is the exact Kalman filter (linear model and operator).
 type KF struct{ Inflation Inflation }
@@ -108,6 +137,7 @@ type EnKF struct {
 type DEnKF struct {
 	Members   int
 	Inflation Inflation
+	Rotate    bool // a random mean-preserving rotation after each analysis
 }
 
 // ETKF is the square-root ensemble transform Kalman filter.
@@ -121,6 +151,7 @@ type ETKF struct {
 type EnSRF struct {
 	Members   int
 	Inflation Inflation
+	Rotate    bool          // a random mean-preserving rotation after each analysis
 	Localize  *Localization // nil: none
 }
 
@@ -128,6 +159,7 @@ type EnSRF struct {
 type LETKF struct {
 	Members   int
 	Inflation Inflation
+	Rotate    bool // a random mean-preserving rotation after all local analyses
 	Localize  *Localization
 }
 

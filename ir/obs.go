@@ -17,7 +17,34 @@ type ObsOp struct {
 	// Linear reports whether the operator is linear in its input.
 	Linear bool
 
+	// Given are the sites the source gave with `locations = …`, for forms
+	// whose observations have no place of their own (nil otherwise).
+	Given *ObsSites
+
 	Def ObsDef
+}
+
+// ObsSites says where the observations of an operator sit on its input
+// carrier, for localisation: observation j sits at flat element
+// Start + j*Step, or at Indices[j] when Indices is not nil.
+type ObsSites struct {
+	Start, Step int
+	Indices     []int
+}
+
+// Sites returns where the observations of o sit: the elements that
+// identity, subsample and indices operators read, or what the source gave
+// with `locations`; nil when neither says.
+func (o *ObsOp) Sites() *ObsSites {
+	switch d := o.Def.(type) {
+	case *Identity:
+		return &ObsSites{Start: 0, Step: 1}
+	case *Subsample:
+		return &ObsSites{Start: d.Start, Step: d.Step}
+	case *Indices:
+		return &ObsSites{Indices: d.Indices}
+	}
+	return o.Given
 }
 
 // ObsDef is the kind-specific part of an observation operator: one of
