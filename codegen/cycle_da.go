@@ -79,8 +79,11 @@ func (cg *cycleGen) emitEnsembleDA() {
 	}
 	parts = append(parts,
 		statePart{name: "ensemble", floats: cg.self("E").Dot("Data"), what: "the ensemble"},
-		statePart{name: "stats", stats: "stats", what: "the running scores"},
 	)
+	if cg.as.Analysis.Kind() == ir.AnalysisPF {
+		parts = append(parts, statePart{name: "weights", floats: cg.self("filter").Dot("Weights").Call(), what: "the particle weights"})
+	}
+	parts = append(parts, statePart{name: "stats", stats: "stats", what: "the running scores"})
 	if !twin {
 		parts = append(parts, statePart{name: "ostats", stats: "ostats", what: "the observation-space scores"})
 	}
@@ -206,10 +209,15 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 
 	// The analysis.
 	body = append(body,
-		jen.List(id(filter), id(err)).Op(":=").Id("New"+cg.as.Analysis.Name).Call(id(cg.membersConst()), id(n), id(p), id(r), cg.self("Seed")),
+		jen.List(id(filter), id(err)).Op(":=").Id("New"+cg.as.Analysis.Name).Call(append([]jen.Code{id(cg.membersConst()), id(n), id(p), id(r), cg.self("Seed")}, cg.localArgs(id(p))...)...),
 		ifErr(err, errorf(fmt.Sprintf("cycle %s: analysis %s: %%w", name, cg.as.Analysis.SourceName), id(err))),
 		jen.List(cg.self("obs"), cg.self("filter"), cg.self("r")).Op("=").List(id(h), id(filter), id(r)),
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(n)),
+	)
+	if cg.as.Analysis.Kind() == ir.AnalysisPF {
+		body = append(body, cg.self("E").Dot("Weights").Op("=").Id(filter).Dot("Weights").Call().Comment("equal until the first analysis"))
+	}
+	body = append(body,
 		cg.self("HE").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(p)),
 		cg.self("stats").Op("=").Qual(rtPath, "NewStats").Call(id(n), cg.self("Spinup")),
 	)
@@ -294,14 +302,67 @@ func (cg *cycleGen) emitDANext(src daSource) {
 		cg.self("stats").Dot("Analysis").Call(cg.self("E"), src.truth(cg)),
 	)
 	body = append(body, src.scoreAnalysis(cg, k)...)
+	pf := cg.as.Analysis.Kind() == ir.AnalysisPF
+	if pf {
+		body = append(body, cg.self("stats").Dot("Particles").Call(cg.self("filter").Dot("ESS").Call()))
+	}
 	body = append(body, cg.self("analyses").Op("++"))
-	if due != "" {
+	switch {
+	case due != "" && !pf:
 		body = append(body, jen.If(id(due)).Block(
 			cg.recorder("Analysis", cg.self("E")),
 			jen.Return(cg.self("record").Call()),
 		))
+	case due != "":
+		body = append(body, jen.If(id(due)).Block(
+			cg.recorder("Analysis", cg.self("E")),
+			jen.If(id(err).Op(":=").Add(cg.self("record")).Call(), id(err).Op("!=").Nil()).Block(jen.Return(id(err))),
+		))
+	}
+	if pf {
+		body = append(body,
+			jen.Line(),
+			jen.Comment("Resample when the effective size has fallen to the threshold: after the analysis"),
+			jen.Comment("statistics and history, which are of the weighted particles, and before the forecast."),
+			jen.If(id(err).Op(":=").Add(cg.self("filter")).Dot("Resample").Call(cg.self("E"), jen.Uint64().Call(cg.self("analyses").Op("-").Lit(1))), id(err).Op("!=").Nil()).Block(
+				jen.Return(errorf(fmt.Sprintf("cycle %s: resampling after analysis %%d: %%w", name), cg.self("analyses").Op("-").Lit(1), id(err))),
+			),
+		)
 	}
 	body = append(body, jen.Return(jen.Nil()))
 	g.f.Add(doc("%s", src.nextDoc(cg)))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
+}
+
+// localArgs are the geometry of the state and the sites of the
+// observations that the constructor of a localised analysis takes after
+// the seed (none for other analyses); p is the observation count.
+func (cg *cycleGen) localArgs(p jen.Code) []jen.Code {
+	if cg.as.Analysis.Localization() == nil {
+		return nil
+	}
+	car := cg.fwd.Carrier
+	periodic := func(d int) jen.Code { return jen.Lit(car.Boundary(d).Kind == ir.BoundaryPeriodic) }
+	var geom jen.Code
+	if car.Grid() {
+		geom = jen.Qual(rtPath, "GridGeometry").Values(
+			jen.Id("Rows").Op(":").Lit(car.Dims[0]), jen.Id("Cols").Op(":").Lit(car.Dims[1]),
+			jen.Id("PeriodicRows").Op(":").Add(periodic(0)), jen.Id("PeriodicCols").Op(":").Add(periodic(1)),
+		)
+	} else {
+		geom = jen.Qual(rtPath, "VecGeometry").Values(jen.Id("N").Op(":").Lit(car.Size()), jen.Id("Periodic").Op(":").Add(periodic(0)))
+	}
+	s := cg.as.Obs.Sites()
+	if s == nil {
+		cg.g.internal(cg.c.Pos, "cycle %s: obs %s has no sites for the localised analysis %s", cg.c.SourceName, cg.as.Obs.SourceName, cg.as.Analysis.SourceName)
+		return []jen.Code{geom, jen.Nil()}
+	}
+	if s.Indices == nil {
+		return []jen.Code{geom, jen.Qual(rtPath, "StridedSites").Call(jen.Lit(s.Start), jen.Lit(s.Step), p)}
+	}
+	vals := make([]jen.Code, len(s.Indices))
+	for i, v := range s.Indices {
+		vals[i] = jen.Lit(v)
+	}
+	return []jen.Code{geom, jen.Index().Int().Values(vals...)}
 }

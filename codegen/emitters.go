@@ -40,6 +40,9 @@ var analysisEmitters = map[ir.AnalysisKind]emitter[*ir.Analysis]{
 	ir.AnalysisETKF:  etkfAnalysis{},
 	ir.AnalysisEnKF:  enkfAnalysis{},
 	ir.AnalysisDEnKF: denkfAnalysis{},
+	ir.AnalysisLETKF: letkfAnalysis{},
+	ir.AnalysisEnSRF: ensrfAnalysis{},
+	ir.AnalysisPF:    pfAnalysis{},
 	ir.AnalysisGo:    goAnalysis{},
 }
 

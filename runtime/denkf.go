@@ -15,7 +15,8 @@ type DEnKFConfig struct {
 	Additive          float64 // std s >= 0 of the N(0, s²) draws added to every member after the analysis (0 = none)
 	RTPP              float64 // relaxation to prior perturbations, in [0, 1] (0 = none)
 	RTPS              float64 // relaxation to prior spread, >= 0 (0 = none)
-	Seed              uint64  // keys the additive-inflation streams (the analysis itself draws nothing)
+	Rotate            bool    // post-multiply the anomalies by a random mean-preserving rotation
+	Seed              uint64  // keys the rotation and additive-inflation streams (the update itself draws nothing)
 }
 
 // inflation returns the inflation and relaxation options of cfg.
@@ -38,9 +39,12 @@ func (cfg DEnKFConfig) inflation() InflationConfig {
 //
 // computed together as E_k += (δ - ½ Y_k) K' for every member k: the
 // rows of Y sum to zero, so the mean moves by δ K' and the anomalies by
-// -½ Y K'. Then relaxation, multiplicative and additive inflation follow,
-// as for every ensemble filter (see [InflationConfig]; post-analysis,
-// DAPPER's convention).
+// -½ Y K'. With Rotate the analysis anomalies are then multiplied by a
+// random mean-preserving rotation Ω, as the ETKF's are (DAPPER's rot=True,
+// drawn from the stream (Seed, PurposeRotation, analysis index)). Then
+// relaxation, multiplicative and additive inflation follow, as for every
+// ensemble filter (see [InflationConfig]; post-analysis, DAPPER's
+// convention).
 //
 // A DEnKF is not safe for concurrent use; Analyze does not allocate.
 type DEnKF struct {
@@ -56,6 +60,10 @@ type DEnKF struct {
 	d      []float64 // N×p update coefficients δ - ½ Y_k
 	c      []float64 // p×p innovation covariance, then its Cholesky factor
 	k      []float64 // p×n transposed gain K'
+
+	rot    *rotator  // with Rotate
+	stream *Stream   // the rotation's draws
+	mua, x []float64 // with Rotate: the analysis mean (n) and anomalies (N×n)
 }
 
 // NewDEnKF validates cfg against R and allocates every workspace the
@@ -69,12 +77,18 @@ func NewDEnKF(cfg DEnKFConfig, R *ObsError) (*DEnKF, error) {
 		return nil, err
 	}
 	N, n, p := cfg.Members, cfg.Dim, cfg.Obs
-	return &DEnKF{
+	f := &DEnKF{
 		cfg: cfg, r: R, sub: newObsSubset(R), infl: infl,
 		mu: make([]float64, n), xo: make([]float64, p), dy: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), d: make([]float64, N*p),
 		c: make([]float64, p*p), k: make([]float64, p*n),
-	}, nil
+	}
+	if cfg.Rotate {
+		f.rot = newRotator(N, n)
+		f.stream = NewStream(cfg.Seed, PurposeRotation, 0)
+		f.mua, f.x = make([]float64, n), make([]float64, N*n)
+	}
+	return f, nil
 }
 
 // Config returns the configuration the filter was built with.
@@ -103,6 +117,9 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	full := m == p
 	anomalies(f.a, f.mu, E.Data, N, n)
+	if collapsed(f.a) {
+		return fmt.Errorf("DEnKF analysis %d: %w", index, errCollapsed)
+	}
 	anomalies(f.y, f.xo, HE.Data, N, p)
 	f.infl.prior(E.Data)
 	dy := f.dy[:m]
@@ -143,7 +160,14 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
 
-	f.infl.posterior(E.Data, index)
+	if f.rot == nil {
+		f.infl.posterior(E.Data, index)
+		return nil
+	}
+	anomalies(f.x, f.mua, E.Data, N, n)
+	f.stream.Reset(f.cfg.Seed, PurposeRotation, index)
+	f.rot.apply(f.x, f.stream)
+	f.infl.posteriorSplit(E.Data, f.mua, f.x, index)
 	return nil
 }
 

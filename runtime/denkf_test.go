@@ -299,3 +299,63 @@ func BenchmarkDEnKF40(b *testing.B) {
 		}
 	}
 }
+
+// TestDEnKFRotate checks that the rotation keeps the analysis mean and
+// covariance, changes the members, depends on the analysis index and
+// allocates nothing.
+func TestDEnKFRotate(t *testing.T) {
+	const N, n, p = 12, 6, 8
+	mp := newMissingProblem(t, N, n, p, true, 21)
+	R := mp.obsError(t, nil)
+	plain := newDEnKFTest(t, N, n, p, 1.02, R)
+	rot, err := NewDEnKF(DEnKFConfig{Members: N, Dim: n, Obs: p, Inflation: 1.02, Rotate: true, Seed: 3}, R)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(f *DEnKF, index uint64) *Ensemble {
+		E := &Ensemble{Members: N, Dim: n, Data: append([]float64(nil), mp.E.Data...)}
+		if err := f.Analyze(E, mp.HE, mp.y, index); err != nil {
+			t.Fatal(err)
+		}
+		return E
+	}
+	want, got, other := run(plain, 0), run(rot, 0), run(rot, 1)
+	wm, wc := sampleMoments(want)
+	gm, gc := sampleMoments(got)
+	if d := maxAbsDiff(gm, wm); !(d < 1e-12*(1+maxAbs(wm))) {
+		t.Errorf("rotation moved the mean by %g", d)
+	}
+	if d := maxAbsDiff(gc, wc); !(d < 1e-12*(1+maxAbs(wc))) {
+		t.Errorf("rotation changed the covariance by %g", d)
+	}
+	if d := maxAbsDiff(got.Data, want.Data); !(d > 1e-6) {
+		t.Errorf("rotation changed the members by only %g", d)
+	}
+	if d := maxAbsDiff(got.Data, other.Data); !(d > 1e-6) {
+		t.Errorf("analyses 0 and 1 drew the same rotation (members differ by %g)", d)
+	}
+	E := &Ensemble{Members: N, Dim: n, Data: append([]float64(nil), mp.E.Data...)}
+	if a := testing.AllocsPerRun(10, func() { _ = rot.Analyze(E, mp.HE, mp.y, 2) }); a != 0 {
+		t.Errorf("Analyze with rotation allocates %v times", a)
+	}
+}
+
+// TestDEnKFCollapsed checks that an ensemble of identical members stops
+// the analysis with an error naming it, and is left as it was.
+func TestDEnKFCollapsed(t *testing.T) {
+	const N, n, p = 5, 3, 3
+	mp := newMissingProblem(t, N, n, p, true, 2)
+	f := newDEnKFTest(t, N, n, p, 1, mp.obsError(t, nil))
+	E := NewEnsemble(N, n)
+	for k := 0; k < N; k++ {
+		copy(E.Member(k), []float64{1, 2, 3})
+	}
+	before := append([]float64(nil), E.Data...)
+	err := f.Analyze(E, mp.HE, mp.y, 4)
+	if err == nil || !strings.Contains(err.Error(), "DEnKF analysis 4") || !strings.Contains(err.Error(), "collapsed") {
+		t.Fatalf("collapsed ensemble: error %v, want one naming the DEnKF and the collapse", err)
+	}
+	if maxAbsDiff(E.Data, before) != 0 {
+		t.Error("the failed analysis changed the ensemble")
+	}
+}

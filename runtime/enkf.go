@@ -104,6 +104,9 @@ func (f *EnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	full := m == p
 	anomalies(f.a, f.mu, E.Data, N, n)
+	if collapsed(f.a) {
+		return fmt.Errorf("EnKF analysis %d: %w", index, errCollapsed)
+	}
 	anomalies(f.y, f.xo, HE.Data, N, p)
 	f.infl.prior(E.Data)
 	if !full {

@@ -304,3 +304,14 @@ func (lp *LocalPairs) MaxPerState() int {
 	}
 	return m
 }
+
+// StridedSites returns the sites start, start+step, … of count
+// observations: where the observations of an identity or subsample
+// operator sit.
+func StridedSites(start, step, count int) []int {
+	s := make([]int, max(count, 0))
+	for j := range s {
+		s[j] = start + j*step
+	}
+	return s
+}
