@@ -51,6 +51,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
 	)
 	fields = append(fields, src.state(cg)...)
+	fields = append(fields, cg.parallelFields()...)
 	fields = append(fields,
 		jen.Id("step").Op(",").Id("analyses").Int().Comment("model steps and analyses done"),
 		jen.Id("started").Bool(),
@@ -65,6 +66,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 	cg.emitSet()
 	cg.emitDAStart(src, out)
 	cg.emitDANext(src)
+	cg.emitParallel()
 	g.f.Add(doc("Done reports whether the run has no whole assimilation cycle left: the run " +
 		"makes Steps/ObsEvery cycles, and trailing steps that would not reach an analysis are " +
 		"not run."))
@@ -222,6 +224,7 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 		cg.self("stats").Op("=").Qual(rtPath, "NewStats").Call(id(n), cg.self("Spinup")),
 	)
 	body = append(body, src.setup(cg, err, r)...)
+	body = append(body, cg.parallelStart()...)
 
 	body = append(body, cg.modelLoad(err, id(cg.membersConst()))...)
 

@@ -101,6 +101,9 @@ func (cg *cycleGen) stepMembers(nm *namer, m string, t0 jen.Code, steps jen.Code
 		}
 		return []jen.Code{loop(stmt)}
 	}
+	if steps != nil && cg.parallelMembers() {
+		return cg.parallelStep(nm, m, t0)
+	}
 	x := nm.name("x")
 	member := jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self("E").Dot("Member").Call(id(k)))
 	if steps == nil {

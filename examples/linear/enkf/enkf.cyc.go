@@ -118,13 +118,18 @@ type Twin struct {
 	HE    *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 	Truth State           // the truth run
 
-	obs            *Half
-	filter         *cycrt.EnKF
-	r              *cycrt.ObsError
-	stats          *cycrt.Stats
-	noise          *cycrt.Stream
-	y              Obs // the observation of the truth
-	step, analyses int // model steps and analyses done
+	obs    *Half
+	filter *cycrt.EnKF
+	r      *cycrt.ObsError
+	stats  *cycrt.Stats
+	noise  *cycrt.Stream
+	y      Obs // the observation of the truth
+
+	team           *cycrt.Team             // forecasts the members in parallel
+	workers        []Shift                 // a copy of the model per worker: its own scratch, the parameters copied in
+	forecastAt     float64                 // the model time the member forecast starts from
+	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
+	step, analyses int                     // model steps and analyses done
 	started        bool
 }
 
@@ -202,6 +207,9 @@ func (c *Twin) Start() error {
 	c.HE = cycrt.NewEnsemble(TwinMembers, ObsSize)
 	c.stats = cycrt.NewStats(StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
+	c.team = cycrt.NewTeam(0)
+	c.workers = make([]Shift, c.team.Workers())
+	c.forecast = c.forecastMembers
 	var mean State
 	for i := range mean {
 		mean[i] = 1.0
@@ -231,12 +239,14 @@ func (c *Twin) Next() error {
 	for s := range c.ObsEvery {
 		m.Step(&c.Truth, t0+float64(s)*ShiftDT)
 	}
-	for k := range TwinMembers {
-		x := (*State)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, t0+float64(s)*ShiftDT)
-		}
+	// The members, TwinChunk at a time on the team: each worker steps its own copy of the model
+	// with the parameters as set now, and no member's forecast depends on another's.
+	for w := range c.workers {
+		c.workers[w].A = m.A
+		c.workers[w].B = m.B
 	}
+	c.forecastAt = t0
+	c.team.Run(cycrt.Chunks(TwinMembers, TwinChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
@@ -255,6 +265,24 @@ func (c *Twin) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	return nil
+}
+
+// TwinChunk is how many members of cycle Twin a worker forecasts at a time:
+// a partition fixed here, so the results do not depend on how many workers
+// share it.
+const TwinChunk = 250
+
+// forecastMembers advances the members of one chunk ObsEvery model steps
+// from forecastAt with the worker's copy of the model: the body of the
+// parallel forecast in Next.
+func (c *Twin) forecastMembers(worker, chunk int) {
+	m := &c.workers[worker]
+	for k := chunk * TwinChunk; k < min((chunk+1)*TwinChunk, TwinMembers); k++ {
+		x := (*State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, c.forecastAt+float64(s)*ShiftDT)
+		}
+	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run
