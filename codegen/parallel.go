@@ -116,7 +116,7 @@ func (cg *cycleGen) emitParallel() {
 	worker, chunkV, m, k, x, s := nm.name("worker"), nm.name("chunk"), nm.name("m"), nm.name("k"), nm.name("x"), nm.name("s")
 	id := jen.Id
 	member := jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.self("E").Dot("Member").Call(id(k)))
-	g.f.Add(doc("forecastMembers advances the members of one chunk ObsEvery model steps from "+
+	g.f.Add(doc("forecastMembers advances the members of one chunk ObsEvery model steps from " +
 		"forecastAt with the worker's copy of the model: the body of the parallel forecast in Next."))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("forecastMembers").Params(jen.List(id(worker), id(chunkV)).Int()).Block(
 		id(m).Op(":=").Op("&").Add(cg.self("workers")).Index(id(worker)),
