@@ -1,0 +1,67 @@
+package examples_test
+
+import (
+	"context"
+	"math"
+	goruntime "runtime"
+	"testing"
+
+	"github.com/cyclec/cyclec/examples/linear/enkf"
+	"github.com/cyclec/cyclec/examples/lorenz63/etkf"
+	l96denkf "github.com/cyclec/cyclec/examples/lorenz96/denkf"
+	l96enkf "github.com/cyclec/cyclec/examples/lorenz96/enkf"
+	l96etkf "github.com/cyclec/cyclec/examples/lorenz96/etkf"
+	cycrt "github.com/cyclec/cyclec/runtime"
+)
+
+// coreKinds are short runs of one example per analysis kind, each set up
+// so that its member forecasts (and, for the LETKF, its local analyses)
+// are shared out over the cores.
+var coreKinds = []struct {
+	name  string
+	steps string
+	new   func() cycrt.Cycle
+}{
+	{"lorenz96/etkf", "300", func() cycrt.Cycle { return l96etkf.NewTwin() }},
+	{"lorenz96/enkf", "300", func() cycrt.Cycle { return l96enkf.NewTwin() }},
+	{"lorenz96/denkf", "300", func() cycrt.Cycle { return l96denkf.NewTwin() }},
+	{"lorenz63/etkf", "2500", func() cycrt.Cycle { return etkf.NewTwin() }},
+	{"linear/enkf", "300", func() cycrt.Cycle { return enkf.NewTwin() }},
+}
+
+// TestSameBitsOnEveryCore runs each kind with GOMAXPROCS at 1, 2 and 7
+// and checks that every score has the same bits: the work is shared out
+// over partitions fixed by the problem, never by the number of cores.
+func TestSameBitsOnEveryCore(t *testing.T) {
+	defer goruntime.GOMAXPROCS(goruntime.GOMAXPROCS(0))
+	for _, k := range coreKinds {
+		t.Run(k.name, func(t *testing.T) {
+			var want []uint64
+			for _, procs := range []int{1, 2, 7} {
+				goruntime.GOMAXPROCS(procs)
+				c := k.new()
+				for _, kv := range [][2]string{{"steps", k.steps}, {"spinup", "10"}, {"seed", "3"}} {
+					if err := c.Set(kv[0], kv[1]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				sum, err := c.Run(context.Background(), cycrt.RunOptions{})
+				if err != nil {
+					t.Fatalf("GOMAXPROCS=%d: %v", procs, err)
+				}
+				got := []uint64{math.Float64bits(sum.RMSEAnalysis), math.Float64bits(sum.RMSEForecast),
+					math.Float64bits(sum.SpreadAnalysis), math.Float64bits(sum.SpreadForecast)}
+				if want == nil {
+					want = got
+					continue
+				}
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("GOMAXPROCS=%d: score %d is %v, at GOMAXPROCS=1 %v", procs, i,
+							math.Float64frombits(got[i]), math.Float64frombits(want[i]))
+					}
+				}
+			}
+		})
+	}
+}
