@@ -286,35 +286,10 @@ func (f *EnSRF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 
 	// One observation at a time.
-	n1 := float64(N - 1)
-	for s := 0; s < m; s++ {
-		yj := yt[s*N : (s+1)*N]
-		ss := 0.0
-		for _, v := range yj {
-			ss += v * v
-		}
-		c := ss + n1
-		beta := 1 / (c + math.Sqrt(n1*c))
-		gm := dy[s] / c
-		if f.rowOf == nil {
-			for i := 0; i < n; i++ {
-				serialUpdate(at[i*N:(i+1)*N], yj, 1, beta, gm, &f.mu[i])
-			}
-			for t := s + 1; t < m; t++ {
-				serialUpdate(yt[t*N:(t+1)*N], yj, 1, beta, -gm, &dy[t])
-			}
-			continue
-		}
-		j := idx[perm[s]]
-		for q := f.obsStart[j]; q < f.obsStart[j+1]; q++ {
-			i := int(f.stateOf[q])
-			serialUpdate(at[i*N:(i+1)*N], yj, f.stateCoef[q], beta, gm, &f.mu[i])
-		}
-		for q := f.ooStart[j]; q < f.ooStart[j+1]; q++ {
-			if t := f.rowOf[f.ooObs[q]]; t > s {
-				serialUpdate(yt[t*N:(t+1)*N], yj, f.ooCoef[q], beta, -gm, &dy[t])
-			}
-		}
+	if f.rowOf == nil {
+		f.assimilateGlobal(m)
+	} else {
+		f.assimilateLocal(m)
 	}
 	if !allFinite(f.mu) || !allFinite(at) {
 		return fmt.Errorf("EnSRF analysis %d: %w", index, errNonFinite)
@@ -332,6 +307,138 @@ func (f *EnSRF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	f.infl.posteriorSplit(E.Data, f.mu, f.x, index)
 	return nil
+}
+
+// serialGains returns, for the whitened observed anomalies yj of one
+// observation and its innovation dj, the factors β = 1/(C + sqrt((N-1)C))
+// of the anomaly update and δ_j/C of the mean update, C = yj'yj + N - 1.
+func serialGains(yj []float64, dj, n1 float64) (beta, gm float64) {
+	ss := 0.0
+	for _, v := range yj {
+		ss += v * v
+	}
+	c := ss + n1
+	return 1 / (c + math.Sqrt(n1*c)), dj / c
+}
+
+// serialBlock is the number of observations whose updates
+// assimilateGlobal applies to each state element in one pass.
+const serialBlock = 4
+
+// assimilateGlobal assimilates the m observations in yt and dy, in order,
+// without localisation. Four at a time: the block's observations are
+// first updated by one another, serially; then each state element and
+// each later observation takes the four updates in one pass, their
+// sequential dependence carried by the Gram matrix of the block's
+// observed anomalies (the anomalies z after update a are z minus
+// multiples of ŷ_0..ŷ_a, so z_a'ŷ_b follows from z'ŷ_b and ŷ_a'ŷ_b).
+func (f *EnSRF) assimilateGlobal(m int) {
+	N, n := f.cfg.Members, f.cfg.Dim
+	n1 := float64(N - 1)
+	at, yt, dy := f.at, f.yt, f.dy
+	s := 0
+	for ; s+serialBlock <= m; s += serialBlock {
+		var beta, gm, ngm [serialBlock]float64
+		for b := 0; b < serialBlock; b++ {
+			yj := yt[(s+b)*N : (s+b+1)*N]
+			beta[b], gm[b] = serialGains(yj, dy[s+b], n1)
+			ngm[b] = -gm[b]
+			for t := s + b + 1; t < s+serialBlock; t++ {
+				serialUpdate(yt[t*N:(t+1)*N], yj, 1, beta[b], -gm[b], &dy[t])
+			}
+		}
+		blk := &serialBlock4{beta: beta}
+		blk.y0, blk.y1 = yt[s*N:(s+1)*N], yt[(s+1)*N:(s+2)*N]
+		blk.y2, blk.y3 = yt[(s+2)*N:(s+3)*N], yt[(s+3)*N:(s+4)*N]
+		blk.g01, blk.g02, blk.g03 = dotN(blk.y0, blk.y1), dotN(blk.y0, blk.y2), dotN(blk.y0, blk.y3)
+		blk.g12, blk.g13, blk.g23 = dotN(blk.y1, blk.y2), dotN(blk.y1, blk.y3), dotN(blk.y2, blk.y3)
+		for i := 0; i < n; i++ {
+			blk.update(at[i*N:(i+1)*N], &gm, &f.mu[i])
+		}
+		for t := s + serialBlock; t < m; t++ {
+			blk.update(yt[t*N:(t+1)*N], &ngm, &dy[t])
+		}
+	}
+	for ; s < m; s++ {
+		yj := yt[s*N : (s+1)*N]
+		beta, gm := serialGains(yj, dy[s], n1)
+		for i := 0; i < n; i++ {
+			serialUpdate(at[i*N:(i+1)*N], yj, 1, beta, gm, &f.mu[i])
+		}
+		for t := s + 1; t < m; t++ {
+			serialUpdate(yt[t*N:(t+1)*N], yj, 1, beta, -gm, &dy[t])
+		}
+	}
+}
+
+// assimilateLocal assimilates the m observations in yt and dy, in order,
+// each updating the state elements and the later observations its taper
+// reaches.
+func (f *EnSRF) assimilateLocal(m int) {
+	N := f.cfg.Members
+	n1 := float64(N - 1)
+	at, yt, dy, idx := f.at, f.yt, f.dy, f.sub.idx
+	for s := 0; s < m; s++ {
+		yj := yt[s*N : (s+1)*N]
+		beta, gm := serialGains(yj, dy[s], n1)
+		j := idx[f.perm[s]]
+		for q := f.obsStart[j]; q < f.obsStart[j+1]; q++ {
+			i := int(f.stateOf[q])
+			serialUpdate(at[i*N:(i+1)*N], yj, f.stateCoef[q], beta, gm, &f.mu[i])
+		}
+		for q := f.ooStart[j]; q < f.ooStart[j+1]; q++ {
+			if t := f.rowOf[f.ooObs[q]]; t > s {
+				serialUpdate(yt[t*N:(t+1)*N], yj, f.ooCoef[q], beta, -gm, &dy[t])
+			}
+		}
+	}
+}
+
+// serialBlock4 holds four consecutive observations' whitened anomalies
+// ŷ_0..ŷ_3 (already updated by one another), their anomaly factors β and
+// the Gram products g_ab = ŷ_a'ŷ_b.
+type serialBlock4 struct {
+	y0, y1, y2, y3               []float64
+	beta                         [serialBlock]float64
+	g01, g02, g03, g12, g13, g23 float64
+}
+
+// update applies the block's four updates in turn to the anomalies z of
+// one quantity and its mean, gm[b] the mean factor of update b (δ_b/C_b,
+// negated for an innovation).
+func (blk *serialBlock4) update(z []float64, gm *[serialBlock]float64, mean *float64) {
+	y0, y1, y2, y3 := blk.y0, blk.y1[:len(blk.y0)], blk.y2[:len(blk.y0)], blk.y3[:len(blk.y0)]
+	z = z[:len(y0)]
+	var d0, d1, d2, d3 float64
+	for k, v := range z {
+		d0 += v * y0[k]
+		d1 += v * y1[k]
+		d2 += v * y2[k]
+		d3 += v * y3[k]
+	}
+	b := &blk.beta
+	g0 := d0
+	h0 := b[0] * g0
+	g1 := d1 - h0*blk.g01
+	h1 := b[1] * g1
+	g2 := d2 - h0*blk.g02 - h1*blk.g12
+	h2 := b[2] * g2
+	g3 := d3 - h0*blk.g03 - h1*blk.g13 - h2*blk.g23
+	h3 := b[3] * g3
+	*mean += g0*gm[0] + g1*gm[1] + g2*gm[2] + g3*gm[3]
+	for k := range z {
+		z[k] -= h0*y0[k] + h1*y1[k] + h2*y2[k] + h3*y3[k]
+	}
+}
+
+// dotN returns a'b.
+func dotN(a, b []float64) float64 {
+	b = b[:len(a)]
+	s := 0.0
+	for k, v := range a {
+		s += v * b[k]
+	}
+	return s
 }
 
 // whitenFull fills yt and dy (m present observations, in serial order)
