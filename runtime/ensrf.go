@@ -64,7 +64,9 @@ func (cfg EnSRFConfig) inflation() InflationConfig {
 // (DAPPER's identity, subsample or indices operators). Those lists are
 // built once, sparse (pairs with ρ > [MinTaperCoefficient]), so the
 // filter's memory grows with the number of pairs, not with n² or p².
-// Localisation needs a diagonal R.
+// Localisation needs a diagonal R. Without it the updates are applied
+// four observations per pass over the state (see assimilateGlobal), which
+// changes only the rounding.
 //
 // After the last observation the anomalies are rotated (Rotate: Ω A with
 // Ω drawn from (Seed, [PurposeRotation], index), which keeps the mean and
@@ -260,8 +262,8 @@ func (f *EnSRF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		}
 	}
 
-	// State anomalies by element, observed anomalies by observation in
-	// serial order, both whitened.
+	// State anomalies by element; whitened observed anomalies by
+	// observation, in serial order.
 	at := f.at
 	for k := 0; k < N; k++ {
 		row := E.Data[k*n : (k+1)*n]
