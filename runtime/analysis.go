@@ -74,11 +74,18 @@ func checkFilterConfig(name string, members, dim, obs int, inflation float64, r 
 // it carries no covariance, so no analysis can correct it.
 var errCollapsed = errors.New("the ensemble has collapsed: every member is the same, so its spread is zero and it ignores the observations (more inflation, or an additive one, keeps it apart)")
 
-// collapsed reports whether every value of the anomalies a is zero.
-func collapsed(a []float64) bool {
-	for _, v := range a {
-		if v != 0 {
-			return false
+// membersEqual reports whether the N members of the N×n ensemble e are
+// all the same state. It compares members rather than testing anomalies
+// for zero, since rounding in the mean leaves identical members with tiny
+// non-zero anomalies.
+func membersEqual(e []float64, N, n int) bool {
+	first := e[:n]
+	for k := 1; k < N; k++ {
+		row := e[k*n : (k+1)*n]
+		for i, v := range row {
+			if v != first[i] {
+				return false
+			}
 		}
 	}
 	return true

@@ -117,7 +117,7 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	full := m == p
 	anomalies(f.a, f.mu, E.Data, N, n)
-	if collapsed(f.a) {
+	if membersEqual(E.Data, N, n) {
 		return fmt.Errorf("DEnKF analysis %d: %w", index, errCollapsed)
 	}
 	anomalies(f.y, f.xo, HE.Data, N, p)

@@ -507,20 +507,5 @@ func serialUpdate(z, yj []float64, rho, beta, gm float64, mean *float64) {
 	}
 }
 
-// membersEqual reports whether every member of the N×n ensemble e equals
-// the first, so that it has no spread at all.
-func membersEqual(e []float64, N, n int) bool {
-	first := e[:n]
-	for k := 1; k < N; k++ {
-		row := e[k*n : (k+1)*n]
-		for i, v := range row {
-			if v != first[i] {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // Compile-time check that the EnSRF implements Analysis.
 var _ Analysis = (*EnSRF)(nil)
