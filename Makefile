@@ -1,6 +1,6 @@
 # cyclec — common tasks. `make test` is what CI runs.
 GO ?= go
-EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator
+EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator lorenz96/ensrf lorenz96/eakf7
 
 .PHONY: all deps test lint build golden examples bench reproduce fuzz clean
 
@@ -49,7 +49,7 @@ bench:
 
 ## reproduce: the benchmarks.md scores, seeds 1-5, as JSON lines
 reproduce:
-	@for e in lorenz96/etkf24rot lorenz96/etkf lorenz96/enkf lorenz96/denkf lorenz63/etkf; do \
+	@for e in lorenz96/etkf24rot lorenz96/etkf lorenz96/enkf lorenz96/denkf lorenz96/ensrf lorenz96/eakf7 lorenz63/etkf; do \
 		for s in 1 2 3 4 5; do \
 			$(GO) run ./cmd/cyclec run examples/$$e.cyc --json --set seed=$$s || exit 1; \
 		done; \

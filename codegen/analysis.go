@@ -131,6 +131,7 @@ type filterSpec struct {
 	opts              []string         // options for the doc comment, after members and the inflation options
 	fields            []jen.Code       // config fields, after Members, Dim, Obs and the inflation fields
 	local             *ir.Localization // the localisation, nil for none: the constructor then takes the geometry and the sites
+	localRef          bool             // the config holds the localisation by pointer (nil meaning none)
 }
 
 // emitFilterConstructor declares NewA(members, dim, obs, r, seed) for the
@@ -170,8 +171,12 @@ func (g *gen) emitFilterConstructor(a *ir.Analysis, f filterSpec) {
 	}
 	if l := f.local; l != nil {
 		radius, _ := num(l.Radius, true)
+		ref := jen.Null()
+		if f.localRef {
+			ref = jen.Op("&")
+		}
 		fields = append(fields,
-			jen.Id("Localization").Op(":").Qual(rtPath, "Localization").Values(
+			jen.Id("Localization").Op(":").Add(ref).Qual(rtPath, "Localization").Values(
 				jen.Id("Taper").Op(":").Qual(rtPath, taperConst[l.Taper]),
 				jen.Id("Radius").Op(":").Add(radius),
 			),
@@ -252,7 +257,7 @@ func (ensrfAnalysis) emit(g *gen, a *ir.Analysis) {
 	g.emitFilterConstructor(a, filterSpec{
 		typ: "EnSRF", ctor: "NewEnSRF", config: "EnSRFConfig",
 		what: what, keys: "the serial order and rotation streams",
-		members: m.Members, infl: m.Inflation, opts: opts, fields: extra, local: m.Localize,
+		members: m.Members, infl: m.Inflation, opts: opts, fields: extra, local: m.Localize, localRef: true,
 	})
 }
 

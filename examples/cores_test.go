@@ -9,7 +9,9 @@ import (
 	"github.com/cyclec/cyclec/examples/linear/enkf"
 	"github.com/cyclec/cyclec/examples/lorenz63/etkf"
 	l96denkf "github.com/cyclec/cyclec/examples/lorenz96/denkf"
+	l96eakf "github.com/cyclec/cyclec/examples/lorenz96/eakf7"
 	l96enkf "github.com/cyclec/cyclec/examples/lorenz96/enkf"
+	l96ensrf "github.com/cyclec/cyclec/examples/lorenz96/ensrf"
 	l96etkf "github.com/cyclec/cyclec/examples/lorenz96/etkf"
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
@@ -25,8 +27,10 @@ var coreKinds = []struct {
 	{"lorenz96/etkf", "300", func() cycrt.Cycle { return l96etkf.NewTwin() }},
 	{"lorenz96/enkf", "300", func() cycrt.Cycle { return l96enkf.NewTwin() }},
 	{"lorenz96/denkf", "300", func() cycrt.Cycle { return l96denkf.NewTwin() }},
+	{"lorenz96/ensrf", "300", func() cycrt.Cycle { return l96ensrf.NewTwin() }},
+	{"lorenz96/eakf7", "300", func() cycrt.Cycle { return l96eakf.NewTwin() }},
 	{"lorenz63/etkf", "2500", func() cycrt.Cycle { return etkf.NewTwin() }},
-	{"linear/enkf", "300", func() cycrt.Cycle { return enkf.NewTwin() }},
+	{"linear/enkf", "40", func() cycrt.Cycle { return enkf.NewTwin() }},
 }
 
 // TestSameBitsOnEveryCore runs each kind with GOMAXPROCS at 1, 2 and 7
@@ -40,7 +44,7 @@ func TestSameBitsOnEveryCore(t *testing.T) {
 			for _, procs := range []int{1, 2, 7} {
 				goruntime.GOMAXPROCS(procs)
 				c := k.new()
-				for _, kv := range [][2]string{{"steps", k.steps}, {"spinup", "10"}, {"seed", "3"}} {
+				for _, kv := range [][2]string{{"steps", k.steps}, {"spinup", "5"}, {"seed", "3"}} {
 					if err := c.Set(kv[0], kv[1]); err != nil {
 						t.Fatal(err)
 					}

@@ -1,0 +1,16 @@
+// Scores of the Lorenz-96 serial square-root filter example (28 members,
+// inflation 1.02, rotation, no localisation) against DAPPER's
+// EnKF('Serial') in the Sakov & Oke (2008) setting.
+package ensrf
+
+import (
+	"testing"
+
+	"github.com/cyclec/cyclec/examples/internal/scoretest"
+	cycrt "github.com/cyclec/cyclec/runtime"
+)
+
+func TestPublishedScore(t *testing.T) {
+	scoretest.Run(t, func() cycrt.Cycle { return NewTwin() },
+		scoretest.Published{Lo: 0.18, Hi: 0.18, Diverged: 1.0}, scoretest.Protocol{MinAnalyses: 10000})
+}
