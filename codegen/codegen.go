@@ -140,7 +140,8 @@ type gen struct {
 	declared map[string]string // package-level name → what declared it, for collision messages
 	helpers  map[string]bool   // cyc helpers the file needs, emitted at the end
 	consts   map[string]*ir.Const
-	fields   map[*ir.Param]string // struct field of each model parameter
+	fields   map[*ir.Param]string    // struct field of each model parameter
+	hoisted  map[*ir.Forward][]hoist // the tabulated terms of each model (hoist.go)
 }
 
 // newGen prepares a generator for p.
@@ -155,6 +156,7 @@ func newGen(p *ir.Program) *gen {
 		helpers:  map[string]bool{},
 		consts:   map[string]*ir.Const{},
 		fields:   map[*ir.Param]string{},
+		hoisted:  map[*ir.Forward][]hoist{},
 	}
 	for _, c := range p.Consts {
 		if c != nil {

@@ -42,6 +42,12 @@ type exprEnv struct {
 	time   string        // Go name of the model time, "" where t is not available
 	dt     string        // Go name of the model's time step constant, "" where not available
 	g      *gen
+
+	// Hoisted terms (see hoist.go): each read from the table field of the
+	// model recv at the element site gives for the bindings.
+	hoisted map[ir.Expr]string
+	recv    string
+	site    func(loops []binding) jen.Code
 }
 
 // binding is the value of one loop variable where an equation is emitted:
@@ -185,6 +191,9 @@ func describe(e ir.Expr) string {
 // expr renders e with the loop variables bound as in loops, and returns
 // its Go precedence.
 func (env *exprEnv) expr(e ir.Expr, loops []binding) (jen.Code, int) {
+	if r := env.hoistedRead(e, loops); r != nil {
+		return r, precPrimary
+	}
 	switch e := e.(type) {
 	case *ir.Num:
 		return num(e.Value, false)

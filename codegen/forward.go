@@ -115,6 +115,7 @@ func (equationModel) emit(g *gen, m *ir.Forward) {
 		ids = append(ids, jen.Id(s))
 	}
 	fields = append(fields, jen.List(ids...).Id(st).Comment(work+", allocated once"))
+	fields = append(fields, g.hoistFields(m)...)
 
 	g.f.Add(doc("%s is the forward model %s declared at %s: %s. Its exported fields are the "+
 		"run-time parameters; the zero value has them all 0, so use %s for the defaults. "+
@@ -136,6 +137,7 @@ func (equationModel) emit(g *gen, m *ir.Forward) {
 		g.emitODEStep(m)
 	}
 	g.emitRHS(m)
+	g.emitComputeTerms(m)
 }
 
 // emitODEStep writes Step for an ODE: the scheme's stages around calls of
@@ -194,6 +196,9 @@ func (g *gen) emitODEStep(m *ir.Forward) {
 		hval = hval.Op("/").Lit(odeOf(m).Substeps)
 	}
 	block = append(block, jen.Const().Id(h).Op("=").Add(hval))
+	if c := g.hoistCheck(m, recv); c != nil {
+		block = append(block, c)
+	}
 	var lhs, rhs []jen.Code
 	for _, s := range stages(m) {
 		lhs = append(lhs, id(names[s]))
@@ -221,10 +226,15 @@ func (g *gen) emitMapStep(m *ir.Forward) {
 	nm := g.top.fork()
 	recv, x, t := nm.name("m"), nm.name(m.Var), nm.name("t")
 	g.f.Add(doc("Step replaces %s by its image under the map at model time %s.", x, t))
-	g.f.Func().Params(jen.Id(recv).Op("*").Id(m.Name)).Id("Step").Params(jen.Id(x).Op("*").Id(st), jen.Id(t).Float64()).Block(
+	var block []jen.Code
+	if c := g.hoistCheck(m, recv); c != nil {
+		block = append(block, c)
+	}
+	block = append(block,
 		jen.Id(recv).Dot("next").Call(jen.Op("&").Id(recv).Dot("nx"), jen.Id(x), jen.Id(t)),
 		jen.Op("*").Id(x).Op("=").Id(recv).Dot("nx"),
 	)
+	g.f.Func().Params(jen.Id(recv).Op("*").Id(m.Name)).Id("Step").Params(jen.Id(x).Op("*").Id(st), jen.Id(t).Float64()).Block(block...)
 }
 
 // emitRHS writes tendency (ODE) or next (map): parameters read into
@@ -240,7 +250,13 @@ func (g *gen) emitRHS(m *ir.Forward) {
 		out, fn = nm.name("d"+m.Var), "tendency"
 	}
 	t := nm.name("t")
-	env := &exprEnv{in: m.Var, arr: x, dims: m.Carrier.Dims, bounds: m.Carrier.Bounds, time: t, dt: m.Name + "DT", g: g}
+	env := &exprEnv{in: m.Var, arr: x, dims: m.Carrier.Dims, bounds: m.Carrier.Bounds, time: t, dt: m.Name + "DT", g: g, recv: recv}
+	if hs := g.hoists(m); len(hs) > 0 {
+		env.hoisted = map[ir.Expr]string{}
+		for _, h := range hs {
+			env.hoisted[h.e] = h.field
+		}
+	}
 	for _, p := range m.Params {
 		env.pnames = append(env.pnames, p.Name)
 		env.params = append(env.params, nm.name(p.Name))

@@ -26,7 +26,7 @@ func rng1(v string, lo, hi int) ir.LHSIndex { return ir.LHSIndex{Var: v, Lo: lo,
 //	    ddt x[i] = x[i+1] - x[i-1] + x[2*i] - x[i-20] + x[3-i] + 0.1 * x[7*i-20] }
 //	forward Sheet(q: Plate) { param k = 0.2; dt = 0.1
 //	    ddt q[0, j] = q[-1, j] - q[0, j+1]
-//	    ddt q[i in 1..4, j] = k * (q[i+1, j] + q[i-1, j] + q[i, j+1] + q[i, j-1] - 4 * q[i, j]) + 0.01 * q[i+j, j-i] }
+//	    ddt q[i in 1..4, j] = k * (q[i+1, j] + q[i-1, j] + q[i, j+1] + q[i, j-1] - 4 * q[i, j]) + 0.01 * q[i+j, j-i] + k * sin(0.3 * i + 0.2 * j) }
 //	forward Corner(q: Box) { dt = 0.1
 //	    ddt q[i, j] = q[i-1, j-1] + q[i+1, j+1] - q[i-1, j+1] + q[i+2*j, 3] - q[5, j-i] }
 //	obs Near(x: Edge) -> Obs { y[j] = x[2*j] - x[j+1] }
@@ -71,7 +71,8 @@ func boundsProgram() *ir.Program {
 				bin("*", par("k"), bin("-", bin("+", bin("+", bin("+",
 					q(1, 0, 1, 0, 1, 0), q(1, 0, -1, 0, 1, 0)), q(1, 0, 0, 0, 1, 1)), q(1, 0, 0, 0, 1, -1)),
 					bin("*", n(4), q(1, 0, 0, 0, 1, 0)))),
-				bin("*", n(0.01), q(1, 1, 0, -1, 1, 0)))},
+				bin("+", bin("*", n(0.01), q(1, 1, 0, -1, 1, 0)),
+					bin("*", par("k"), call("sin", bin("+", bin("*", n(0.3), &ir.IndexVar{Name: "i", Dim: 0}), bin("*", n(0.2), &ir.IndexVar{Name: "j", Dim: 1}))))))},
 		},
 	})
 	corner := mkForward(flatForward{

@@ -90,6 +90,7 @@ type eqWriter struct {
 func (w *eqWriter) emit(grp *jen.Group, bound []binding) {
 	v := len(bound)
 	if v == len(w.vars) {
+		w.env.site = w.lhsIndex
 		rhs, _ := w.env.expr(w.eq.RHS, bound)
 		grp.Id(w.out.arr).Index(w.lhsIndex(bound)).Op("=").Add(rhs)
 		return

@@ -229,6 +229,9 @@ func main() {
 			return stencil.RHS(m.name, x, t)
 		})
 	}
+	if !bounds.SheetTermsFollowK() {
+		fail(fmt.Errorf("bounds.Sheet: the hoisted term did not follow a change of K"))
+	}
 	for i, m := range []struct {
 		name string
 		n    int

@@ -4,7 +4,11 @@
 
 package bounds
 
-import cycrt "github.com/cyclec/cyclec/runtime"
+import (
+	"math"
+
+	cycrt "github.com/cyclec/cyclec/runtime"
+)
 
 // This file was generated for version 2 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
@@ -166,6 +170,10 @@ type Sheet struct {
 	K float64 // param k (default 0.2)
 
 	k1, k2, k3, k4, tmp Plate // RK4 stages, allocated once
+
+	term0      Plate   // a term of the equation at bounds.cyc:15:5 that reads neither the state nor the time, by element
+	termsForK  float64 // the K the terms were computed for
+	termsReady bool    // the terms have been computed
 }
 
 // SheetDT is the model time advanced by one Sheet.Step.
@@ -179,6 +187,9 @@ func NewSheet() *Sheet {
 // Step advances q by one step of SheetDT from model time t with RK4.
 func (m *Sheet) Step(q *Plate, t float64) {
 	const h = SheetDT
+	if !m.termsReady || m.termsForK != m.K {
+		m.computeTerms()
+	}
 	k1, k2, k3, k4, tmp := &m.k1, &m.k2, &m.k3, &m.k4, &m.tmp
 	m.tendency(k1, q, t)
 	for i := range q {
@@ -210,18 +221,32 @@ func (m *Sheet) tendency(dq, q *Plate, t float64) {
 	}
 	dq[5] = q[5] - (-1.0)
 	for i := 1; i < 4; i++ {
-		dq[6*i] = k*(q[6*i+6]+q[6*i-6]+q[6*i+1]+(-1.0)-4*q[6*i]) + 0.01*(-1.0)
+		dq[6*i] = k*(q[6*i+6]+q[6*i-6]+q[6*i+1]+(-1.0)-4*q[6*i]) + (0.01*(-1.0) + m.term0[6*i])
 		for j := 1; j < 5; j++ {
-			dq[6*i+j] = k*(q[6*i+j+6]+q[6*i+j-6]+q[6*i+j+1]+q[6*i+j-1]-4*q[6*i+j]) + 0.01*cycPick(cycIn(-i+j, 6), q[6*cycClamp(i+j, 5)+cycClamp(-i+j, 6)], -1.0)
+			dq[6*i+j] = k*(q[6*i+j+6]+q[6*i+j-6]+q[6*i+j+1]+q[6*i+j-1]-4*q[6*i+j]) + (0.01*cycPick(cycIn(-i+j, 6), q[6*cycClamp(i+j, 5)+cycClamp(-i+j, 6)], -1.0) + m.term0[6*i+j])
 		}
-		dq[6*i+5] = k*(q[6*i+11]+q[6*i-1]+(-1.0)+q[6*i+4]-4*q[6*i+5]) + 0.01*q[29-i]
+		dq[6*i+5] = k*(q[6*i+11]+q[6*i-1]+(-1.0)+q[6*i+4]-4*q[6*i+5]) + (0.01*q[29-i] + m.term0[6*i+5])
 	}
-	dq[24] = k*(q[24]+q[18]+q[25]+(-1.0)-4*q[24]) + 0.01*(-1.0)
+	dq[24] = k*(q[24]+q[18]+q[25]+(-1.0)-4*q[24]) + (0.01*(-1.0) + m.term0[24])
 	for j := 1; j < 4; j++ {
-		dq[j+24] = k*(q[j+24]+q[j+18]+q[j+25]+q[j+23]-4*q[j+24]) + 0.01*(-1.0)
+		dq[j+24] = k*(q[j+24]+q[j+18]+q[j+25]+q[j+23]-4*q[j+24]) + (0.01*(-1.0) + m.term0[j+24])
 	}
-	dq[28] = k*(q[28]+q[22]+q[29]+q[27]-4*q[28]) + 0.01*q[24]
-	dq[29] = k*(q[29]+q[23]+(-1.0)+q[28]-4*q[29]) + 0.01*q[25]
+	dq[28] = k*(q[28]+q[22]+q[29]+q[27]-4*q[28]) + (0.01*q[24] + m.term0[28])
+	dq[29] = k*(q[29]+q[23]+(-1.0)+q[28]-4*q[29]) + (0.01*q[25] + m.term0[29])
+}
+
+// computeTerms fills the tables of the terms of Sheet's equations that read
+// neither the state nor the time, for the parameters as they are now; Step
+// calls it when they change.
+func (m *Sheet) computeTerms() {
+	k := m.K
+	for i := 1; i < 5; i++ {
+		for j := range 6 {
+			m.term0[6*i+j] = k * math.Sin(0.3*float64(i)+0.2*float64(j))
+		}
+	}
+	m.termsForK = m.K
+	m.termsReady = true
 }
 
 // Corner is the forward model Corner declared at bounds.cyc:16:1: an ODE on
