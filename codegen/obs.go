@@ -171,17 +171,9 @@ func (linearObs) emit(g *gen, o *ir.ObsOp) {
 	op := g.newObsParts(o)
 	id := jen.Id
 	n, p := o.In.Size(), o.Out.Size()
-	op.what = fmt.Sprintf("y = H x with the %d×%d matrix H read from %q by New%s", p, n, d.Matrix, o.Name)
-	op.fields = append(op.fields, jen.Id("H").Index(jen.Lit(p).Op("*").Lit(n)).Float64().Comment("one row per observation, row-major"))
-	r, row, s, c, v := op.nm.name("r"), op.nm.name("row"), op.nm.name("s"), op.nm.name("c"), op.nm.name("v")
-	op.body = append(op.body, jen.For(id(r).Op(":=").Range().Id(op.y)).Block(
-		id(row).Op(":=").Parens(jen.Op("*").Id(o.In.Name)).Call(id(op.recv).Dot("H").Index(id(r).Op("*").Lit(n).Op(":").Parens(id(r).Op("+").Lit(1)).Op("*").Lit(n))),
-		jen.Var().Id(s).Float64(),
-		jen.For(jen.List(id(c), id(v)).Op(":=").Range().Id(row)).Block(
-			id(s).Op("+=").Id(v).Op("*").Id(op.x).Index(id(c)),
-		),
-		id(op.y).Index(id(r)).Op("=").Id(s),
-	))
+	op.what = fmt.Sprintf("y = H x with the %d×%d matrix H read from %q by New%s and held sparsely (its nonzeros by row)", p, n, d.Matrix, o.Name)
+	op.fields = append(op.fields, jen.Id("H").Op("*").Qual(rtPath, "Sparse").Comment("the nonzeros of H, by row"))
+	op.body = append(op.body, id(op.recv).Dot("H").Dot("MulVec").Call(id(op.y).Index(jen.Op(":")), id(op.x).Index(jen.Op(":"))))
 	g.emitObsType(o, op)
 }
 
@@ -213,22 +205,18 @@ func (g *gen) emitLinearConstructor(o *ir.ObsOp) {
 	mat := o.Def.(*ir.LinearObs).Matrix
 	n, p := o.In.Size(), o.Out.Size()
 	nm := g.top.fork()
-	dir, m, err, h := nm.name("dir"), nm.name("m"), nm.name("err"), nm.name("h")
+	dir, m, err := nm.name("dir"), nm.name("m"), nm.name("err")
 	id := jen.Id
 	g.f.Add(doc("New%s returns %s with its matrix read from %q under dir, the directory that "+
-		"the program's data-file paths are relative to. The file must hold %d rows of %d values.",
+		"the program's data-file paths are relative to. The file holds %d rows of %d values, or, "+
+		"after a first line row,col,value, one nonzero a line (cycrt.ReadSparseCSV).",
 		o.Name, o.Name, mat, p, n))
 	g.f.Func().Id("New"+o.Name).Params(id(dir).String()).Params(jen.Op("*").Id(o.Name), jen.Error()).Block(
-		jen.List(id(m), id(err)).Op(":=").Qual(rtPath, "ReadMatrixCSV").Call(dataPath(id(dir), mat), jen.Lit(p), jen.Lit(n)),
+		jen.List(id(m), id(err)).Op(":=").Qual(rtPath, "ReadSparseCSV").Call(dataPath(id(dir), mat), jen.Lit(p), jen.Lit(n)),
 		jen.If(id(err).Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("obs "+o.SourceName+": %w"), id(err))),
 		),
-		id(h).Op(":=").Op("&").Id(o.Name).Values(),
-		jen.If(jen.Len(id(m)).Op("!=").Len(id(h).Dot("H"))).Block(
-			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("obs %s: %%d values in %s, want %d×%d", o.SourceName, mat, p, n)), jen.Len(id(m)))),
-		),
-		jen.Copy(id(h).Dot("H").Index(jen.Op(":")), id(m)),
-		jen.Return(id(h), jen.Nil()),
+		jen.Return(jen.Op("&").Id(o.Name).Values(jen.Id("H").Op(":").Id(m)), jen.Nil()),
 	)
 }
 

@@ -72,6 +72,11 @@ func ReadVectorCSV(path string, n int) ([]float64, error) {
 // scanNumbers calls row for each line of the file that has values, with
 // its line number.
 func scanNumbers(path string, row func(line int, vals []float64) error) error {
+	return scanNumbersAfter(path, 0, row)
+}
+
+// scanNumbersAfter is scanNumbers for the lines after line skip (a header).
+func scanNumbersAfter(path string, skip int, row func(line int, vals []float64) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("reading numbers: %w", err)
@@ -81,6 +86,9 @@ func scanNumbers(path string, row func(line int, vals []float64) error) error {
 	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
 	var vals []float64
 	for line := 1; sc.Scan(); line++ {
+		if line <= skip {
+			continue
+		}
 		text := sc.Text()
 		if i := strings.IndexByte(text, '#'); i >= 0 {
 			text = text[:i]

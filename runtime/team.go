@@ -15,8 +15,8 @@ import (
 // whatever GOMAXPROCS is: only which worker (and so which scratch space)
 // runs a chunk changes.
 //
-// The workers are started on the first [Team.Run] and stop when the Team
-// is no longer reachable. Run does not allocate. A Team runs one loop at a
+// The workers are started by [NewTeam] (so that no Run allocates) and stop
+// when the Team is no longer reachable. Run does not allocate. A Team runs one loop at a
 // time: it is not safe for concurrent use.
 type Team struct {
 	t *team
@@ -26,7 +26,6 @@ type Team struct {
 // itself can become unreachable and stop them.
 type team struct {
 	workers int
-	started bool
 	wake    []chan struct{}
 	wg      sync.WaitGroup
 
@@ -43,6 +42,9 @@ func NewTeam(maxWorkers int) *Team {
 		w = min(w, maxWorkers)
 	}
 	t := &Team{t: &team{workers: w}}
+	if w > 1 {
+		t.t.start()
+	}
 	goruntime.AddCleanup(t, func(in *team) {
 		for _, c := range in.wake {
 			close(c)
@@ -67,9 +69,6 @@ func (t *Team) Run(chunks int, body func(worker, chunk int)) {
 		}
 		return
 	}
-	if !in.started {
-		in.start()
-	}
 	in.chunks, in.body = chunks, body
 	in.next.Store(0)
 	helpers := min(in.workers, chunks) - 1
@@ -84,7 +83,6 @@ func (t *Team) Run(chunks int, body func(worker, chunk int)) {
 
 // start launches the helper goroutines, workers 1 … workers-1.
 func (in *team) start() {
-	in.started = true
 	in.wake = make([]chan struct{}, in.workers-1)
 	for w := range in.wake {
 		c := make(chan struct{})

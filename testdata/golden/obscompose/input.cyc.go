@@ -102,39 +102,29 @@ func (h *Half) Apply(y *Three, x *State) {
 }
 
 // Mix is the observation operator Mix declared at input.cyc:16:1: y = H x
-// with the 2×3 matrix H read from "H.csv" by NewMix, from Three to Two.
+// with the 2×3 matrix H read from "H.csv" by NewMix and held sparsely (its
+// nonzeros by row), from Three to Two.
 //
 // Mix blends neighbouring kept sites.
 type Mix struct {
-	H [2 * 3]float64 // one row per observation, row-major
+	H *cycrt.Sparse // the nonzeros of H, by row
 }
 
 // NewMix returns Mix with its matrix read from "H.csv" under dir, the
 // directory that the program's data-file paths are relative to. The file
-// must hold 2 rows of 3 values.
+// holds 2 rows of 3 values, or, after a first line row,col,value, one
+// nonzero a line (cycrt.ReadSparseCSV).
 func NewMix(dir string) (*Mix, error) {
-	m, err := cycrt.ReadMatrixCSV(filepath.Join(dir, "H.csv"), 2, 3)
+	m, err := cycrt.ReadSparseCSV(filepath.Join(dir, "H.csv"), 2, 3)
 	if err != nil {
 		return nil, fmt.Errorf("obs Mix: %w", err)
 	}
-	h := &Mix{}
-	if len(m) != len(h.H) {
-		return nil, fmt.Errorf("obs Mix: %d values in H.csv, want 2×3", len(m))
-	}
-	copy(h.H[:], m)
-	return h, nil
+	return &Mix{H: m}, nil
 }
 
 // Apply writes into y the observation of x.
 func (h *Mix) Apply(y *Two, x *Three) {
-	for r := range y {
-		row := (*Three)(h.H[r*3 : (r+1)*3])
-		var s float64
-		for c, v := range row {
-			s += v * x[c]
-		}
-		y[r] = s
-	}
+	h.H.MulVec(y[:], x[:])
 }
 
 // Seen is the observation operator Seen declared at input.cyc:19:1:

@@ -30,35 +30,25 @@ type Obs [2]float64
 const ObsSize = 2
 
 // Lin is the observation operator Lin declared at input.cyc:7:1: y = H x
-// with the 2×4 matrix H read from "H.csv" by NewLin, from State to Obs.
+// with the 2×4 matrix H read from "H.csv" by NewLin and held sparsely (its
+// nonzeros by row), from State to Obs.
 type Lin struct {
-	H [2 * 4]float64 // one row per observation, row-major
+	H *cycrt.Sparse // the nonzeros of H, by row
 }
 
 // NewLin returns Lin with its matrix read from "H.csv" under dir, the
 // directory that the program's data-file paths are relative to. The file
-// must hold 2 rows of 4 values.
+// holds 2 rows of 4 values, or, after a first line row,col,value, one
+// nonzero a line (cycrt.ReadSparseCSV).
 func NewLin(dir string) (*Lin, error) {
-	m, err := cycrt.ReadMatrixCSV(filepath.Join(dir, "H.csv"), 2, 4)
+	m, err := cycrt.ReadSparseCSV(filepath.Join(dir, "H.csv"), 2, 4)
 	if err != nil {
 		return nil, fmt.Errorf("obs Lin: %w", err)
 	}
-	h := &Lin{}
-	if len(m) != len(h.H) {
-		return nil, fmt.Errorf("obs Lin: %d values in H.csv, want 2×4", len(m))
-	}
-	copy(h.H[:], m)
-	return h, nil
+	return &Lin{H: m}, nil
 }
 
 // Apply writes into y the observation of x.
 func (h *Lin) Apply(y *Obs, x *State) {
-	for r := range y {
-		row := (*State)(h.H[r*4 : (r+1)*4])
-		var s float64
-		for c, v := range row {
-			s += v * x[c]
-		}
-		y[r] = s
-	}
+	h.H.MulVec(y[:], x[:])
 }

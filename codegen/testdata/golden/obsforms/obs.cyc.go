@@ -170,37 +170,27 @@ func (h *Many) Apply(y *Ten, x *State) {
 }
 
 // Lin is the observation operator Lin declared at obs.cyc:9:1: y = H x with
-// the 4×12 matrix H read from "data/H.csv" by NewLin, from State to Four.
+// the 4×12 matrix H read from "data/H.csv" by NewLin and held sparsely (its
+// nonzeros by row), from State to Four.
 type Lin struct {
-	H [4 * 12]float64 // one row per observation, row-major
+	H *cycrt.Sparse // the nonzeros of H, by row
 }
 
 // NewLin returns Lin with its matrix read from "data/H.csv" under dir, the
 // directory that the program's data-file paths are relative to. The file
-// must hold 4 rows of 12 values.
+// holds 4 rows of 12 values, or, after a first line row,col,value, one
+// nonzero a line (cycrt.ReadSparseCSV).
 func NewLin(dir string) (*Lin, error) {
-	m, err := cycrt.ReadMatrixCSV(filepath.Join(dir, "data", "H.csv"), 4, 12)
+	m, err := cycrt.ReadSparseCSV(filepath.Join(dir, "data", "H.csv"), 4, 12)
 	if err != nil {
 		return nil, fmt.Errorf("obs Lin: %w", err)
 	}
-	h := &Lin{}
-	if len(m) != len(h.H) {
-		return nil, fmt.Errorf("obs Lin: %d values in data/H.csv, want 4×12", len(m))
-	}
-	copy(h.H[:], m)
-	return h, nil
+	return &Lin{H: m}, nil
 }
 
 // Apply writes into y the observation of x.
 func (h *Lin) Apply(y *Four, x *State) {
-	for r := range y {
-		row := (*State)(h.H[r*12 : (r+1)*12])
-		var s float64
-		for c, v := range row {
-			s += v * x[c]
-		}
-		y[r] = s
-	}
+	h.H.MulVec(y[:], x[:])
 }
 
 // Sq is the observation operator Sq declared at obs.cyc:10:1: the
