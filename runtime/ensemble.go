@@ -10,9 +10,21 @@ import (
 // Ensemble holds Members state vectors of length Dim contiguously: member k
 // is Data[k*Dim:(k+1)*Dim]. Generated code views a member as a fixed-size
 // array, (*[40]float64)(e.Member(k)), so the layout is part of the API.
+//
+// Weights, when not nil, are importance weights of the members (a
+// particle filter's): Members non-negative values summing to 1, member k
+// standing for probability Weights[k]. Nil means equal weights. The
+// statistics (Mean, Spread, MeanSpread, [ElementMeanSpread]) are then the
+// weighted ones: mean Σ_k w_k x_k and, per element, the unbiased weighted
+// variance Σ_k w_k (x_k - mean)² / (1 - Σ_k w_k²), which is the N-1
+// variance for equal weights (DAPPER's convention; as DAPPER does, the
+// factor 1/(1 - Σ w²) is dropped when one weight holds all but 1e-10 of
+// the mass, so a collapsed particle set has spread 0, not 0/0). With a
+// Weights slice of the wrong length the statistics are NaN.
 type Ensemble struct {
 	Members, Dim int
 	Data         []float64
+	Weights      []float64
 }
 
 // NewEnsemble allocates a zero ensemble of the given size. Non-positive
@@ -30,19 +42,27 @@ func (e *Ensemble) Member(k int) []float64 {
 	return e.Data[k*e.Dim : (k+1)*e.Dim : (k+1)*e.Dim]
 }
 
-// Mean writes the ensemble mean into dst[:Dim]. dst must have length at
-// least Dim.
+// Mean writes the ensemble mean (weighted when Weights is set) into
+// dst[:Dim]. dst must have length at least Dim.
 func (e *Ensemble) Mean(dst []float64) {
+	if e.Weights != nil {
+		weightedMean(dst[:e.Dim], e.Data, e.Weights, e.Members, e.Dim)
+		return
+	}
 	ensembleMean(dst[:e.Dim], e.Data, e.Members, e.Dim)
 }
 
 // Spread returns sqrt(mean_i var_i), the square root of the mean over
-// state elements of the unbiased (N-1) ensemble variance (DAPPER's "rmv").
-// It is NaN for fewer than two members.
+// state elements of the unbiased (N-1) ensemble variance (DAPPER's "rmv"),
+// or of the unbiased weighted variance when Weights is set (see
+// [Ensemble]). It is NaN for fewer than two members.
 func (e *Ensemble) Spread() float64 {
 	n, d := e.Members, e.Dim
 	if n < 2 || d == 0 {
 		return math.NaN()
+	}
+	if e.Weights != nil {
+		return e.weightedSpread()
 	}
 	var ss float64
 	for i := 0; i < d; i++ {
@@ -60,10 +80,30 @@ func (e *Ensemble) Spread() float64 {
 }
 
 // MeanSpread writes the ensemble mean into dst[:Dim] and returns the
-// spread as [Ensemble.Spread] defines it, in two contiguous passes.
+// spread as [Ensemble.Spread] defines it, in two contiguous passes. Both
+// are weighted when Weights is set.
 func (e *Ensemble) MeanSpread(dst []float64) float64 {
 	n, d := e.Members, e.Dim
 	dst = dst[:d]
+	if e.Weights != nil {
+		if !weightedMean(dst, e.Data, e.Weights, n, d) {
+			return math.NaN()
+		}
+		if n < 2 || d == 0 {
+			return math.NaN()
+		}
+		var ss float64
+		for k, w := range e.Weights {
+			row := e.Data[k*d : (k+1)*d]
+			var sk float64
+			for i, m := range dst {
+				v := row[i] - m
+				sk += v * v
+			}
+			ss += w * sk
+		}
+		return math.Sqrt(ss * weightedUnbias(e.Weights) / float64(d))
+	}
 	ensembleMean(dst, e.Data, n, d)
 	if n < 2 || d == 0 {
 		return math.NaN()
@@ -90,8 +130,66 @@ func (e *Ensemble) check(what string, members, dim int) error {
 	case len(e.Data) != members*dim:
 		return fmt.Errorf("%s ensemble has %d values, want %d members × %d = %d",
 			what, len(e.Data), members, dim, members*dim)
+	case e.Weights != nil && len(e.Weights) != members:
+		return fmt.Errorf("%s ensemble has %d weights for %d members", what, len(e.Weights), members)
 	}
 	return nil
+}
+
+// weightedSpread is Spread for a weighted ensemble (Members >= 2, Dim >= 1).
+func (e *Ensemble) weightedSpread() float64 {
+	n, d, w := e.Members, e.Dim, e.Weights
+	if len(w) != n {
+		return math.NaN()
+	}
+	var ss float64
+	for i := 0; i < d; i++ {
+		var m float64
+		for k, wk := range w {
+			m += wk * e.Data[k*d+i]
+		}
+		for k, wk := range w {
+			v := e.Data[k*d+i] - m
+			ss += wk * v * v
+		}
+	}
+	return math.Sqrt(ss * weightedUnbias(w) / float64(d))
+}
+
+// weightedMean writes Σ_k w_k x_k, the weighted mean of the n rows of the
+// n×d row-major matrix x, into dst (length d). It reports false, leaving
+// dst NaN, when w does not have n values.
+func weightedMean(dst, x, w []float64, n, d int) bool {
+	if len(w) != n {
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+		return false
+	}
+	clear(dst)
+	for k, wk := range w {
+		row := x[k*d : (k+1)*d]
+		for i, v := range row {
+			dst[i] += wk * v
+		}
+	}
+	return true
+}
+
+// weightedUnbias returns 1/(1 - Σ w²), the factor that makes the weighted
+// variance Σ w_k (x_k - mean)² unbiased (N/(N-1) for equal weights), or 1
+// when the largest weight is within 1e-10 of 1: a collapsed weighting,
+// where the factor would blow up (DAPPER's avoid_pathological).
+func weightedUnbias(w []float64) float64 {
+	var s2, wmax float64
+	for _, v := range w {
+		s2 += v * v
+		wmax = max(wmax, v)
+	}
+	if 1-wmax < 1e-10 {
+		return 1
+	}
+	return 1 / (1 - s2)
 }
 
 // ensembleMean writes the mean of the n rows of the n×d row-major matrix x

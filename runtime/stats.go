@@ -14,6 +14,10 @@ import (
 // (after inflation and rotation). The scores are time means over the
 // analyses after the first `spinup`.
 //
+// A weighted ensemble (a particle filter's, [Ensemble].Weights set) is
+// scored by its weighted mean and unbiased weighted spread, as
+// [Ensemble.MeanSpread] computes them.
+//
 // Call Forecast then Analysis once per analysis time. Neither allocates.
 // A shape mismatch records NaN scores and is reported by [Stats.Err].
 //
@@ -92,6 +96,12 @@ func (s *Stats) Fill(sum *Summary) {
 
 // score returns the RMSE of E's mean against truth and E's spread.
 func (s *Stats) score(E *Ensemble, truth []float64) (rmse, spread float64) {
+	if E != nil && E.Weights != nil && len(E.Weights) != E.Members {
+		if s.err == nil {
+			s.err = fmt.Errorf("statistics: ensemble has %d weights for %d members", len(E.Weights), E.Members)
+		}
+		return math.NaN(), math.NaN()
+	}
 	if truth == nil && E != nil && E.Dim == s.dim && len(E.Data) == E.Members*E.Dim && s.dim > 0 {
 		s.noTruth = true
 		return math.NaN(), E.MeanSpread(s.mean)

@@ -69,3 +69,34 @@ func TestStatsShapeMismatch(t *testing.T) {
 		t.Error("Err() = nil after a shape mismatch")
 	}
 }
+
+func TestStatsWeighted(t *testing.T) {
+	E := randomEnsemble(12, 3, 1, 0.9, 71)
+	w := randomWeights(12, 72)
+	mean, variance := weightedMoments(E, w)
+	truth := []float64{0.5, 1.5, 0.8}
+	var se, mv float64
+	for i := range truth {
+		se += (mean[i] - truth[i]) * (mean[i] - truth[i])
+		mv += variance[i]
+	}
+	wantRMSE, wantSpread := math.Sqrt(se/3), math.Sqrt(mv/3)
+	E.Weights = w
+	s := NewStats(3, 0)
+	s.Forecast(E, truth)
+	s.Analysis(E, truth)
+	var sum Summary
+	s.Fill(&sum)
+	if math.Abs(sum.RMSEAnalysis-wantRMSE) > 1e-13 || math.Abs(sum.SpreadAnalysis-wantSpread) > 1e-13 {
+		t.Errorf("weighted scores: RMSE %v spread %v, want %v %v", sum.RMSEAnalysis, sum.SpreadAnalysis, wantRMSE, wantSpread)
+	}
+	if s.Err() != nil {
+		t.Errorf("Err() = %v", s.Err())
+	}
+	// A weights slice of the wrong length is a shape mismatch.
+	E.Weights = w[:3]
+	s.Analysis(E, truth)
+	if _, a := s.LastRMSE(); !math.IsNaN(a) || s.Err() == nil {
+		t.Errorf("3 weights for 12 members: RMSE %v, Err %v; want NaN and an error", a, s.Err())
+	}
+}
