@@ -50,6 +50,9 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
 		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
 	)
+	if cg.as.Analysis.Kind() == ir.AnalysisPF {
+		fields = append(fields, jen.Id("pstats").Op("*").Qual(rtPath, "ParticleStats").Comment("effective sample sizes and resamplings"))
+	}
 	fields = append(fields, src.state(cg)...)
 	fields = append(fields, cg.parallelFields()...)
 	fields = append(fields,
@@ -86,17 +89,24 @@ func (cg *cycleGen) emitEnsembleDA() {
 		parts = append(parts, statePart{name: "weights", floats: cg.self("filter").Dot("Weights").Call(), what: "the particle weights"})
 	}
 	parts = append(parts, statePart{name: "stats", stats: "stats", what: "the running scores"})
+	if cg.as.Analysis.Kind() == ir.AnalysisPF {
+		parts = append(parts, statePart{name: "pstats", stats: "pstats", what: "the particle scores"})
+	}
 	if !twin {
 		parts = append(parts, statePart{name: "ostats", stats: "ostats", what: "the observation-space scores"})
 	}
 	cg.emitCheckpoint("analyses", parts...)
 	cg.emitRun("analyses", string(a.Kind()), func(sum, err string) []jen.Code {
-		return append([]jen.Code{
+		fill := []jen.Code{
 			cg.self("stats").Dot("Fill").Call(jen.Id(sum)),
 			jen.If(jen.Id(err).Op(":=").Add(cg.self("stats")).Dot("Err").Call(), jen.Id(err).Op("!=").Nil()).Block(
 				jen.Return(jen.Nil(), errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), jen.Id(err))),
 			),
-		}, src.summary(cg, sum, err)...)
+		}
+		if cg.as.Analysis.Kind() == ir.AnalysisPF {
+			fill = append(fill, cg.self("pstats").Dot("Fill").Call(jen.Id(sum)))
+		}
+		return append(fill, src.summary(cg, sum, err)...)
 	})
 }
 
@@ -217,7 +227,10 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(n)),
 	)
 	if cg.as.Analysis.Kind() == ir.AnalysisPF {
-		body = append(body, cg.self("E").Dot("Weights").Op("=").Id(filter).Dot("Weights").Call().Comment("equal until the first analysis"))
+		body = append(body,
+			cg.self("E").Dot("Weights").Op("=").Id(filter).Dot("Weights").Call().Comment("equal until the first analysis"),
+			cg.self("pstats").Op("=").Qual(rtPath, "NewParticleStats").Call(cg.self("Spinup")),
+		)
 	}
 	body = append(body,
 		cg.self("HE").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(p)),
@@ -307,7 +320,7 @@ func (cg *cycleGen) emitDANext(src daSource) {
 	body = append(body, src.scoreAnalysis(cg, k)...)
 	pf := cg.as.Analysis.Kind() == ir.AnalysisPF
 	if pf {
-		body = append(body, cg.self("stats").Dot("Particles").Call(cg.self("filter").Dot("ESS").Call()))
+		body = append(body, cg.self("pstats").Dot("Add").Call(cg.self("filter").Dot("ESS").Call(), cg.self("filter").Dot("ResampleDue").Call()))
 	}
 	body = append(body, cg.self("analyses").Op("++"))
 	switch {

@@ -273,6 +273,17 @@ func (f *PF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	return nil
 }
 
+// ResampleDue reports whether the current weights call for resampling:
+// their effective size 1/Σw² is at most Threshold·Particles (always, with
+// Threshold 1). [PF.Resample] resamples exactly when it is true.
+func (f *PF) ResampleDue() bool {
+	var s2 float64
+	for _, v := range f.w {
+		s2 += v * v
+	}
+	return f.cfg.Threshold >= 1 || 1/s2 <= f.cfg.Threshold*float64(f.cfg.Particles)
+}
+
 // Resample resamples the particles of E in place when the ESS of the
 // current weights is at most Threshold·N (always at threshold 1), jitters
 // the copies of duplicated particles and resets the weights to 1/N (see
@@ -286,13 +297,13 @@ func (f *PF) Resample(E *Ensemble, index uint64) error {
 	if err := E.check("state", N, n); err != nil {
 		return fmt.Errorf("PF: %w", err)
 	}
+	if !f.ResampleDue() {
+		E.Weights = f.w
+		return nil
+	}
 	var s2 float64
 	for _, v := range f.w {
 		s2 += v * v
-	}
-	if f.cfg.Threshold < 1 && !(1/s2 <= f.cfg.Threshold*float64(N)) {
-		E.Weights = f.w
-		return nil
 	}
 	if !allFinite(E.Data) {
 		return fmt.Errorf("PF resampling %d: %w", index, errNonFinite)

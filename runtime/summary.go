@@ -45,6 +45,13 @@ type Summary struct {
 	OMAMean          float64 `json:"oma_mean"`          // mean of observation minus analysis mean
 	OMARMS           float64 `json:"oma_rms"`           // its root mean square
 	ConsistencyRatio float64 `json:"consistency_ratio"` // mean((O−F)²) / mean(diag(H P_f H') + diag(R))
+
+	// Particle-filter scores (see [ParticleStats]), reported when HasESS
+	// is set.
+	HasESS      bool    `json:"-"`
+	ESSMean     float64 `json:"ess_mean"`    // time mean of the effective sample size after each scored analysis
+	ESSMin      float64 `json:"ess_min"`     // its least value
+	Resamplings int     `json:"resamplings"` // scored analyses after which the particles were resampled
 }
 
 // jsonFloat encodes NaN and ±Inf as JSON null and other values as
@@ -84,6 +91,9 @@ type summaryJSON struct {
 	OMAMean          *jsonFloat `json:"oma_mean,omitempty"`
 	OMARMS           *jsonFloat `json:"oma_rms,omitempty"`
 	ConsistencyRatio *jsonFloat `json:"consistency_ratio,omitempty"`
+	ESSMean          *jsonFloat `json:"ess_mean,omitempty"`
+	ESSMin           *jsonFloat `json:"ess_min,omitempty"`
+	Resamplings      *int       `json:"resamplings,omitempty"`
 }
 
 // MarshalJSON encodes the summary with the field names of its tags; a
@@ -112,6 +122,10 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		out.OMFMean, out.OMFRMS = fl(s.OMFMean), fl(s.OMFRMS)
 		out.OMAMean, out.OMARMS = fl(s.OMAMean), fl(s.OMARMS)
 		out.ConsistencyRatio = fl(s.ConsistencyRatio)
+	}
+	if s.HasESS {
+		mean, least, n := jsonFloat(s.ESSMean), jsonFloat(s.ESSMin), s.Resamplings
+		out.ESSMean, out.ESSMin, out.Resamplings = &mean, &least, &n
 	}
 	return json.Marshal(out)
 }
@@ -178,6 +192,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-f", fmtScore(s.OMFMean), fmtScore(s.OMFRMS))
 		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-a", fmtScore(s.OMAMean), fmtScore(s.OMARMS))
 		line += fmt.Sprintf("%-9s %s (mean (O-F)² / mean (HPH' + R))\n", "ratio", fmtScore(s.ConsistencyRatio))
+	}
+	if s.HasESS {
+		line += fmt.Sprintf("%-9s mean %-10s least %s, resampled after %d analyses\n", "ess", fmtScore(s.ESSMean), fmtScore(s.ESSMin), s.Resamplings)
 	}
 	line += fmt.Sprintf("%-9s %.3f s wall, %s per cycle\n", "time", s.WallSeconds, fmtDuration(s.SecondsPerCycle))
 	if s.ConfigHash != "" {
