@@ -61,6 +61,9 @@ const (
 // ensembleKinds are the analyses an ensemble_da cycle can use.
 var ensembleKinds = []ir.AnalysisKind{ir.AnalysisEnKF, ir.AnalysisETKF, ir.AnalysisEnSRF, ir.AnalysisLETKF, ir.AnalysisPF, ir.AnalysisEnKS, ir.AnalysisDEnKF, ir.AnalysisGo}
 
+// adaptiveKinds are the analyses that take inflation = adaptive.
+var adaptiveKinds = []ir.AnalysisKind{ir.AnalysisEnKF, ir.AnalysisETKF, ir.AnalysisDEnKF, ir.AnalysisEnSRF, ir.AnalysisLETKF}
+
 // analysisOpts collects the options of one analysis declaration before
 // they are sorted into the method's own type.
 type analysisOpts struct {
@@ -166,6 +169,10 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 		check(good)
 	}
 	check(c.inflation(s, &a.infl))
+	if a.infl.Adaptive && !containsKind(adaptiveKinds, a.kind) {
+		s.errorf("inflation", "inflation = adaptive is for the ensemble Kalman filters (enkf, etkf, denkf, ensrf, letkf), not %s", a.kind)
+		check(false)
+	}
 	if s.has("rotate") {
 		b, good := s.boolean("rotate")
 		a.rotate = b
@@ -219,7 +226,8 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 }
 
 // inflation reads the inflation and relaxation options shared by the
-// ensemble kinds into infl, reporting whether they were valid.
+// ensemble kinds into infl, reporting whether they were valid:
+// inflation = a (a number at least 1) or inflation = adaptive.
 func (c *checker) inflation(s *optSet, infl *ir.Inflation) bool {
 	ok := true
 	number := func(name string, valid func(float64) bool, want string, dst *float64) {
@@ -234,7 +242,17 @@ func (c *checker) inflation(s *optSet, infl *ir.Inflation) bool {
 		*dst = x
 		ok = ok && good
 	}
-	number("inflation", func(x float64) bool { return x >= 1 }, "be at least 1 (1 = none)", &infl.Multiplicative)
+	if q := primaryName(soloPrimary(valueOrNil(s.value("inflation")))); q != nil && len(q.Parts) == 1 && q.Parts[0] == "adaptive" {
+		infl.Adaptive = true
+		for _, fixed := range []string{"rtpp", "rtps"} {
+			if s.has(fixed) {
+				s.errorf(fixed, "%s cannot be combined with inflation = adaptive: the adaptive factor is estimated for the ensemble as it comes, and a fixed relaxation would be inflation counted twice", fixed)
+				ok = false
+			}
+		}
+	} else {
+		number("inflation", func(x float64) bool { return x >= 1 }, "be at least 1 (1 = none)", &infl.Multiplicative)
+	}
 	number("additive", func(x float64) bool { return x >= 0 }, "not be negative", &infl.Additive)
 	number("rtpp", func(x float64) bool { return x >= 0 && x <= 1 }, "be between 0 and 1", &infl.RTPP)
 	number("rtps", func(x float64) bool { return x >= 0 }, "not be negative", &infl.RTPS)
@@ -362,3 +380,11 @@ func (c *checker) localize(s *optSet) (*ir.Localization, bool) {
 // gcHalfWidth is DAPPER's ratio of the Gaspari–Cohn half-width to the
 // radius (the runtime's, which it must match).
 const gcHalfWidth = 1.82
+
+// valueOrNil returns the expression of val, or nil.
+func valueOrNil(val *lang.Value) *lang.Expr {
+	if val == nil || val.Go != nil {
+		return nil
+	}
+	return val.Expr
+}

@@ -147,7 +147,11 @@ func (g *gen) emitFilterConstructor(a *ir.Analysis, f filterSpec) {
 	if f.members > 0 {
 		opts = append(opts, fmt.Sprintf("members = %d", f.members))
 	}
-	opts = append(opts, "inflation = "+floatText(f.infl.Multiplicative, false))
+	if f.infl.Adaptive {
+		opts = append(opts, "inflation = adaptive (the cycle inflates the forecast before the analysis, which adds none)")
+	} else {
+		opts = append(opts, "inflation = "+floatText(f.infl.Multiplicative, false))
+	}
 	inflOpts, inflFields := inflationOptions(f.infl)
 	opts = append(opts, inflOpts...)
 	opts = append(opts, f.opts...)

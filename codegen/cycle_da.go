@@ -50,6 +50,9 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
 		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
 	)
+	if cg.adaptive() {
+		fields = append(fields, jen.Id("adapt").Op("*").Qual(rtPath, "AdaptiveInflation").Comment("inflates the forecast before each analysis"))
+	}
 	if cg.as.Analysis.Kind() == ir.AnalysisPF {
 		fields = append(fields, jen.Id("pstats").Op("*").Qual(rtPath, "ParticleStats").Comment("effective sample sizes and resamplings"))
 	}
@@ -87,6 +90,9 @@ func (cg *cycleGen) emitEnsembleDA() {
 	)
 	if cg.as.Analysis.Kind() == ir.AnalysisPF {
 		parts = append(parts, statePart{name: "weights", floats: cg.self("filter").Dot("Weights").Call(), what: "the particle weights"})
+	}
+	if cg.adaptive() {
+		parts = append(parts, statePart{name: "inflation", floats: cg.self("adapt").Dot("State").Call(), what: "the adaptive inflation's estimate"})
 	}
 	parts = append(parts, statePart{name: "stats", stats: "stats", what: "the running scores"})
 	if cg.as.Analysis.Kind() == ir.AnalysisPF {
@@ -226,6 +232,13 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 		jen.List(cg.self("obs"), cg.self("filter"), cg.self("r")).Op("=").List(id(h), id(filter), id(r)),
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(n)),
 	)
+	if cg.adaptive() {
+		body = append(body,
+			jen.List(cg.self("adapt"), id(err)).Op("=").Qual(rtPath, "NewAdaptiveInflation").Call(
+				jen.Qual(rtPath, "AdaptiveInflationConfig").Values(jen.Id("Members").Op(":").Id(cg.membersConst()), jen.Id("Dim").Op(":").Id(n), jen.Id("Obs").Op(":").Id(p)), id(r)),
+			ifErr(err, errorf(fmt.Sprintf("cycle %s: analysis %s: %%w", name, cg.as.Analysis.SourceName), id(err))),
+		)
+	}
 	if cg.as.Analysis.Kind() == ir.AnalysisPF {
 		body = append(body,
 			cg.self("E").Dot("Weights").Op("=").Id(filter).Dot("Weights").Call().Comment("equal until the first analysis"),
@@ -312,6 +325,16 @@ func (cg *cycleGen) emitDANext(src daSource) {
 	body = append(body,
 		jen.Line(),
 		jen.Comment("Analyse."),
+	)
+	if cg.adaptive() {
+		body = append(body,
+			jen.If(id(err).Op(":=").Add(cg.self("adapt")).Dot("Inflate").Call(cg.self("E"), cg.self("HE"), cg.self("y").Index(jen.Op(":"))),
+				id(err).Op("!=").Nil().Op("&&").Id(err).Op("!=").Qual(rtPath, "ErrNoObservations")).Block(
+				jen.Return(errorf(fmt.Sprintf("cycle %s: adaptive inflation before analysis %%d at step %%d: %%w", name), cg.self("analyses"), cg.self("step"), id(err))),
+			),
+		)
+	}
+	body = append(body,
 		jen.If(id(err).Op(":=").Add(cg.self("filter")).Dot("Analyze").Call(cg.self("E"), cg.self("HE"), cg.self("y").Index(jen.Op(":")), jen.Uint64().Call(cg.self("analyses"))), id(err).Op("!=").Nil()).Block(
 			jen.Return(errorf(fmt.Sprintf("cycle %s: analysis %%d at step %%d: %%w", name), cg.self("analyses"), cg.self("step"), id(err))),
 		),
@@ -381,4 +404,12 @@ func (cg *cycleGen) localArgs(p jen.Code) []jen.Code {
 		vals[i] = jen.Lit(v)
 	}
 	return []jen.Code{geom, jen.Index().Int().Values(vals...)}
+}
+
+// adaptive reports whether the cycle's analysis estimates its inflation
+// (inflation = adaptive): the cycle then inflates the forecast before
+// each analysis with a cycrt.AdaptiveInflation.
+func (cg *cycleGen) adaptive() bool {
+	infl, ok := cg.as.Analysis.Inflation()
+	return ok && infl.Adaptive
 }

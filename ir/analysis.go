@@ -61,6 +61,30 @@ func (a *Analysis) Members() int {
 	return 0
 }
 
+// Inflation is the analysis's inflation and relaxation, and whether it
+// has any (the particle filter, variational and user Go analyses do not).
+func (a *Analysis) Inflation() (Inflation, bool) {
+	switch m := a.Method.(type) {
+	case *ETKF:
+		return m.Inflation, true
+	case *EnKF:
+		return m.Inflation, true
+	case *DEnKF:
+		return m.Inflation, true
+	case *EnSRF:
+		return m.Inflation, true
+	case *LETKF:
+		return m.Inflation, true
+	case *EnKS:
+		return m.Inflation, true
+	case *KF:
+		return m.Inflation, true
+	case *EKF:
+		return m.Inflation, true
+	}
+	return NoInflation, false
+}
+
 // Localization is the analysis's localisation, or nil when it has none.
 func (a *Analysis) Localization() *Localization {
 	switch m := a.Method.(type) {
@@ -88,6 +112,9 @@ type Inflation struct {
 	Additive       float64 // std of N(0, s²) draws added to every member; 0 = none
 	RTPP           float64 // relaxation to prior perturbations, in [0, 1]; 0 = none
 	RTPS           float64 // relaxation to prior spread; 0 = none
+	// Adaptive replaces the multiplicative factor (then 1) by one
+	// estimated at every analysis from the innovations.
+	Adaptive bool
 }
 
 // NoInflation is an Inflation that changes nothing.
