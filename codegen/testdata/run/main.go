@@ -98,9 +98,13 @@ func (r *recorder) Close() error { return nil }
 
 func (r *recorder) Discard() {}
 
-// mallocs counts the heap allocations of n calls of f.
+// mallocs counts the heap allocations of n calls of f, after one call
+// that lets the runtime settle onto GOMAXPROCS = 1 (a change of it
+// empties the per-processor caches that waking a parallel cycle's workers
+// draws on).
 func mallocs(n int, f func()) float64 {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	f()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for range n {
