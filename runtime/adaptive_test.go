@@ -63,11 +63,6 @@ func adaptiveDraw(E, HE *Ensemble, y []float64, R *ObsError, s, lam float64, see
 	R.AddNoise(y, st)
 }
 
-// sameBits reports whether a and b hold the same bits (NaNs included).
-func sameBits(a, b []float64) bool {
-	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
-}
-
 func newAdaptiveT(t testing.TB, N, n, p int, R *ObsError) *AdaptiveInflation {
 	t.Helper()
 	a, err := NewAdaptiveInflation(AdaptiveInflationConfig{Members: N, Dim: n, Obs: p}, R)

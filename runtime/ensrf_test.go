@@ -69,11 +69,6 @@ func (pr *ensrfAt) R(t testing.TB) *ObsError {
 	return R
 }
 
-// sameBits reports whether a and b hold the same bits (NaN equal to itself).
-func sameBits(a, b []float64) bool {
-	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
-}
-
 // relDiff returns max|a-b| / max|b|.
 func relDiff(a, b []float64) float64 { return maxAbsDiff(a, b) / maxAbs(b) }
 

@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -209,3 +210,8 @@ func nan() float64 { return math.NaN() }
 
 // sqrt is math.Sqrt.
 func sqrt(x float64) float64 { return math.Sqrt(x) }
+
+// sameBits reports whether a and b hold the same bits (NaN equal to itself).
+func sameBits(a, b []float64) bool {
+	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
+}
