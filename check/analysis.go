@@ -31,7 +31,7 @@ var analysisOptions = map[ir.AnalysisKind][]string{
 	ir.AnalysisOI:    {"B"},
 	ir.AnalysisVar3D: {"B"},
 	ir.AnalysisVar4D: {"B", "inner", "outer"},
-	ir.AnalysisEnKS:  append([]string{"members", "lag"}, inflationOptions...),
+	ir.AnalysisEnKS:  append(append([]string{"members", "lag"}, inflationOptions...), "rotate"),
 	ir.AnalysisDEnKF: append(append([]string{"members"}, inflationOptions...), "rotate"),
 	ir.AnalysisGo:    {"members"},
 }
@@ -46,7 +46,7 @@ var analysisRequired = map[ir.AnalysisKind][]string{
 	ir.AnalysisOI:    {"B"},
 	ir.AnalysisVar3D: {"B"},
 	ir.AnalysisVar4D: {"B"},
-	ir.AnalysisEnKS:  {"members"},
+	ir.AnalysisEnKS:  {"members", "lag"},
 	ir.AnalysisDEnKF: {"members"},
 }
 
@@ -98,7 +98,7 @@ func (a *analysisOpts) method() ir.Method {
 	case ir.AnalysisLETKF:
 		return &ir.LETKF{Members: a.members, Inflation: a.infl, Rotate: a.rotate, Localize: a.localize}
 	case ir.AnalysisEnKS:
-		return &ir.EnKS{Members: a.members, Inflation: a.infl, Lag: a.lag}
+		return &ir.EnKS{Members: a.members, Inflation: a.infl, Rotate: a.rotate, Lag: a.lag}
 	case ir.AnalysisPF:
 		pf := a.pf
 		return &pf

@@ -359,3 +359,30 @@ var resampleConst = map[string]string{
 	"residual":    "ResampleResidual",
 	"multinomial": "ResampleMultinomial",
 }
+
+// enksAnalysis emits the constructor of a fixed-lag ensemble Kalman
+// smoother.
+type enksAnalysis struct{}
+
+func (enksAnalysis) check(g *gen, a *ir.Analysis) {
+	m := a.Method.(*ir.EnKS)
+	g.checkInflation(a, m.Inflation)
+	if m.Lag < 1 {
+		g.internal(a.Pos, "analysis %s has lag %d", a.SourceName, m.Lag)
+	}
+}
+
+func (enksAnalysis) emit(g *gen, a *ir.Analysis) {
+	m := a.Method.(*ir.EnKS)
+	opts, extra := rotateOption(m.Rotate)
+	opts = append([]string{fmt.Sprintf("lag = %d", m.Lag)}, opts...)
+	extra = append([]jen.Code{jen.Id("Lag").Op(":").Lit(m.Lag)}, extra...)
+	g.emitFilterConstructor(a, filterSpec{
+		typ: "EnKS", ctor: "NewEnKS", config: "EnKSConfig",
+		what: "the ensemble Kalman smoother (the square-root ETKF's transform applied to the last lag analysis times too)", keys: "the rotation streams",
+		members: m.Members, infl: m.Inflation, opts: opts, fields: extra,
+	})
+}
+
+func (enksAnalysis) filterType() jen.Code { return jen.Op("*").Qual(rtPath, "EnKS") }
+func (enksAnalysis) filterName() string   { return "EnKS" }

@@ -50,6 +50,12 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
 		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
 	)
+	if l := cg.lag(); l > 0 {
+		fields = append(fields, jen.Id("sstats").Op("*").Qual(rtPath, "Stats").Comment("the scores of the final smoothed ensembles"))
+		if _, twin := src.(twinSource); twin {
+			fields = append(fields, jen.Id("lagTruth").Index(jen.Lit(l).Op("*").Id(cg.fwd.Carrier.Name+"Size")).Float64().Comment(fmt.Sprintf("the truth at the last %d analyses, one after another, for the smoothed scores", l)))
+		}
+	}
 	if cg.adaptive() {
 		fields = append(fields, jen.Id("adapt").Op("*").Qual(rtPath, "AdaptiveInflation").Comment("inflates the forecast before each analysis"))
 	}
@@ -91,6 +97,13 @@ func (cg *cycleGen) emitEnsembleDA() {
 	if cg.as.Analysis.Kind() == ir.AnalysisPF {
 		parts = append(parts, statePart{name: "weights", floats: cg.self("filter").Dot("Weights").Call(), what: "the particle weights"})
 	}
+	if l := cg.lag(); l > 0 {
+		parts = append(parts, statePart{name: "smoother", stats: "filter", what: "the smoother's stored ensembles"},
+			statePart{name: "sstats", stats: "sstats", what: "the smoothed scores"})
+		if twin {
+			parts = append(parts, statePart{name: "lag_truth", floats: cg.self("lagTruth").Index(jen.Op(":")), what: "the truth at the last analyses"})
+		}
+	}
 	if cg.adaptive() {
 		parts = append(parts, statePart{name: "inflation", floats: cg.self("adapt").Dot("State").Call(), what: "the adaptive inflation's estimate"})
 	}
@@ -111,6 +124,9 @@ func (cg *cycleGen) emitEnsembleDA() {
 		}
 		if cg.as.Analysis.Kind() == ir.AnalysisPF {
 			fill = append(fill, cg.self("pstats").Dot("Fill").Call(jen.Id(sum)))
+		}
+		if cg.lag() > 0 {
+			fill = append(fill, cg.self("sstats").Dot("FillSmoothed").Call(jen.Id(sum)))
 		}
 		return append(fill, src.summary(cg, sum, err)...)
 	})
@@ -232,6 +248,9 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 		jen.List(cg.self("obs"), cg.self("filter"), cg.self("r")).Op("=").List(id(h), id(filter), id(r)),
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(n)),
 	)
+	if cg.lag() > 0 {
+		body = append(body, cg.self("sstats").Op("=").Qual(rtPath, "NewStats").Call(id(n), cg.self("Spinup")))
+	}
 	if cg.adaptive() {
 		body = append(body,
 			jen.List(cg.self("adapt"), id(err)).Op("=").Qual(rtPath, "NewAdaptiveInflation").Call(
@@ -341,6 +360,7 @@ func (cg *cycleGen) emitDANext(src daSource) {
 		cg.self("stats").Dot("Analysis").Call(cg.self("E"), src.truth(cg)),
 	)
 	body = append(body, src.scoreAnalysis(cg, k)...)
+	body = append(body, cg.scoreSmoothed(nm, src)...)
 	pf := cg.as.Analysis.Kind() == ir.AnalysisPF
 	if pf {
 		body = append(body, cg.self("pstats").Dot("Add").Call(cg.self("filter").Dot("ESS").Call(), cg.self("filter").Dot("ResampleDue").Call()))
@@ -412,4 +432,45 @@ func (cg *cycleGen) localArgs(p jen.Code) []jen.Code {
 func (cg *cycleGen) adaptive() bool {
 	infl, ok := cg.as.Analysis.Inflation()
 	return ok && infl.Adaptive
+}
+
+// lag is the lag of the cycle's smoother, 0 for a filter.
+func (cg *cycleGen) lag() int {
+	if m, ok := cg.as.Analysis.Method.(*ir.EnKS); ok {
+		return m.Lag
+	}
+	return 0
+}
+
+// scoreSmoothed returns the statements of Next that score the ensemble
+// the smoother has just finished (the one lag analyses back) against the
+// truth of its time, and keep this analysis's truth for later.
+func (cg *cycleGen) scoreSmoothed(nm *namer, src daSource) []jen.Code {
+	l := cg.lag()
+	if l == 0 {
+		return nil
+	}
+	_, twin := src.(twinSource)
+	id := jen.Id
+	sm := nm.name("smoothed")
+	if !twin {
+		return []jen.Code{
+			jen.Comment(fmt.Sprintf("The ensemble of %d analyses back has had its last update.", l)),
+			jen.If(id(sm).Op(":=").Add(cg.self("filter")).Dot("Smoothed").Call(), id(sm).Op("!=").Nil()).Block(
+				cg.self("sstats").Dot("Analysis").Call(id(sm), jen.Nil()),
+			),
+		}
+	}
+	n := cg.fwd.Carrier.Name + "Size"
+	slot := nm.name("slot")
+	at := cg.self("lagTruth").Index(id(slot).Op("*").Id(n).Op(":").Parens(id(slot).Op("+").Lit(1)).Op("*").Id(n))
+	return []jen.Code{
+		jen.Comment(fmt.Sprintf("The ensemble of %d analyses back has had its last update: score it against", l)),
+		jen.Comment("the truth of its time, whose slot this analysis's truth then takes."),
+		id(slot).Op(":=").Add(cg.self("analyses")).Op("%").Lit(l),
+		jen.If(id(sm).Op(":=").Add(cg.self("filter")).Dot("Smoothed").Call(), id(sm).Op("!=").Nil()).Block(
+			cg.self("sstats").Dot("Analysis").Call(id(sm), at.Clone()),
+		),
+		jen.Copy(at, cg.self("Truth").Index(jen.Op(":"))),
+	}
 }

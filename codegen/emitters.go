@@ -43,6 +43,7 @@ var analysisEmitters = map[ir.AnalysisKind]emitter[*ir.Analysis]{
 	ir.AnalysisLETKF: letkfAnalysis{},
 	ir.AnalysisEnSRF: ensrfAnalysis{},
 	ir.AnalysisPF:    pfAnalysis{},
+	ir.AnalysisEnKS:  enksAnalysis{},
 	ir.AnalysisGo:    goAnalysis{},
 }
 

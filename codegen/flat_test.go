@@ -99,8 +99,8 @@ func mkAnalysis(f flatAnalysis) *ir.Analysis {
 		a.Method = &ir.LETKF{Members: f.Members, Inflation: infl, Localize: f.Localize}
 	case ir.AnalysisVar4D:
 		a.Method = &ir.Var4D{Inner: f.Inner, Outer: f.Outer}
-	case ir.AnalysisEnKS:
-		a.Method = &ir.EnKS{Members: f.Members, Inflation: infl, Lag: 1}
+	case ir.AnalysisOI:
+		a.Method = &ir.OI{}
 	}
 	return a
 }

@@ -350,7 +350,7 @@ func unimplementedProgram() *ir.Program {
 	col := mkObs(flatObs{Name: "Col", SourceName: "Col", Pos: pos(f, 7, 1), Var: "x", In: state, Out: state, Kind: "compose", Parts: []*ir.ObsOp{full, full}})
 	rad := mkObs(flatObs{Name: "Rad", SourceName: "Rad", Pos: pos(f, 8, 1), Var: "x", In: state, Out: state, Kind: "go", Go: goRef})
 	v := mkAnalysis(flatAnalysis{Name: "V", SourceName: "V", Pos: pos(f, 9, 1), Kind: ir.AnalysisVar4D, Inner: 50, Outer: 3})
-	l := mkAnalysis(flatAnalysis{Name: "L", SourceName: "L", Pos: pos(f, 10, 1), Kind: ir.AnalysisEnKS, Members: 20, Inflation: 1.04})
+	l := mkAnalysis(flatAnalysis{Name: "L", SourceName: "L", Pos: pos(f, 10, 1), Kind: ir.AnalysisOI})
 	r := mkAnalysis(flatAnalysis{Name: "R", SourceName: "R", Pos: pos(f, 11, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1, RTPS: 0.5})
 	good := mkAnalysis(flatAnalysis{Name: "G", SourceName: "G", Pos: pos(f, 12, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1})
 	smoother := mkCycle(flatCycle{Name: "Smooth", SourceName: "Smooth", Pos: pos(f, 13, 1), Kind: ir.CycleSmoother, Model: ok})

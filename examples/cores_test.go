@@ -8,11 +8,15 @@ import (
 
 	"github.com/cyclec/cyclec/examples/linear/enkf"
 	"github.com/cyclec/cyclec/examples/lorenz63/etkf"
+	"github.com/cyclec/cyclec/examples/lorenz63/pf800"
 	l96denkf "github.com/cyclec/cyclec/examples/lorenz96/denkf"
 	l96eakf "github.com/cyclec/cyclec/examples/lorenz96/eakf7"
 	l96enkf "github.com/cyclec/cyclec/examples/lorenz96/enkf"
+	l96clim "github.com/cyclec/cyclec/examples/lorenz96/enkf28clim"
+	l96enks "github.com/cyclec/cyclec/examples/lorenz96/enks"
 	l96ensrf "github.com/cyclec/cyclec/examples/lorenz96/ensrf"
 	l96etkf "github.com/cyclec/cyclec/examples/lorenz96/etkf"
+	l96adapt "github.com/cyclec/cyclec/examples/lorenz96/etkf20adaptive"
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
@@ -29,6 +33,10 @@ var coreKinds = []struct {
 	{"lorenz96/denkf", "300", func() cycrt.Cycle { return l96denkf.NewTwin() }},
 	{"lorenz96/ensrf", "300", func() cycrt.Cycle { return l96ensrf.NewTwin() }},
 	{"lorenz96/eakf7", "300", func() cycrt.Cycle { return l96eakf.NewTwin() }},
+	{"lorenz96/enks", "300", func() cycrt.Cycle { return l96enks.NewTwin() }},
+	{"lorenz96/etkf20adaptive", "300", func() cycrt.Cycle { return l96adapt.NewTwin() }},
+	{"lorenz96/enkf28clim", "300", func() cycrt.Cycle { return l96clim.NewTwin() }},
+	{"lorenz63/pf800", "2500", func() cycrt.Cycle { return pf800.NewTwin() }},
 	{"lorenz63/etkf", "2500", func() cycrt.Cycle { return etkf.NewTwin() }},
 	{"linear/enkf", "40", func() cycrt.Cycle { return enkf.NewTwin() }},
 }

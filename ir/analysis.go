@@ -194,7 +194,8 @@ type LETKF struct {
 type EnKS struct {
 	Members   int
 	Inflation Inflation
-	Lag       int
+	Rotate    bool // a random mean-preserving rotation of the filter's analysis
+	Lag       int  // the analyses after its own that update each analysis time
 }
 
 // PF is the bootstrap particle filter.

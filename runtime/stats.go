@@ -128,3 +128,17 @@ func ratio(sum float64, n int) float64 {
 	}
 	return sum / float64(n)
 }
+
+// FillSmoothed sets the smoother fields of sum from s, statistics of the
+// final smoothed ensembles (fed through [Stats.Analysis] in the order of
+// their analysis times): HasSmoothed, RMSESmoothed, SpreadSmoothed and
+// Smoothed, the number of analysis times counted.
+func (s *Stats) FillSmoothed(sum *Summary) {
+	sum.HasSmoothed = true
+	sum.Smoothed = s.nA
+	sum.RMSESmoothed = ratio(s.sumRA, s.nA)
+	sum.SpreadSmoothed = ratio(s.sumSA, s.nA)
+	if s.noTruth {
+		sum.RMSESmoothed = math.NaN()
+	}
+}

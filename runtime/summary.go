@@ -46,6 +46,14 @@ type Summary struct {
 	OMARMS           float64 `json:"oma_rms"`           // its root mean square
 	ConsistencyRatio float64 `json:"consistency_ratio"` // mean((O−F)²) / mean(diag(H P_f H') + diag(R))
 
+	// Smoother scores (see [Stats.FillSmoothed]), reported when
+	// HasSmoothed is set: the time means over the scored analysis times
+	// of the RMSE and spread of the final smoothed ensembles.
+	HasSmoothed    bool    `json:"-"`
+	RMSESmoothed   float64 `json:"rmse_smoothed"`
+	SpreadSmoothed float64 `json:"spread_smoothed"`
+	Smoothed       int     `json:"smoothed"` // the analysis times those means are over
+
 	// Particle-filter scores (see [ParticleStats]), reported when HasESS
 	// is set.
 	HasESS      bool    `json:"-"`
@@ -91,6 +99,9 @@ type summaryJSON struct {
 	OMAMean          *jsonFloat `json:"oma_mean,omitempty"`
 	OMARMS           *jsonFloat `json:"oma_rms,omitempty"`
 	ConsistencyRatio *jsonFloat `json:"consistency_ratio,omitempty"`
+	RMSESmoothed     *jsonFloat `json:"rmse_smoothed,omitempty"`
+	SpreadSmoothed   *jsonFloat `json:"spread_smoothed,omitempty"`
+	Smoothed         *int       `json:"smoothed,omitempty"`
 	ESSMean          *jsonFloat `json:"ess_mean,omitempty"`
 	ESSMin           *jsonFloat `json:"ess_min,omitempty"`
 	Resamplings      *int       `json:"resamplings,omitempty"`
@@ -122,6 +133,13 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		out.OMFMean, out.OMFRMS = fl(s.OMFMean), fl(s.OMFRMS)
 		out.OMAMean, out.OMARMS = fl(s.OMAMean), fl(s.OMARMS)
 		out.ConsistencyRatio = fl(s.ConsistencyRatio)
+	}
+	if s.HasSmoothed {
+		r, sp, n := jsonFloat(s.RMSESmoothed), jsonFloat(s.SpreadSmoothed), s.Smoothed
+		if s.NoTruth {
+			r = jsonFloat(math.NaN())
+		}
+		out.RMSESmoothed, out.SpreadSmoothed, out.Smoothed = &r, &sp, &n
 	}
 	if s.HasESS {
 		mean, least, n := jsonFloat(s.ESSMean), jsonFloat(s.ESSMin), s.Resamplings
@@ -192,6 +210,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-f", fmtScore(s.OMFMean), fmtScore(s.OMFRMS))
 		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-a", fmtScore(s.OMAMean), fmtScore(s.OMARMS))
 		line += fmt.Sprintf("%-9s %s (mean (O-F)² / mean (HPH' + R))\n", "ratio", fmtScore(s.ConsistencyRatio))
+	}
+	if s.HasSmoothed {
+		if !s.NoTruth {
+			line += fmt.Sprintf("%-9s rmse %-14s spread %s over %d analysis times\n", "smoothed", fmtScore(s.RMSESmoothed), fmtScore(s.SpreadSmoothed), s.Smoothed)
+		} else {
+			line += fmt.Sprintf("%-9s spread %s over %d analysis times\n", "smoothed", fmtScore(s.SpreadSmoothed), s.Smoothed)
+		}
 	}
 	if s.HasESS {
 		line += fmt.Sprintf("%-9s mean %-10s least %s, resampled after %d analyses\n", "ess", fmtScore(s.ESSMean), fmtScore(s.ESSMin), s.Resamplings)
