@@ -186,9 +186,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Kind != "" {
 		kind = " (" + s.Kind + ")"
 	}
-	members := "1 member"
+	unit := "member"
+	if s.Kind == "pf" {
+		unit = "particle"
+	}
+	members := "1 " + unit
 	if s.Members != 1 {
-		members = fmt.Sprintf("%d members", s.Members)
+		members = fmt.Sprintf("%d %ss", s.Members, unit)
 	}
 	line += fmt.Sprintf("%-9s %s%s, seed %d, %s\n", "cycle", s.Cycle, kind, s.Seed, members)
 	if s.Analyses > 0 || s.Spinup > 0 {

@@ -4,6 +4,7 @@ package enkf28clim
 
 import (
 	"context"
+	"github.com/cyclec/cyclec/examples/internal/scoretest"
 	"strconv"
 	"testing"
 
@@ -30,4 +31,12 @@ func TestTracksFromAColdStart(t *testing.T) {
 			t.Errorf("seed %d: rmse_analysis %.4f: the filter lost track", seed, sum.RMSEAnalysis)
 		}
 	}
+}
+
+// BenchmarkCycle times one assimilation cycle of the generated code after
+// a warm-up onto the attractor. Run with
+//
+//	go test -run '^$' -bench Cycle -benchmem ./examples/lorenz96/enkf28clim/
+func BenchmarkCycle(b *testing.B) {
+	scoretest.BenchmarkCycle(b, NewTwin(), 200)
 }

@@ -5,6 +5,7 @@ package enks
 
 import (
 	"context"
+	"github.com/cyclec/cyclec/examples/internal/scoretest"
 	"strconv"
 	"testing"
 
@@ -34,4 +35,12 @@ func TestSmoothedBeatsFiltered(t *testing.T) {
 			t.Errorf("seed %d: smoothed rmse %.4f not below the filter's %.4f", seed, sum.RMSESmoothed, sum.RMSEAnalysis)
 		}
 	}
+}
+
+// BenchmarkCycle times one assimilation cycle of the generated code after
+// a warm-up onto the attractor. Run with
+//
+//	go test -run '^$' -bench Cycle -benchmem ./examples/lorenz96/enks/
+func BenchmarkCycle(b *testing.B) {
+	scoretest.BenchmarkCycle(b, NewTwin(), 200)
 }

@@ -21,3 +21,11 @@ func TestWithinTenPercentOfTuned(t *testing.T) {
 		scoretest.Published{Lo: 0, Hi: bestTuned * 1.10 / (1 + scoretest.Tolerance), Diverged: 1.0},
 		scoretest.Protocol{MinAnalyses: 10000, Why: "within 10% of the best hand-tuned ETKF (0.1828 at inflation 1.02)"})
 }
+
+// BenchmarkCycle times one assimilation cycle of the generated code after
+// a warm-up onto the attractor. Run with
+//
+//	go test -run '^$' -bench Cycle -benchmem ./examples/lorenz96/etkf20adaptive/
+func BenchmarkCycle(b *testing.B) {
+	scoretest.BenchmarkCycle(b, NewTwin(), 200)
+}
