@@ -17,6 +17,7 @@ import (
 	l96ensrf "github.com/cyclec/cyclec/examples/lorenz96/ensrf"
 	l96etkf "github.com/cyclec/cyclec/examples/lorenz96/etkf"
 	l96adapt "github.com/cyclec/cyclec/examples/lorenz96/etkf20adaptive"
+	"github.com/cyclec/cyclec/examples/internal/scoretest"
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
@@ -73,6 +74,37 @@ func TestSameBitsOnEveryCore(t *testing.T) {
 							math.Float64frombits(got[i]), math.Float64frombits(want[i]))
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestNoAllocationsPerCycle checks that a whole assimilation cycle of
+// every kind — forecast (in parallel where the cycle shares it out),
+// observation, analysis, statistics — allocates nothing once started.
+func TestNoAllocationsPerCycle(t *testing.T) {
+	for _, k := range coreKinds {
+		t.Run(k.name, func(t *testing.T) {
+			c, ok := k.new().(scoretest.Stepper)
+			if !ok {
+				t.Fatalf("%s: the cycle cannot be stepped by hand", k.name)
+			}
+			if err := c.Set("steps", "100000"); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			next := func() {
+				if err := c.Next(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range 3 {
+				next()
+			}
+			if a := testing.AllocsPerRun(20, next); a != 0 {
+				t.Errorf("%s: one cycle allocates %v times", k.name, a)
 			}
 		})
 	}

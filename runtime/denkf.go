@@ -146,7 +146,7 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		return fmt.Errorf("DEnKF analysis %d: innovation covariance not positive definite: %w", index, errNonFinite)
 	}
 	// K' = C^-1 (Y'A).
-	blasImpl.Dgemm(blas.Trans, blas.NoTrans, m, n, N, 1, yd, m, f.a, n, 0, kt, n)
+	gemm(blas.Trans, blas.NoTrans, m, n, N, 1, yd, m, f.a, n, 0, kt, n)
 	lapImpl.Dpotrs(blas.Upper, m, n, c, m, kt, n)
 	if !allFinite(kt) || !allFinite(dy) {
 		return fmt.Errorf("DEnKF analysis %d: %w", index, errNonFinite)
@@ -158,7 +158,7 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 			row[j] = dy[j] - 0.5*yk[j]
 		}
 	}
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
+	gemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
 
 	if f.rot == nil {
 		f.infl.posterior(E.Data, index)

@@ -152,12 +152,12 @@ func (f *EnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		return fmt.Errorf("EnKF analysis %d: innovation covariance not positive definite: %w", index, errNonFinite)
 	}
 	// K' = C^-1 (Y'A).
-	blasImpl.Dgemm(blas.Trans, blas.NoTrans, m, n, N, 1, f.y, m, f.a, n, 0, kt, n)
+	gemm(blas.Trans, blas.NoTrans, m, n, N, 1, f.y, m, f.a, n, 0, kt, n)
 	lapImpl.Dpotrs(blas.Upper, m, n, c, m, kt, n)
 	if !allFinite(kt) || !allFinite(d) {
 		return fmt.Errorf("EnKF analysis %d: %w", index, errNonFinite)
 	}
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
+	gemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
 
 	f.infl.posterior(E.Data, index)
 	return nil

@@ -5,6 +5,7 @@ package runtime
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas"
 	blasgonum "gonum.org/v1/gonum/blas/gonum"
 	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
 )
@@ -214,3 +215,45 @@ func ellipticK(m float64) float64 {
 	}
 	return math.Pi / (2 * a)
 }
+
+// gemmRows and gemmCols bound the slab of C that gemm hands gonum in one
+// call: 3 × 1 blocks of 64, below gonum's threshold for sharing a product
+// out over goroutines (4 blocks), which allocates on every call.
+const (
+	gemmRows = 192
+	gemmCols = 64
+)
+
+// gemm is gonum's Dgemm, C = alpha op(A) op(B) + beta C with row-major
+// A, B and C, computed slab by slab over the rows and columns of C so that
+// no call goes parallel: it never allocates, and since every element of C
+// is the same sum over k in the same order whatever the slab, the bits are
+// those of one serial call.
+func gemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if blocks64(m)*blocks64(n) < 4 {
+		blasImpl.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	for i0 := 0; i0 < m; i0 += gemmRows {
+		mi := min(gemmRows, m-i0)
+		var as []float64
+		if tA == blas.Trans {
+			as = a[i0:] // columns i0… of A
+		} else {
+			as = a[i0*lda:] // rows i0… of A
+		}
+		for j0 := 0; j0 < n; j0 += gemmCols {
+			nj := min(gemmCols, n-j0)
+			var bs []float64
+			if tB == blas.Trans {
+				bs = b[j0*ldb:] // rows j0… of B
+			} else {
+				bs = b[j0:] // columns j0… of B
+			}
+			blasImpl.Dgemm(tA, tB, mi, nj, k, alpha, as, lda, bs, ldb, beta, c[i0*ldc+j0:], ldc)
+		}
+	}
+}
+
+// blocks64 is the number of gonum's 64-wide blocks that cover n.
+func blocks64(n int) int { return (n + 63) / 64 }

@@ -149,18 +149,13 @@ type Twin struct {
 	HE    *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 	Truth Lorenz96State   // the truth run
 
-	obs    *Lorenz96Full
-	filter *cycrt.DEnKF
-	r      *cycrt.ObsError
-	stats  *cycrt.Stats
-	noise  *cycrt.Stream
-	y      Lorenz96State // the observation of the truth
-
-	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Lorenz96L96           // a copy of the model per worker: its own scratch, the parameters copied in
-	forecastAt     float64                 // the model time the member forecast starts from
-	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
-	step, analyses int                     // model steps and analyses done
+	obs            *Lorenz96Full
+	filter         *cycrt.DEnKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	noise          *cycrt.Stream
+	y              Lorenz96State // the observation of the truth
+	step, analyses int           // model steps and analyses done
 	started        bool
 }
 
@@ -236,9 +231,6 @@ func (c *Twin) Start() error {
 	c.HE = cycrt.NewEnsemble(TwinMembers, Lorenz96StateSize)
 	c.stats = cycrt.NewStats(Lorenz96StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
-	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Lorenz96L96, c.team.Workers())
-	c.forecast = c.forecastMembers
 	// The truth and the members are independent draws from normal(mean = lorenz96.X0, std = 0.03162…).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], Lorenz96X0[:], 0.03162277660168379, s)
@@ -264,13 +256,12 @@ func (c *Twin) Next() error {
 	for s := range c.ObsEvery {
 		m.Step(&c.Truth, t0+float64(s)*Lorenz96L96DT)
 	}
-	// The members, TwinChunk at a time on the team: each worker steps its own copy of the model
-	// with the parameters as set now, and no member's forecast depends on another's.
-	for w := range c.workers {
-		c.workers[w].F = m.F
+	for k := range TwinMembers {
+		x := (*Lorenz96State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*Lorenz96L96DT)
+		}
 	}
-	c.forecastAt = t0
-	c.team.Run(cycrt.Chunks(TwinMembers, TwinChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
@@ -289,24 +280,6 @@ func (c *Twin) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	return nil
-}
-
-// TwinChunk is how many members of cycle Twin a worker forecasts at a time:
-// a partition fixed here, so the results do not depend on how many workers
-// share it.
-const TwinChunk = 3
-
-// forecastMembers advances the members of one chunk ObsEvery model steps
-// from forecastAt with the worker's copy of the model: the body of the
-// parallel forecast in Next.
-func (c *Twin) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
-	for k := chunk * TwinChunk; k < min((chunk+1)*TwinChunk, TwinMembers); k++ {
-		x := (*Lorenz96State)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, c.forecastAt+float64(s)*Lorenz96L96DT)
-		}
-	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run

@@ -152,19 +152,14 @@ type Real struct {
 	E  *cycrt.Ensemble // the ensemble, one member per row; allocated by Start
 	HE *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 
-	obs    *Lorenz96Full
-	filter *cycrt.ETKF
-	r      *cycrt.ObsError
-	stats  *cycrt.Stats
-	ostats *cycrt.ObsStats
-	src    *cycrt.FileSource // the observations
-	y      Lorenz96State     // the observation at the current analysis time; NaN marks a missing value
-
-	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Lorenz96L96           // a copy of the model per worker: its own scratch, the parameters copied in
-	forecastAt     float64                 // the model time the member forecast starts from
-	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
-	step, analyses int                     // model steps and analyses done
+	obs            *Lorenz96Full
+	filter         *cycrt.ETKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	ostats         *cycrt.ObsStats
+	src            *cycrt.FileSource // the observations
+	y              Lorenz96State     // the observation at the current analysis time; NaN marks a missing value
+	step, analyses int               // model steps and analyses done
 	started        bool
 }
 
@@ -261,9 +256,6 @@ func (c *Real) Start() error {
 	if err != nil {
 		return fmt.Errorf("cycle Real: %w", err)
 	}
-	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Lorenz96L96, c.team.Workers())
-	c.forecast = c.forecastMembers
 	// The members are independent draws from normal(mean = lorenz96.X0, std = 0.03162…), from the streams a twin run draws them from.
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeEnsembleInit, 0)
 	for k := range RealMembers {
@@ -291,13 +283,12 @@ func (c *Real) Next() error {
 	m := &c.Lorenz96L96
 	t0 := float64(c.step) * Lorenz96L96DT
 	// Forecast: ObsEvery model steps of every member.
-	// The members, RealChunk at a time on the team: each worker steps its own copy of the model
-	// with the parameters as set now, and no member's forecast depends on another's.
-	for w := range c.workers {
-		c.workers[w].F = m.F
+	for k := range RealMembers {
+		x := (*Lorenz96State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*Lorenz96L96DT)
+		}
 	}
-	c.forecastAt = t0
-	c.team.Run(cycrt.Chunks(RealMembers, RealChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: the source's y for the analysis at this time; NaN marks a missing value.
@@ -331,24 +322,6 @@ func (c *Real) Next() error {
 	c.ostats.Analysis(c.HE, c.y[:])
 	c.analyses++
 	return nil
-}
-
-// RealChunk is how many members of cycle Real a worker forecasts at a time:
-// a partition fixed here, so the results do not depend on how many workers
-// share it.
-const RealChunk = 3
-
-// forecastMembers advances the members of one chunk ObsEvery model steps
-// from forecastAt with the worker's copy of the model: the body of the
-// parallel forecast in Next.
-func (c *Real) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
-	for k := chunk * RealChunk; k < min((chunk+1)*RealChunk, RealMembers); k++ {
-		x := (*Lorenz96State)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, c.forecastAt+float64(s)*Lorenz96L96DT)
-		}
-	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run

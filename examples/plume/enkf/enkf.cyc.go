@@ -141,18 +141,13 @@ type Twin struct {
 	HE    *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 	Truth Line            // the truth run
 
-	obs    *Stations
-	filter *cycrt.EnKF
-	r      *cycrt.ObsError
-	stats  *cycrt.Stats
-	noise  *cycrt.Stream
-	y      Sites // the observation of the truth
-
-	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Plume                 // a copy of the model per worker: its own scratch, the parameters copied in
-	forecastAt     float64                 // the model time the member forecast starts from
-	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
-	step, analyses int                     // model steps and analyses done
+	obs            *Stations
+	filter         *cycrt.EnKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	noise          *cycrt.Stream
+	y              Sites // the observation of the truth
+	step, analyses int   // model steps and analyses done
 	started        bool
 }
 
@@ -232,9 +227,6 @@ func (c *Twin) Start() error {
 	c.HE = cycrt.NewEnsemble(TwinMembers, SitesSize)
 	c.stats = cycrt.NewStats(LineSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
-	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Plume, c.team.Workers())
-	c.forecast = c.forecastMembers
 	var mean Line
 	for i := range mean {
 		mean[i] = 1.0
@@ -264,15 +256,12 @@ func (c *Twin) Next() error {
 	for s := range c.ObsEvery {
 		m.Step(&c.Truth, t0+float64(s)*PlumeDT)
 	}
-	// The members, TwinChunk at a time on the team: each worker steps its own copy of the model
-	// with the parameters as set now, and no member's forecast depends on another's.
-	for w := range c.workers {
-		c.workers[w].C = m.C
-		c.workers[w].D = m.D
-		c.workers[w].R = m.R
+	for k := range TwinMembers {
+		x := (*Line)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*PlumeDT)
+		}
 	}
-	c.forecastAt = t0
-	c.team.Run(cycrt.Chunks(TwinMembers, TwinChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
@@ -291,24 +280,6 @@ func (c *Twin) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	return nil
-}
-
-// TwinChunk is how many members of cycle Twin a worker forecasts at a time:
-// a partition fixed here, so the results do not depend on how many workers
-// share it.
-const TwinChunk = 2
-
-// forecastMembers advances the members of one chunk ObsEvery model steps
-// from forecastAt with the worker's copy of the model: the body of the
-// parallel forecast in Next.
-func (c *Twin) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
-	for k := chunk * TwinChunk; k < min((chunk+1)*TwinChunk, TwinMembers); k++ {
-		x := (*Line)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, c.forecastAt+float64(s)*PlumeDT)
-		}
-	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run

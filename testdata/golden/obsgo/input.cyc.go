@@ -149,19 +149,14 @@ type Live struct {
 	E  *cycrt.Ensemble // the ensemble, one member per row; allocated by Start
 	HE *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 
-	obs    *Lorenz96Full
-	filter *cycrt.ETKF
-	r      *cycrt.ObsError
-	stats  *cycrt.Stats
-	ostats *cycrt.ObsStats
-	src    cycrt.ObsFunc // the observations
-	y      Lorenz96State // the observation at the current analysis time; NaN marks a missing value
-
-	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Lorenz96L96           // a copy of the model per worker: its own scratch, the parameters copied in
-	forecastAt     float64                 // the model time the member forecast starts from
-	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
-	step, analyses int                     // model steps and analyses done
+	obs            *Lorenz96Full
+	filter         *cycrt.ETKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	ostats         *cycrt.ObsStats
+	src            cycrt.ObsFunc // the observations
+	y              Lorenz96State // the observation at the current analysis time; NaN marks a missing value
+	step, analyses int           // model steps and analyses done
 	started        bool
 }
 
@@ -247,9 +242,6 @@ func (c *Live) Start() error {
 	if err != nil {
 		return fmt.Errorf("cycle Live: %w", err)
 	}
-	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Lorenz96L96, c.team.Workers())
-	c.forecast = c.forecastMembers
 	// The members are independent draws from normal(mean = lorenz96.X0, std = 1), from the streams a twin run draws them from.
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeEnsembleInit, 0)
 	for k := range LiveMembers {
@@ -278,13 +270,12 @@ func (c *Live) Next() error {
 	m := &c.Lorenz96L96
 	t0 := float64(c.step) * Lorenz96L96DT
 	// Forecast: ObsEvery model steps of every member.
-	// The members, LiveChunk at a time on the team: each worker steps its own copy of the model
-	// with the parameters as set now, and no member's forecast depends on another's.
-	for w := range c.workers {
-		c.workers[w].F = m.F
+	for k := range LiveMembers {
+		x := (*Lorenz96State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*Lorenz96L96DT)
+		}
 	}
-	c.forecastAt = t0
-	c.team.Run(cycrt.Chunks(LiveMembers, LiveChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: the source's y for the analysis at this time; NaN marks a missing value.
@@ -318,24 +309,6 @@ func (c *Live) Next() error {
 	c.ostats.Analysis(c.HE, c.y[:])
 	c.analyses++
 	return nil
-}
-
-// LiveChunk is how many members of cycle Live a worker forecasts at a time:
-// a partition fixed here, so the results do not depend on how many workers
-// share it.
-const LiveChunk = 2
-
-// forecastMembers advances the members of one chunk ObsEvery model steps
-// from forecastAt with the worker's copy of the model: the body of the
-// parallel forecast in Next.
-func (c *Live) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
-	for k := chunk * LiveChunk; k < min((chunk+1)*LiveChunk, LiveMembers); k++ {
-		x := (*Lorenz96State)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, c.forecastAt+float64(s)*Lorenz96L96DT)
-		}
-	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run

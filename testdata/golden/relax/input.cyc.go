@@ -168,18 +168,13 @@ type WithRTPS struct {
 	HE    *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 	Truth Lorenz96State   // the truth run
 
-	obs    *Lorenz96Full
-	filter *cycrt.ETKF
-	r      *cycrt.ObsError
-	stats  *cycrt.Stats
-	noise  *cycrt.Stream
-	y      Lorenz96State // the observation of the truth
-
-	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Lorenz96L96           // a copy of the model per worker: its own scratch, the parameters copied in
-	forecastAt     float64                 // the model time the member forecast starts from
-	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
-	step, analyses int                     // model steps and analyses done
+	obs            *Lorenz96Full
+	filter         *cycrt.ETKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	noise          *cycrt.Stream
+	y              Lorenz96State // the observation of the truth
+	step, analyses int           // model steps and analyses done
 	started        bool
 }
 
@@ -256,9 +251,6 @@ func (c *WithRTPS) Start() error {
 	c.HE = cycrt.NewEnsemble(WithRTPSMembers, Lorenz96StateSize)
 	c.stats = cycrt.NewStats(Lorenz96StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
-	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Lorenz96L96, c.team.Workers())
-	c.forecast = c.forecastMembers
 	// The truth and the members are independent draws from normal(mean = lorenz96.X0, std = 1).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], Lorenz96X0[:], 1.0, s)
@@ -284,13 +276,12 @@ func (c *WithRTPS) Next() error {
 	for s := range c.ObsEvery {
 		m.Step(&c.Truth, t0+float64(s)*Lorenz96L96DT)
 	}
-	// The members, WithRTPSChunk at a time on the team: each worker steps its own copy of the model
-	// with the parameters as set now, and no member's forecast depends on another's.
-	for w := range c.workers {
-		c.workers[w].F = m.F
+	for k := range WithRTPSMembers {
+		x := (*Lorenz96State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*Lorenz96L96DT)
+		}
 	}
-	c.forecastAt = t0
-	c.team.Run(cycrt.Chunks(WithRTPSMembers, WithRTPSChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
@@ -309,24 +300,6 @@ func (c *WithRTPS) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	return nil
-}
-
-// WithRTPSChunk is how many members of cycle WithRTPS a worker forecasts at
-// a time: a partition fixed here, so the results do not depend on how many
-// workers share it.
-const WithRTPSChunk = 2
-
-// forecastMembers advances the members of one chunk ObsEvery model steps
-// from forecastAt with the worker's copy of the model: the body of the
-// parallel forecast in Next.
-func (c *WithRTPS) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
-	for k := chunk * WithRTPSChunk; k < min((chunk+1)*WithRTPSChunk, WithRTPSMembers); k++ {
-		x := (*Lorenz96State)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, c.forecastAt+float64(s)*Lorenz96L96DT)
-		}
-	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run
@@ -409,18 +382,13 @@ type Without struct {
 	HE    *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 	Truth Lorenz96State   // the truth run
 
-	obs    *Lorenz96Full
-	filter *cycrt.ETKF
-	r      *cycrt.ObsError
-	stats  *cycrt.Stats
-	noise  *cycrt.Stream
-	y      Lorenz96State // the observation of the truth
-
-	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Lorenz96L96           // a copy of the model per worker: its own scratch, the parameters copied in
-	forecastAt     float64                 // the model time the member forecast starts from
-	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
-	step, analyses int                     // model steps and analyses done
+	obs            *Lorenz96Full
+	filter         *cycrt.ETKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	noise          *cycrt.Stream
+	y              Lorenz96State // the observation of the truth
+	step, analyses int           // model steps and analyses done
 	started        bool
 }
 
@@ -496,9 +464,6 @@ func (c *Without) Start() error {
 	c.HE = cycrt.NewEnsemble(WithoutMembers, Lorenz96StateSize)
 	c.stats = cycrt.NewStats(Lorenz96StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
-	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Lorenz96L96, c.team.Workers())
-	c.forecast = c.forecastMembers
 	// The truth and the members are independent draws from normal(mean = lorenz96.X0, std = 1).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], Lorenz96X0[:], 1.0, s)
@@ -524,13 +489,12 @@ func (c *Without) Next() error {
 	for s := range c.ObsEvery {
 		m.Step(&c.Truth, t0+float64(s)*Lorenz96L96DT)
 	}
-	// The members, WithoutChunk at a time on the team: each worker steps its own copy of the model
-	// with the parameters as set now, and no member's forecast depends on another's.
-	for w := range c.workers {
-		c.workers[w].F = m.F
+	for k := range WithoutMembers {
+		x := (*Lorenz96State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*Lorenz96L96DT)
+		}
 	}
-	c.forecastAt = t0
-	c.team.Run(cycrt.Chunks(WithoutMembers, WithoutChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
@@ -549,24 +513,6 @@ func (c *Without) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	return nil
-}
-
-// WithoutChunk is how many members of cycle Without a worker forecasts at a
-// time: a partition fixed here, so the results do not depend on how many
-// workers share it.
-const WithoutChunk = 2
-
-// forecastMembers advances the members of one chunk ObsEvery model steps
-// from forecastAt with the worker's copy of the model: the body of the
-// parallel forecast in Next.
-func (c *Without) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
-	for k := chunk * WithoutChunk; k < min((chunk+1)*WithoutChunk, WithoutMembers); k++ {
-		x := (*Lorenz96State)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, c.forecastAt+float64(s)*Lorenz96L96DT)
-		}
-	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run
@@ -649,18 +595,13 @@ type WithRTPP struct {
 	HE    *cycrt.Ensemble // the observed ensemble, HE.Member(k) = H(E.Member(k))
 	Truth Lorenz96State   // the truth run
 
-	obs    *Lorenz96Full
-	filter *cycrt.EnKF
-	r      *cycrt.ObsError
-	stats  *cycrt.Stats
-	noise  *cycrt.Stream
-	y      Lorenz96State // the observation of the truth
-
-	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Lorenz96L96           // a copy of the model per worker: its own scratch, the parameters copied in
-	forecastAt     float64                 // the model time the member forecast starts from
-	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
-	step, analyses int                     // model steps and analyses done
+	obs            *Lorenz96Full
+	filter         *cycrt.EnKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	noise          *cycrt.Stream
+	y              Lorenz96State // the observation of the truth
+	step, analyses int           // model steps and analyses done
 	started        bool
 }
 
@@ -737,9 +678,6 @@ func (c *WithRTPP) Start() error {
 	c.HE = cycrt.NewEnsemble(WithRTPPMembers, Lorenz96StateSize)
 	c.stats = cycrt.NewStats(Lorenz96StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
-	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Lorenz96L96, c.team.Workers())
-	c.forecast = c.forecastMembers
 	// The truth and the members are independent draws from normal(mean = lorenz96.X0, std = 1).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], Lorenz96X0[:], 1.0, s)
@@ -765,13 +703,12 @@ func (c *WithRTPP) Next() error {
 	for s := range c.ObsEvery {
 		m.Step(&c.Truth, t0+float64(s)*Lorenz96L96DT)
 	}
-	// The members, WithRTPPChunk at a time on the team: each worker steps its own copy of the model
-	// with the parameters as set now, and no member's forecast depends on another's.
-	for w := range c.workers {
-		c.workers[w].F = m.F
+	for k := range WithRTPPMembers {
+		x := (*Lorenz96State)(c.E.Member(k))
+		for s := range c.ObsEvery {
+			m.Step(x, t0+float64(s)*Lorenz96L96DT)
+		}
 	}
-	c.forecastAt = t0
-	c.team.Run(cycrt.Chunks(WithRTPPMembers, WithRTPPChunk), c.forecast)
 	c.step += c.ObsEvery
 
 	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
@@ -790,24 +727,6 @@ func (c *WithRTPP) Next() error {
 	c.stats.Analysis(c.E, c.Truth[:])
 	c.analyses++
 	return nil
-}
-
-// WithRTPPChunk is how many members of cycle WithRTPP a worker forecasts at
-// a time: a partition fixed here, so the results do not depend on how many
-// workers share it.
-const WithRTPPChunk = 2
-
-// forecastMembers advances the members of one chunk ObsEvery model steps
-// from forecastAt with the worker's copy of the model: the body of the
-// parallel forecast in Next.
-func (c *WithRTPP) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
-	for k := chunk * WithRTPPChunk; k < min((chunk+1)*WithRTPPChunk, WithRTPPMembers); k++ {
-		x := (*Lorenz96State)(c.E.Member(k))
-		for s := range c.ObsEvery {
-			m.Step(x, c.forecastAt+float64(s)*Lorenz96L96DT)
-		}
-	}
 }
 
 // Done reports whether the run has no whole assimilation cycle left: the run
