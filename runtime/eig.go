@@ -37,6 +37,18 @@ func newSymEig(n int) *symEig {
 		tau: make([]float64, max(n-1, 1)), work: make([]float64, n), maxIter: 30 * max(n, 1)}
 }
 
+// setSize makes s work on m×m matrices, m at most the size it was
+// allocated for, without allocating.
+func (s *symEig) setSize(m int) {
+	if m == s.n {
+		return
+	}
+	s.n = m
+	s.d, s.e, s.ev, s.ee, s.work = s.d[:m], s.e[:m], s.ev[:m], s.ee[:m], s.work[:m]
+	s.tau = s.tau[:max(m-1, 1)]
+	s.maxIter = 30 * max(m, 1)
+}
+
 // tridiagonalize reduces the symmetric row-major matrix a (both triangles
 // valid) to tridiagonal form Q'AQ with diagonal s.d and off-diagonal s.e,
 // Q = H_0 H_1 ⋯ H_{n-3}. Reflector H_k = I - τ_k v v' acts on indices
