@@ -228,11 +228,12 @@ type sqrtTransform struct {
 	lam     []float64 // N eigenvalues (fallback)
 	gv, tv  []float64 // N scratch vectors
 	eig     *symEig
-	zo      *zolotarev
-	bq      []float64 // N×cols: Q'A
-	wq, wq2 []float64 // N×cols: forward sweeps of two shifted solves
-	ld, li  []float64 // N: LDL' factors of a shifted tridiagonal form
-	ld2     []float64 // N: the same for a second shift
+	zo      *zolotarev   // the rational approximation, recomputed when S's interval changes
+	zos     []*zolotarev // or a cache of them by interval (see cacheRational)
+	bq      []float64    // N×cols: Q'A
+	wq, wq2 []float64    // N×cols: forward sweeps of two shifted solves
+	ld, li  []float64    // N: LDL' factors of a shifted tridiagonal form
+	ld2     []float64    // N: the same for a second shift
 	li2     []float64
 	rv      []float64 // cols scratch
 
@@ -283,6 +284,40 @@ func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
 	return t
 }
 
+// rationalCacheSize is the number of approximations cacheRational keeps:
+// 64 consecutive intervals of the 2^(1/32) grid cover condition numbers
+// over a factor of 4 without a miss.
+const rationalCacheSize = 64
+
+// cacheRational makes t keep Zolotarev approximations for many intervals
+// instead of one, for callers (the LETKF) whose successive S differ: the
+// coefficients cost far more than a local analysis. The coefficients
+// depend on the interval only, so the cache changes no result.
+func (t *sqrtTransform) cacheRational() {
+	t.zos = make([]*zolotarev, rationalCacheSize)
+	for i := range t.zos {
+		t.zos[i] = newZolotarev(maxZolotarevPoles)
+	}
+}
+
+// rational returns Zolotarev's approximation of x^-1/2 on [1, b] (see
+// zolotarev.set), or nil if b is out of its range.
+func (t *sqrtTransform) rational(b float64) *zolotarev {
+	zo := t.zo
+	if t.zos != nil {
+		// The slot of b's point on set's grid 2^(k/32).
+		k := 0
+		if b > 1 && b < 0x1p60 {
+			k = int(math.Ceil(32 * math.Log2(b)))
+		}
+		zo = t.zos[k%rationalCacheSize]
+	}
+	if !zo.set(b) {
+		return nil
+	}
+	return zo
+}
+
 // ensSpace sets w (N) and x = T A (N×cols) from the N×p Ỹ in y, δ in dy
 // and the anomalies a (N×cols, cols at most the transform's) on the
 // ensemble-space path. S is reduced to tridiagonal form K = Q'SQ; then
@@ -312,45 +347,54 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 		if i < N-1 {
 			r += math.Abs(e[i])
 		}
-		hi = math.Max(hi, r)
+		hi = max(hi, r)
 	}
 	// S >= (N-1)I exactly; the margins cover rounding.
 	lo := n1 * (1 - 0x1p-40)
 	hi *= 1 + 0x1p-40
-	if !t.zo.set(hi / lo) {
+	zo := t.rational(hi / lo)
+	if zo == nil {
 		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
-	// w = Q K^-1 Q' Ỹδ.
+	// w = Q K^-1 Q' Ỹδ and B = Q'A (both at once for one column).
 	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, w, 1)
-	t.eig.applyQT(t.s, w, 1, nil)
+	bq := t.bq[:N*cols]
+	copy(bq, a[:N*cols])
+	if cols == 1 {
+		t.eig.applyQT2(t.s, w, bq)
+	} else {
+		t.eig.applyQT(t.s, w, 1, nil)
+		t.eig.applyQT(t.s, bq, cols, t.rv)
+	}
 	if !t.factorShifted(0, t.ld, t.li) {
 		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
 	solveTridiagonal(w, 1, t.ld, t.li)
-	t.eig.applyQ(t.s, w, 1, nil)
-	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B) with B = Q'A.
-	bq := t.bq[:N*cols]
-	copy(bq, a[:N*cols])
-	t.eig.applyQT(t.s, bq, cols, t.rv)
-	g0 := math.Sqrt(n1/lo) * t.zo.d0
+	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B).
+	g0 := math.Sqrt(n1/lo) * zo.d0
 	for i, v := range bq {
 		x[i] = g0 * v
 	}
 	l := 0
-	for ; l+1 < t.zo.n; l += 2 {
-		if !t.factorShifted(lo*t.zo.pole[l], t.ld, t.li) || !t.factorShifted(lo*t.zo.pole[l+1], t.ld2, t.li2) {
+	for ; l+1 < zo.n; l += 2 {
+		if !t.factorShifted2(lo*zo.pole[l], lo*zo.pole[l+1]) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
 		solveTridiagonalAdd2(bq, cols, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
-			g0*t.zo.beta[l]*lo, g0*t.zo.beta[l+1]*lo, x)
+			g0*zo.beta[l]*lo, g0*zo.beta[l+1]*lo, x)
 	}
-	if l < t.zo.n {
-		if !t.factorShifted(lo*t.zo.pole[l], t.ld, t.li) {
+	if l < zo.n {
+		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
-		solveTridiagonalAdd(bq, cols, t.ld, t.li, t.wq, g0*t.zo.beta[l]*lo, x)
+		solveTridiagonalAdd(bq, cols, t.ld, t.li, t.wq, g0*zo.beta[l]*lo, x)
 	}
-	t.eig.applyQ(t.s, x, cols, t.rv)
+	if cols == 1 {
+		t.eig.applyQ2(t.s, w, x)
+	} else {
+		t.eig.applyQ(t.s, w, 1, nil)
+		t.eig.applyQ(t.s, x, cols, t.rv)
+	}
 	return true
 }
 
@@ -373,6 +417,32 @@ func (t *sqrtTransform) factorShifted(sigma float64, ld, li []float64) bool {
 		l := e[i] * ld[i]
 		li[i] = l
 		piv = d[i+1] + sigma - l*e[i]
+	}
+}
+
+// factorShifted2 is factorShifted for σ1 into ld, li and σ2 into ld2,
+// li2 at once (the same bits), the two recurrences interleaved so that
+// their divisions overlap.
+func (t *sqrtTransform) factorShifted2(sigma1, sigma2 float64) bool {
+	d, e := t.eig.d, t.eig.e
+	ld1, li1, ld2, li2 := t.ld, t.li, t.ld2, t.li2
+	N := len(ld1)
+	d, e, li1, ld2, li2 = d[:N], e[:N], li1[:N], ld2[:N], li2[:N]
+	p1, p2 := d[0]+sigma1, d[0]+sigma2
+	for i := 0; ; i++ {
+		if !(p1 > 0) || !(p2 > 0) {
+			return false
+		}
+		r1, r2 := 1/p1, 1/p2
+		ld1[i], ld2[i] = r1, r2
+		if i == N-1 {
+			return true
+		}
+		ei := e[i]
+		l1, l2 := ei*r1, ei*r2
+		li1[i], li2[i] = l1, l2
+		p1 = d[i+1] + sigma1 - l1*ei
+		p2 = d[i+1] + sigma2 - l2*ei
 	}
 }
 
@@ -558,14 +628,14 @@ func (t *sqrtTransform) obsSpace(y []float64, p int, dy, a []float64, cols int, 
 	// w = Ỹ ((N-1)I + Ỹ'Ỹ)^-1 δ = B diag(1/(N-1+λ)) W'δ.
 	blasImpl.Dgemv(blas.NoTrans, p, p, 1, z, p, dy, 1, 0, pv, 1)
 	for k, l := range lam {
-		pv[k] /= n1 + math.Max(l, 0)
+		pv[k] /= n1 + max(l, 0)
 	}
 	blasImpl.Dgemv(blas.NoTrans, N, p, 1, b, p, pv, 1, 0, w, 1)
 	// T A = A + B diag(g) B'A with g(λ) = -1/((N-1) r (1+r)), r = sqrt(1+λ/(N-1)),
 	// which is ((1+λ/(N-1))^-1/2 - 1)/λ written without cancellation.
 	blasImpl.Dgemm(blas.Trans, blas.NoTrans, p, cols, N, 1, b, p, a, cols, 0, bp, cols)
 	for k, l := range lam {
-		r := math.Sqrt(1 + math.Max(l, 0)/n1)
+		r := math.Sqrt(1 + max(l, 0)/n1)
 		gk := -1 / (n1 * r * (1 + r))
 		row := bp[k*cols : (k+1)*cols]
 		for j := range row {
