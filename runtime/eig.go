@@ -266,10 +266,14 @@ func (s *symEig) decompose(a, w, z []float64) bool {
 // reduce mirrors the upper triangle of a and reduces it to tridiagonal
 // form (see tridiagonalize), reporting false on non-finite values.
 func (s *symEig) reduce(a []float64) bool {
-	n := s.n
-	mirrorUpper(a, n)
+	mirrorUpper(a, s.n)
+	return s.reduceFull(a)
+}
+
+// reduceFull is reduce for a matrix whose two triangles are both set.
+func (s *symEig) reduceFull(a []float64) bool {
 	s.tridiagonalize(a)
-	return allFinite(s.d) && allFinite(s.e[:n-1])
+	return allFinite(s.d) && allFinite(s.e[:s.n-1])
 }
 
 // finish completes decompose after reduce(a): eigenvalues of the

@@ -237,6 +237,11 @@ type sqrtTransform struct {
 	li2     []float64
 	rv      []float64 // cols scratch
 
+	// Lanes of rationalColumn (one column): shifts, weights and pivots by
+	// lane, and N×lanes inverted pivots, multipliers and sweeps.
+	lsig, lgam, lpiv []float64
+	lld, lli, lw     []float64
+
 	// Observation-space path, for p up to maxObs.
 	maxObs int
 	g      []float64 // p×p Ỹ'Ỹ (destroyed by the eigensolver)
@@ -270,6 +275,11 @@ func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
 		t.ld2 = make([]float64, N)
 		t.li2 = make([]float64, N)
 		t.rv = make([]float64, cols)
+		if cols == 1 {
+			L := maxZolotarevPoles + 1
+			t.lsig, t.lgam, t.lpiv = make([]float64, L), make([]float64, L), make([]float64, L)
+			t.lld, t.lli, t.lw = make([]float64, N*L), make([]float64, N*L), make([]float64, N*L)
+		}
 	}
 	if maxObs > 0 {
 		p := maxObs
@@ -334,7 +344,7 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 	for i := 0; i < N; i++ {
 		t.s[i*N+i] += n1
 	}
-	if !allFinite(dy[:p]) || !t.eig.reduce(t.s) {
+	if !allFinite(dy[:p]) || !t.eig.reduceFull(t.s) { // syrkRows set both triangles
 		return false
 	}
 	d, e := t.eig.d, t.eig.e
@@ -366,12 +376,19 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 		t.eig.applyQT(t.s, w, 1, nil)
 		t.eig.applyQT(t.s, bq, cols, t.rv)
 	}
+	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B).
+	g0 := math.Sqrt(n1/lo) * zo.d0
+	if cols == 1 {
+		if !t.rationalColumn(zo, lo, g0, w, bq, x) {
+			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
+		}
+		t.eig.applyQ2(t.s, w, x)
+		return true
+	}
 	if !t.factorShifted(0, t.ld, t.li) {
 		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
 	solveTridiagonal(w, 1, t.ld, t.li)
-	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B).
-	g0 := math.Sqrt(n1/lo) * zo.d0
 	for i, v := range bq {
 		x[i] = g0 * v
 	}
@@ -389,11 +406,84 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 		}
 		solveTridiagonalAdd(bq, cols, t.ld, t.li, t.wq, g0*zo.beta[l]*lo, x)
 	}
-	if cols == 1 {
-		t.eig.applyQ2(t.s, w, x)
-	} else {
-		t.eig.applyQ(t.s, w, 1, nil)
-		t.eig.applyQ(t.s, x, cols, t.rv)
+	t.eig.applyQ(t.s, w, 1, nil)
+	t.eig.applyQ(t.s, x, cols, t.rv)
+	return true
+}
+
+// rationalColumn is the tridiagonal part of ensSpace for one column:
+// w ← K^-1 w and x = g0 (b + Σ β_l lo (K + lo c_l)^-1 b). The shifted
+// factorisations and solves of every pole (and of the shift 0 for w) run
+// as lanes of one loop, so that their recurrences, each a chain of
+// dependent divisions or products, overlap instead of following one
+// another. Each lane's arithmetic, and the order in which the poles add
+// into x, are those of factorShifted, solveTridiagonal and
+// solveTridiagonalAdd(2), so the bits are theirs. It reports false on a
+// non-positive pivot.
+func (t *sqrtTransform) rationalColumn(zo *zolotarev, lo, g0 float64, w, b, x []float64) bool {
+	N, L := t.members, zo.n+1 // lane 0: the shift 0, for w
+	d, e := t.eig.d[:N], t.eig.e[:N]
+	w, b, x = w[:N], b[:N], x[:N]
+	sig, gam, piv := t.lsig[:L], t.lgam[:L], t.lpiv[:L]
+	sig[0], gam[0] = 0, 0
+	for l := 1; l < L; l++ {
+		sig[l], gam[l] = lo*zo.pole[l-1], g0*zo.beta[l-1]*lo
+	}
+	ld, li, lw := t.lld[:N*L], t.lli[:N*L], t.lw[:N*L]
+	// Factorisations of K + σ_l I, pivots inverted, and the forward sweep.
+	for l := range piv {
+		piv[l] = d[0] + sig[l]
+		lw[l] = b[0]
+	}
+	lw[0] = w[0]
+	for i := 0; ; i++ {
+		ldi := ld[i*L : (i+1)*L]
+		for l, pv := range piv {
+			if !(pv > 0) {
+				return false
+			}
+			ldi[l] = 1 / pv
+		}
+		if i == N-1 {
+			break
+		}
+		ei, lii := e[i], li[i*L:(i+1)*L]
+		wp, wi := lw[i*L:(i+1)*L], lw[(i+1)*L:(i+2)*L]
+		lii, wp, wi = lii[:len(ldi)], wp[:len(ldi)], wi[:len(ldi)]
+		bi := b[i+1]
+		for l, r := range ldi {
+			m := ei * r
+			lii[l] = m
+			piv[l] = d[i+1] + sig[l] - m*ei
+			wi[l] = bi - m*wp[l]
+		}
+		wi[0] = w[i+1] - lii[0]*wp[0]
+	}
+	// Backward sweep, the poles adding into x two by two in order.
+	last, ldl := lw[(N-1)*L:N*L], ld[(N-1)*L:N*L]
+	ldl = ldl[:len(last)]
+	for l := range last {
+		last[l] *= ldl[l]
+	}
+	for i := N - 1; i >= 0; i-- {
+		wi := lw[i*L : (i+1)*L]
+		if i < N-1 {
+			wn, ldi, lii := lw[(i+1)*L:(i+2)*L], ld[i*L:(i+1)*L], li[i*L:(i+1)*L]
+			wn, ldi, lii = wn[:len(wi)], ldi[:len(wi)], lii[:len(wi)]
+			for l := range wi {
+				wi[l] = wi[l]*ldi[l] - lii[l]*wn[l]
+			}
+		}
+		w[i] = wi[0]
+		acc := g0 * b[i]
+		l := 1
+		for ; l+1 < L; l += 2 {
+			acc += gam[l]*wi[l] + gam[l+1]*wi[l+1]
+		}
+		if l < L {
+			acc += gam[l] * wi[l]
+		}
+		x[i] = acc
 	}
 	return true
 }
