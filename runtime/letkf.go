@@ -181,6 +181,9 @@ func NewLETKF(cfg LETKFConfig, R *ObsError) (*LETKF, error) {
 		workers = f.team.Workers()
 		if workers == 1 {
 			f.team = nil
+		} else {
+			// Start the workers now, so that not even the first Analyze allocates.
+			f.team.Run(workers, func(int, int) {})
 		}
 	}
 	maxP := pairs.MaxPerState()

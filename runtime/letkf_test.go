@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -410,8 +411,16 @@ func TestLETKFConfigErrors(t *testing.T) {
 	}
 	good := LETKFConfig{Members: 5, Dim: 6, Obs: 4, Inflation: 1, Localization: Localization{TaperGaspariCohn, 2},
 		Geometry: VecGeometry{N: 6, Periodic: true}, ObsAt: []int{0, 1, 3, 5}}
-	if _, err := NewLETKF(good, R); err != nil {
+	f, err := NewLETKF(good, R)
+	if err != nil {
 		t.Fatalf("valid configuration rejected: %v", err)
+	}
+	if c := f.Config(); c.Members != good.Members || c.Localization != good.Localization || !slices.Equal(c.ObsAt, good.ObsAt) {
+		t.Errorf("Config() = %+v, want %+v", c, good)
+	}
+	f.Config().ObsAt[0] = 4
+	if f.Config().ObsAt[0] != 0 {
+		t.Error("Config() shares its ObsAt with the filter")
 	}
 	for _, tc := range []struct {
 		name string
