@@ -8,28 +8,25 @@ import (
 	"slices"
 )
 
-// LETKFConfig configures an [LETKF].
+// LETKFConfig configures an [LETKF]. Its sizes, inflation, relaxation,
+// rotation and seed mean what the [ETKFConfig] fields of the same names
+// do; the localisation fields say which observations each element sees.
 type LETKFConfig struct {
-	Members, Dim, Obs int     // ensemble size N, state size n, observation count p
-	Inflation         float64 // post-analysis multiplicative inflation a >= 1 (1 = none)
-	Additive          float64 // std s >= 0 of the N(0, s²) draws added to every member after the analysis (0 = none)
-	RTPP              float64 // relaxation to prior perturbations, in [0, 1] (0 = none)
-	RTPS              float64 // relaxation to prior spread, >= 0 (0 = none)
-	Rotate            bool    // post-multiply the analysis anomalies by a random mean-preserving rotation
+	Members, Dim, Obs int     // N members, n state elements, p observations
+	Inflation         float64 // analysis anomalies multiplied by it, >= 1 (1 = none)
+	Additive          float64 // N(0, Additive²) noise on every value after the analysis (0 = none)
+	RTPP              float64 // relaxation of the anomalies toward the forecast's, 0 to 1 (0 = none)
+	RTPS              float64 // relaxation of the spread toward the forecast's, >= 0 (0 = none)
+	Rotate            bool    // apply a random mean-preserving rotation to the anomalies
 	Localization      Localization
-	Geometry          Geometry // the distances between state elements; Size() must equal Dim
-	ObsAt             []int    // len Obs: the state element each observation sits at
-	Seed              uint64   // keys the rotation and additive streams (Seed, PurposeRotation or PurposeAdditiveInflation, analysis index)
+	Geometry          Geometry // distances between state elements; Size() must equal Dim
+	ObsAt             []int    // len Obs: the element each observation sits at
+	Seed              uint64   // keys the rotation and additive streams, per analysis index
 	Workers           int      // at most this many goroutines; 0 = GOMAXPROCS
 }
 
 // The LETKF is an ensemble analysis.
 var _ Analysis = (*LETKF)(nil)
-
-// inflation returns the inflation and relaxation options of cfg.
-func (cfg LETKFConfig) inflation() InflationConfig {
-	return InflationConfig{Multiplicative: cfg.Inflation, Additive: cfg.Additive, RTPP: cfg.RTPP, RTPS: cfg.RTPS}
-}
 
 // LETKF is the local ensemble transform Kalman filter of Hunt et al.
 // (2007) with one local analysis per state element, as benchmarks.md and
@@ -128,7 +125,8 @@ func NewLETKF(cfg LETKFConfig, R *ObsError) (*LETKF, error) {
 	if err := checkFilterConfig(name, cfg.Members, cfg.Dim, cfg.Obs, cfg.Inflation, R); err != nil {
 		return nil, err
 	}
-	infl, err := newInflator(name, cfg.inflation(), cfg.Members, cfg.Dim, cfg.Seed)
+	ic := InflationConfig{Multiplicative: cfg.Inflation, Additive: cfg.Additive, RTPP: cfg.RTPP, RTPS: cfg.RTPS}
+	infl, err := newInflator(name, ic, cfg.Members, cfg.Dim, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -229,22 +227,16 @@ func (f *LETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	if err := checkAnalysisArgs("LETKF", N, n, p, E, HE, y); err != nil {
 		return err
 	}
-	missing := 0
-	for _, v := range y {
-		if v != v {
-			missing++
-		}
-	}
-	if missing == p {
+	if !slices.ContainsFunc(y, present) {
 		return ErrNoObservations
 	}
-	// A sum of values is finite only if they all are (and do not
-	// overflow), so finite means say the inputs are.
+	// A sum is finite only if every term is (and it does not overflow),
+	// so finite means show finite inputs.
 	ensembleMean(f.mu, E.Data, N, n)
 	ensembleMean(f.xo, HE.Data, N, p)
 	finite := allFinite(f.mu)
 	for j, v := range y {
-		if v == v && (math.IsInf(v, 0) || math.IsNaN(f.xo[j]) || math.IsInf(f.xo[j], 0)) {
+		if present(v) && (math.IsInf(v, 0) || math.IsNaN(f.xo[j]) || math.IsInf(f.xo[j], 0)) {
 			finite = false
 		}
 		f.dy[j] = (v - f.xo[j]) * f.isd[j]
@@ -296,6 +288,9 @@ func (f *LETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	return nil
 }
 
+// present reports whether an observed value is present (not NaN).
+func present(v float64) bool { return v == v }
+
 // sameMembers reports whether the N members of the N×n ensemble e are
 // all equal.
 func sameMembers(e []float64, N, n int) bool {
@@ -338,7 +333,7 @@ func (f *LETKF) localAnalysis(s *letkfScratch, i int) bool {
 	pl := 0
 	for q := lp.StateStart[i]; q < lp.StateStart[i+1]; q++ {
 		j := lp.ObsOf[q]
-		if v := f.y[j]; v != v {
+		if !present(f.y[j]) {
 			continue
 		}
 		c := math.Sqrt(lp.StateCoef[q]) // not stored: as cheap as reading it back
