@@ -108,14 +108,14 @@ func letkfObsSpaceBelow(N int) int {
 // each writes its own rows of the element-major anomalies, so chunks
 // share no cache lines but at their ends. The analyses are shared out
 // only when the whole update is worth at least letkfParallelWork units
-// (about 0.15 ms): measured on a 2-core VM where waking a worker takes
-// 0.1 ms, problems below it gain nothing from a second worker, and above
-// it a second worker never loses more than the noise (and L96 at n = 80
-// gains a quarter).
+// (about 0.3 ms): on the 2-core build VM, where a parked worker takes
+// about 0.1 ms to wake, the median of 300 analyses at N = 20 is 1.3
+// times slower on two workers than on one at n = 24 (0.43M units), even
+// at n = 40 (0.72M) and 1.05 to 1.35 times faster from n = 60 (1.08M).
 const (
 	letkfChunkWork    = 1 << 15
 	letkfMaxChunks    = 4096
-	letkfParallelWork = 1 << 19
+	letkfParallelWork = 1 << 20
 )
 
 // NewLETKF validates cfg against R, finds the local observations of every

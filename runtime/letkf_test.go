@@ -383,8 +383,8 @@ func TestLETKFZeroAllocs(t *testing.T) {
 		f := newLETKFT(t, LETKFConfig{Members: 20, Dim: n, Obs: n, Inflation: 1.04, RTPP: 0.1, RTPS: 0.1, Additive: 0.01,
 			Rotate: true, Seed: 1, Localization: Localization{TaperGaspariCohn, 4},
 			Geometry: VecGeometry{N: n, Periodic: true}, ObsAt: obsAt, Workers: 2}, R)
-		if (f.team != nil) != (n >= 40) {
-			t.Fatalf("n=%d: shared out %v, want %v", n, f.team != nil, n >= 40)
+		if (f.team != nil) != (n >= 400) {
+			t.Fatalf("n=%d: shared out %v, want %v", n, f.team != nil, n >= 400)
 		}
 		E := cloneEnsemble(E0)
 		var index uint64
