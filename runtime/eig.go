@@ -37,6 +37,18 @@ func newSymEig(n int) *symEig {
 		tau: make([]float64, max(n-1, 1)), work: make([]float64, n), maxIter: 30 * max(n, 1)}
 }
 
+// setSize makes s work on m×m matrices, m at most the size it was
+// allocated for, without allocating.
+func (s *symEig) setSize(m int) {
+	if m == s.n {
+		return
+	}
+	s.n = m
+	s.d, s.e, s.ev, s.ee, s.work = s.d[:m], s.e[:m], s.ev[:m], s.ee[:m], s.work[:m]
+	s.tau = s.tau[:max(m-1, 1)]
+	s.maxIter = 30 * max(m, 1)
+}
+
 // tridiagonalize reduces the symmetric row-major matrix a (both triangles
 // valid) to tridiagonal form Q'AQ with diagonal s.d and off-diagonal s.e,
 // Q = H_0 H_1 ⋯ H_{n-3}. Reflector H_k = I - τ_k v v' acts on indices
@@ -152,26 +164,86 @@ func (s *symEig) applyReflector(a, b []float64, cols int, r []float64, k int) {
 	v := a[k*n+k+1 : (k+1)*n]
 	blk := b[(k+1)*cols:]
 	if cols == 1 {
-		blk = blk[:len(v)]
-		var t0, t1, t2, t3 float64
-		i := 0
-		for ; i+3 < len(v); i += 4 {
-			t0 += v[i] * blk[i]
-			t1 += v[i+1] * blk[i+1]
-			t2 += v[i+2] * blk[i+2]
-			t3 += v[i+3] * blk[i+3]
-		}
-		for ; i < len(v); i++ {
-			t0 += v[i] * blk[i]
-		}
-		t := tau * ((t0 + t1) + (t2 + t3))
-		for i, vi := range v {
-			blk[i] -= t * vi
-		}
+		reflectVec(v, blk[:len(v)], tau)
 		return
 	}
 	blasImpl.Dgemv(blas.Trans, m, cols, 1, blk, cols, v, 1, 0, r[:cols], 1)
 	blasImpl.Dger(m, cols, -tau, v, 1, r[:cols], 1, blk, cols)
+}
+
+// reflectVec replaces x by (I - τvv')x.
+func reflectVec(v, x []float64, tau float64) {
+	x = x[:len(v)]
+	var t0, t1, t2, t3 float64
+	i := 0
+	for ; i+3 < len(v); i += 4 {
+		t0 += v[i] * x[i]
+		t1 += v[i+1] * x[i+1]
+		t2 += v[i+2] * x[i+2]
+		t3 += v[i+3] * x[i+3]
+	}
+	for ; i < len(v); i++ {
+		t0 += v[i] * x[i]
+	}
+	t := tau * ((t0 + t1) + (t2 + t3))
+	for i, vi := range v {
+		x[i] -= t * vi
+	}
+}
+
+// reflectVec2 is reflectVec on x and y at once, with the same arithmetic
+// (and so the same bits) for each, in one pass over v.
+func reflectVec2(v, x, y []float64, tau float64) {
+	x, y = x[:len(v)], y[:len(v)]
+	var t0, t1, t2, t3, u0, u1, u2, u3 float64
+	i := 0
+	for ; i+3 < len(v); i += 4 {
+		v0, v1, v2, v3 := v[i], v[i+1], v[i+2], v[i+3]
+		t0 += v0 * x[i]
+		t1 += v1 * x[i+1]
+		t2 += v2 * x[i+2]
+		t3 += v3 * x[i+3]
+		u0 += v0 * y[i]
+		u1 += v1 * y[i+1]
+		u2 += v2 * y[i+2]
+		u3 += v3 * y[i+3]
+	}
+	for ; i < len(v); i++ {
+		t0 += v[i] * x[i]
+		u0 += v[i] * y[i]
+	}
+	t := tau * ((t0 + t1) + (t2 + t3))
+	u := tau * ((u0 + u1) + (u2 + u3))
+	for i, vi := range v {
+		x[i] -= t * vi
+		y[i] -= u * vi
+	}
+}
+
+// applyQT2 replaces the n-vectors x and y by Q'x and Q'y, the same bits
+// as applyQT on each.
+func (s *symEig) applyQT2(a, x, y []float64) {
+	n := s.n
+	for k := 0; k < n-2; k++ {
+		s.reflect2(a, x, y, k)
+	}
+}
+
+// applyQ2 replaces the n-vectors x and y by Qx and Qy, the same bits as
+// applyQ on each.
+func (s *symEig) applyQ2(a, x, y []float64) {
+	n := s.n
+	for k := n - 3; k >= 0; k-- {
+		s.reflect2(a, x, y, k)
+	}
+}
+
+// reflect2 applies H_k to rows k+1..n-1 of the vectors x and y.
+func (s *symEig) reflect2(a, x, y []float64, k int) {
+	if tau := s.tau[k]; tau != 0 {
+		n := s.n
+		reflectVec2(a[k*n+k+1:(k+1)*n], x[k+1:n], y[k+1:n], tau)
+	}
 }
 
 // decompose computes the eigenvalues of the symmetric row-major matrix a
@@ -194,10 +266,14 @@ func (s *symEig) decompose(a, w, z []float64) bool {
 // reduce mirrors the upper triangle of a and reduces it to tridiagonal
 // form (see tridiagonalize), reporting false on non-finite values.
 func (s *symEig) reduce(a []float64) bool {
-	n := s.n
-	mirrorUpper(a, n)
+	mirrorUpper(a, s.n)
+	return s.reduceFull(a)
+}
+
+// reduceFull is reduce for a matrix whose two triangles are both set.
+func (s *symEig) reduceFull(a []float64) bool {
 	s.tridiagonalize(a)
-	return allFinite(s.d) && allFinite(s.e[:n-1])
+	return allFinite(s.d) && allFinite(s.e[:s.n-1])
 }
 
 // finish completes decompose after reduce(a): eigenvalues of the

@@ -41,15 +41,9 @@ func (cfg ETKFConfig) inflation() InflationConfig {
 // RTPP or RTPS the anomalies Ω T A are first relaxed toward A, and
 // additive noise comes last (see [Inflator] for the order and formulas).
 //
-// No eigenvectors are formed when p >= N: S is reduced to tridiagonal
-// form, w comes from one tridiagonal solve, and T A from Zolotarev's
-// rational approximation of S^-1/2 on S's known spectral interval, a few
-// shifted tridiagonal solves (see transformEnsSpace).
-//
-// When p < N the same w and T are computed exactly from the p×p
-// eigendecomposition Ỹ'Ỹ = WΛ_pW' instead (T = I + ỸW g(Λ_p) W'Ỹ' with
-// g(λ) = ((1+λ/(N-1))^-1/2 - 1)/λ, and S^-1Ỹ = Ỹ((N-1)I+Ỹ'Ỹ)^-1), which
-// costs O(Np² + N²n) rather than O(N³) and lets large ensembles run.
+// w and T A come from a sqrtTransform, which the [LETKF] shares: see it
+// for how they are computed without eigenvectors when p >= N and from
+// the p×p eigendecomposition when p < N.
 //
 // An ETKF is not safe for concurrent use; Analyze does not allocate.
 type ETKF struct {
@@ -65,26 +59,7 @@ type ETKF struct {
 	y       []float64 // N×p whitened observed anomalies
 	x       []float64 // N×n transformed anomalies
 	w       []float64 // N mean weights
-
-	// Ensemble-space path.
-	s, t    []float64 // N×N: S (destroyed by the eigensolver); the transform T
-	z       []float64 // N×N or p×p eigenvectors, one per row
-	lam     []float64 // N or p eigenvalues
-	gv, tv  []float64 // N scratch vectors
-	eig     *symEig
-	zo      *zolotarev
-	bq      []float64 // N×n: Q'A
-	wq, wq2 []float64 // N×n: forward sweeps of two shifted solves
-	ld, li  []float64 // N: LDL' factors of a shifted tridiagonal form
-	ld2     []float64 // N: the same for a second shift
-	li2     []float64
-	rv      []float64 // n scratch
-
-	// Observation-space path.
-	g  []float64 // p×p Ỹ'Ỹ (destroyed by the eigensolver)
-	b  []float64 // N×p ỸW
-	bp []float64 // p×n B'A
-	pv []float64 // p scratch
+	tr      *sqrtTransform
 
 	rot    *rotator
 	stream *Stream
@@ -119,30 +94,9 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 		w: make([]float64, N),
 	}
 	if obsSpace {
-		f.g = make([]float64, p*p)
-		f.z = make([]float64, p*p)
-		f.lam = make([]float64, p)
-		f.b = make([]float64, N*p)
-		f.bp = make([]float64, p*n)
-		f.pv = make([]float64, p)
-		f.eig = newSymEig(p)
+		f.tr = newSqrtTransform(N, n, false, p)
 	} else {
-		f.s = make([]float64, N*N)
-		f.t = make([]float64, N*N)
-		f.z = make([]float64, N*N)
-		f.lam = make([]float64, N)
-		f.gv = make([]float64, N)
-		f.tv = make([]float64, N)
-		f.eig = newSymEig(N)
-		f.zo = newZolotarev(maxZolotarevPoles)
-		f.bq = make([]float64, N*n)
-		f.wq = make([]float64, N*n)
-		f.wq2 = make([]float64, N*n)
-		f.ld = make([]float64, N)
-		f.li = make([]float64, N)
-		f.ld2 = make([]float64, N)
-		f.li2 = make([]float64, N)
-		f.rv = make([]float64, n)
+		f.tr = newSqrtTransform(N, n, true, 0)
 	}
 	if cfg.Rotate {
 		f.rot = newRotator(N, n)
@@ -194,9 +148,9 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 
 	var ok bool
 	if f.obsSpace {
-		ok = f.transformObsSpace()
+		ok = f.tr.obsSpace(f.y, p, f.dy, f.a, n, f.w, f.x)
 	} else {
-		ok = f.transformEnsSpace()
+		ok = f.tr.ensSpace(f.y, p, f.dy, f.a, n, f.w, f.x)
 	}
 	if !ok {
 		return fmt.Errorf("ETKF analysis %d: %w", index, errNonFinite)
@@ -242,25 +196,158 @@ func (f *ETKF) whitenPresent(y []float64) bool {
 // eigendecomposition is not much slower.
 const maxZolotarevPoles = 24
 
-// transformEnsSpace sets w and x = T A for S = (N-1)I + ỸỸ'. S is reduced
-// to tridiagonal form K = Q'SQ; then w = Q K^-1 Q'Ỹδ, and since the
-// spectrum of S lies in [N-1, hi] with hi from Gershgorin's bound on K,
-// T A = sqrt(N-1) Q r(K) Q'A with Zolotarev's rational approximation r of
-// x^-1/2 there (relative error ~1e-15), a sum of shifted tridiagonal
-// solves: O(N²n) work and no eigenvectors. Ill-conditioned S (hi/(N-1)
-// beyond about 10⁴) falls back to the eigendecomposition. It reports
-// false on non-finite values.
-func (f *ETKF) transformEnsSpace() bool {
-	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
-	n1 := float64(N - 1)
-	syrkRows(f.s, f.y, N, p)
-	for i := 0; i < N; i++ {
-		f.s[i*N+i] += n1
+// sqrtTransform computes the ensemble-space square-root update of N
+// members from whitened observed anomalies Ỹ (N×p, one member per row)
+// and a whitened innovation δ (p): with S = (N-1)I + ỸỸ',
+//
+//	w = S^-1 Ỹ δ        and        X = T A = sqrt(N-1) S^-1/2 A
+//
+// for anomalies A of N×cols. The [ETKF] applies it once to the whole
+// state (cols = n); the [LETKF] once per state element (cols = 1) with
+// its local, tapered Ỹ and δ. Two exact ways are offered:
+//
+//   - ensSpace (any p; the cheaper one when p is not much below N):
+//     S is reduced to tridiagonal form, w comes from one tridiagonal
+//     solve, and T A from Zolotarev's rational approximation of S^-1/2
+//     on S's known spectral interval, a few shifted tridiagonal solves.
+//     No eigenvectors are formed, except when S is too ill-conditioned
+//     for the rational approximation.
+//   - obsSpace (p < N): w and T come from the p×p eigendecomposition
+//     Ỹ'Ỹ = WΛ_pW' instead: T = I + ỸW g(Λ_p) W'Ỹ' with
+//     g(λ) = ((1+λ/(N-1))^-1/2 - 1)/λ, and S^-1Ỹ = Ỹ((N-1)I+Ỹ'Ỹ)^-1,
+//     O(Np² + Np·cols) rather than O(N³) work.
+//
+// It owns only workspace: the inputs and outputs are the caller's, and
+// p may change from call to call up to the size it was built for.
+type sqrtTransform struct {
+	members, cols int
+
+	// Ensemble-space path.
+	s, t    []float64 // N×N: S (destroyed by the eigensolver); the transform T
+	z       []float64 // N×N eigenvectors, one per row (fallback)
+	lam     []float64 // N eigenvalues (fallback)
+	gv, tv  []float64 // N scratch vectors
+	eig     *symEig
+	zo      *zolotarev   // the rational approximation, recomputed when S's interval changes
+	zos     []*zolotarev // or a cache of them by interval (see cacheRational)
+	bq      []float64    // N×cols: Q'A
+	wq, wq2 []float64    // N×cols: forward sweeps of two shifted solves
+	ld, li  []float64    // N: LDL' factors of a shifted tridiagonal form
+	ld2     []float64    // N: the same for a second shift
+	li2     []float64
+	rv      []float64 // cols scratch
+
+	// Lanes of rationalColumn (one column): shifts, weights and pivots by
+	// lane, and N×lanes inverted pivots, multipliers and sweeps.
+	lsig, lgam, lpiv []float64
+	lld, lli, lw     []float64
+
+	// Observation-space path, for p up to maxObs.
+	maxObs int
+	g      []float64 // p×p Ỹ'Ỹ (destroyed by the eigensolver)
+	zp     []float64 // p×p eigenvectors, one per row
+	lamp   []float64 // p eigenvalues
+	b      []float64 // N×p ỸW
+	bp     []float64 // p×cols B'A
+	pv     []float64 // p scratch
+	eigp   *symEig
+}
+
+// newSqrtTransform allocates the workspace of N members and cols columns
+// for the ensemble-space path (if ens) and for the observation-space path
+// with up to maxObs observations (if maxObs > 0).
+func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
+	t := &sqrtTransform{members: N, cols: cols, maxObs: maxObs}
+	if ens {
+		t.s = make([]float64, N*N)
+		t.t = make([]float64, N*N)
+		t.z = make([]float64, N*N)
+		t.lam = make([]float64, N)
+		t.gv = make([]float64, N)
+		t.tv = make([]float64, N)
+		t.eig = newSymEig(N)
+		t.zo = newZolotarev(maxZolotarevPoles)
+		t.bq = make([]float64, N*cols)
+		t.wq = make([]float64, N*cols)
+		t.wq2 = make([]float64, N*cols)
+		t.ld = make([]float64, N)
+		t.li = make([]float64, N)
+		t.ld2 = make([]float64, N)
+		t.li2 = make([]float64, N)
+		t.rv = make([]float64, cols)
+		if cols == 1 {
+			L := maxZolotarevPoles + 1
+			t.lsig, t.lgam, t.lpiv = make([]float64, L), make([]float64, L), make([]float64, L)
+			t.lld, t.lli, t.lw = make([]float64, N*L), make([]float64, N*L), make([]float64, N*L)
+		}
 	}
-	if !allFinite(f.dy) || !f.eig.reduce(f.s) {
+	if maxObs > 0 {
+		p := maxObs
+		t.g = make([]float64, p*p)
+		t.zp = make([]float64, p*p)
+		t.lamp = make([]float64, p)
+		t.b = make([]float64, N*p)
+		t.bp = make([]float64, p*cols)
+		t.pv = make([]float64, p)
+		t.eigp = newSymEig(p)
+	}
+	return t
+}
+
+// rationalCacheSize is the number of approximations cacheRational keeps:
+// 64 consecutive intervals of the 2^(1/32) grid cover condition numbers
+// over a factor of 4 without a miss.
+const rationalCacheSize = 64
+
+// cacheRational makes t keep Zolotarev approximations for many intervals
+// instead of one, for callers (the LETKF) whose successive S differ: the
+// coefficients cost far more than a local analysis. The coefficients
+// depend on the interval only, so the cache changes no result.
+func (t *sqrtTransform) cacheRational() {
+	t.zos = make([]*zolotarev, rationalCacheSize)
+	for i := range t.zos {
+		t.zos[i] = newZolotarev(maxZolotarevPoles)
+	}
+}
+
+// rational returns Zolotarev's approximation of x^-1/2 on [1, b] (see
+// zolotarev.set), or nil if b is out of its range.
+func (t *sqrtTransform) rational(b float64) *zolotarev {
+	zo := t.zo
+	if t.zos != nil {
+		// The slot of b's point on set's grid 2^(k/32).
+		k := 0
+		if b > 1 && b < 0x1p60 {
+			k = int(math.Ceil(32 * math.Log2(b)))
+		}
+		zo = t.zos[k%rationalCacheSize]
+	}
+	if !zo.set(b) {
+		return nil
+	}
+	return zo
+}
+
+// ensSpace sets w (N) and x = T A (N×cols) from the N×p Ỹ in y, δ in dy
+// and the anomalies a (N×cols, cols at most the transform's) on the
+// ensemble-space path. S is reduced to tridiagonal form K = Q'SQ; then
+// w = Q K^-1 Q'Ỹδ, and since the spectrum of S lies in [N-1, hi] with hi
+// from Gershgorin's bound on K, T A = sqrt(N-1) Q r(K) Q'A with
+// Zolotarev's rational approximation r of x^-1/2 there (relative error
+// ~1e-15), a sum of shifted tridiagonal solves: O(N²(p+cols)) work and
+// no eigenvectors. Ill-conditioned S (hi/(N-1) beyond about 10⁴) falls
+// back to the eigendecomposition. It reports false on non-finite values.
+func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
+	N := t.members
+	n1 := float64(N - 1)
+	syrkRows(t.s, y, N, p)
+	for i := 0; i < N; i++ {
+		t.s[i*N+i] += n1
+	}
+	if !allFinite(dy[:p]) || !t.eig.reduceFull(t.s) { // syrkRows set both triangles
 		return false
 	}
-	d, e := f.eig.d, f.eig.e
+	d, e := t.eig.d, t.eig.e
 	hi := 0.0
 	for i := 0; i < N; i++ {
 		r := d[i]
@@ -270,44 +357,134 @@ func (f *ETKF) transformEnsSpace() bool {
 		if i < N-1 {
 			r += math.Abs(e[i])
 		}
-		hi = math.Max(hi, r)
+		hi = max(hi, r)
 	}
 	// S >= (N-1)I exactly; the margins cover rounding.
 	lo := n1 * (1 - 0x1p-40)
 	hi *= 1 + 0x1p-40
-	if !f.zo.set(hi / lo) {
-		return f.transformEnsSpaceEig()
+	zo := t.rational(hi / lo)
+	if zo == nil {
+		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
-	// w = Q K^-1 Q' Ỹδ.
-	blasImpl.Dgemv(blas.NoTrans, N, p, 1, f.y, p, f.dy, 1, 0, f.w, 1)
-	f.eig.applyQT(f.s, f.w, 1, nil)
-	if !f.factorShifted(0, f.ld, f.li) {
-		return f.transformEnsSpaceEig()
+	// w = Q K^-1 Q' Ỹδ and B = Q'A (both at once for one column).
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, w, 1)
+	bq := t.bq[:N*cols]
+	copy(bq, a[:N*cols])
+	if cols == 1 {
+		t.eig.applyQT2(t.s, w, bq)
+	} else {
+		t.eig.applyQT(t.s, w, 1, nil)
+		t.eig.applyQT(t.s, bq, cols, t.rv)
 	}
-	solveTridiagonal(f.w, 1, f.ld, f.li)
-	f.eig.applyQ(f.s, f.w, 1, nil)
-	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B) with B = Q'A.
-	copy(f.bq, f.a)
-	f.eig.applyQT(f.s, f.bq, n, f.rv)
-	g0 := math.Sqrt(n1/lo) * f.zo.d0
-	for i, v := range f.bq {
-		f.x[i] = g0 * v
+	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B).
+	g0 := math.Sqrt(n1/lo) * zo.d0
+	if cols == 1 {
+		if !t.rationalColumn(zo, lo, g0, w, bq, x) {
+			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
+		}
+		t.eig.applyQ2(t.s, w, x)
+		return true
+	}
+	if !t.factorShifted(0, t.ld, t.li) {
+		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
+	}
+	solveTridiagonal(w, 1, t.ld, t.li)
+	for i, v := range bq {
+		x[i] = g0 * v
 	}
 	l := 0
-	for ; l+1 < f.zo.n; l += 2 {
-		if !f.factorShifted(lo*f.zo.pole[l], f.ld, f.li) || !f.factorShifted(lo*f.zo.pole[l+1], f.ld2, f.li2) {
-			return f.transformEnsSpaceEig()
+	for ; l+1 < zo.n; l += 2 {
+		if !t.factorShifted2(lo*zo.pole[l], lo*zo.pole[l+1]) {
+			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
-		solveTridiagonalAdd2(f.bq, n, f.ld, f.li, f.ld2, f.li2, f.wq, f.wq2,
-			g0*f.zo.beta[l]*lo, g0*f.zo.beta[l+1]*lo, f.x)
+		solveTridiagonalAdd2(bq, cols, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
+			g0*zo.beta[l]*lo, g0*zo.beta[l+1]*lo, x)
 	}
-	if l < f.zo.n {
-		if !f.factorShifted(lo*f.zo.pole[l], f.ld, f.li) {
-			return f.transformEnsSpaceEig()
+	if l < zo.n {
+		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) {
+			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
-		solveTridiagonalAdd(f.bq, n, f.ld, f.li, f.wq, g0*f.zo.beta[l]*lo, f.x)
+		solveTridiagonalAdd(bq, cols, t.ld, t.li, t.wq, g0*zo.beta[l]*lo, x)
 	}
-	f.eig.applyQ(f.s, f.x, n, f.rv)
+	t.eig.applyQ(t.s, w, 1, nil)
+	t.eig.applyQ(t.s, x, cols, t.rv)
+	return true
+}
+
+// rationalColumn is the tridiagonal part of ensSpace for one column:
+// w ← K^-1 w and x = g0 (b + Σ β_l lo (K + lo c_l)^-1 b). The shifted
+// factorisations and solves of every pole (and of the shift 0 for w) run
+// as lanes of one loop, so that their recurrences, each a chain of
+// dependent divisions or products, overlap instead of following one
+// another. Each lane's arithmetic, and the order in which the poles add
+// into x, are those of factorShifted, solveTridiagonal and
+// solveTridiagonalAdd(2), so the bits are theirs. It reports false on a
+// non-positive pivot.
+func (t *sqrtTransform) rationalColumn(zo *zolotarev, lo, g0 float64, w, b, x []float64) bool {
+	N, L := t.members, zo.n+1 // lane 0: the shift 0, for w
+	d, e := t.eig.d[:N], t.eig.e[:N]
+	w, b, x = w[:N], b[:N], x[:N]
+	sig, gam, piv := t.lsig[:L], t.lgam[:L], t.lpiv[:L]
+	sig[0], gam[0] = 0, 0
+	for l := 1; l < L; l++ {
+		sig[l], gam[l] = lo*zo.pole[l-1], g0*zo.beta[l-1]*lo
+	}
+	ld, li, lw := t.lld[:N*L], t.lli[:N*L], t.lw[:N*L]
+	// Factorisations of K + σ_l I, pivots inverted, and the forward sweep.
+	for l := range piv {
+		piv[l] = d[0] + sig[l]
+		lw[l] = b[0]
+	}
+	lw[0] = w[0]
+	for i := 0; ; i++ {
+		ldi := ld[i*L : (i+1)*L]
+		for l, pv := range piv {
+			if !(pv > 0) {
+				return false
+			}
+			ldi[l] = 1 / pv
+		}
+		if i == N-1 {
+			break
+		}
+		ei, lii := e[i], li[i*L:(i+1)*L]
+		wp, wi := lw[i*L:(i+1)*L], lw[(i+1)*L:(i+2)*L]
+		lii, wp, wi = lii[:len(ldi)], wp[:len(ldi)], wi[:len(ldi)]
+		bi := b[i+1]
+		for l, r := range ldi {
+			m := ei * r
+			lii[l] = m
+			piv[l] = d[i+1] + sig[l] - m*ei
+			wi[l] = bi - m*wp[l]
+		}
+		wi[0] = w[i+1] - lii[0]*wp[0]
+	}
+	// Backward sweep, the poles adding into x two by two in order.
+	last, ldl := lw[(N-1)*L:N*L], ld[(N-1)*L:N*L]
+	ldl = ldl[:len(last)]
+	for l := range last {
+		last[l] *= ldl[l]
+	}
+	for i := N - 1; i >= 0; i-- {
+		wi := lw[i*L : (i+1)*L]
+		if i < N-1 {
+			wn, ldi, lii := lw[(i+1)*L:(i+2)*L], ld[i*L:(i+1)*L], li[i*L:(i+1)*L]
+			wn, ldi, lii = wn[:len(wi)], ldi[:len(wi)], lii[:len(wi)]
+			for l := range wi {
+				wi[l] = wi[l]*ldi[l] - lii[l]*wn[l]
+			}
+		}
+		w[i] = wi[0]
+		acc := g0 * b[i]
+		l := 1
+		for ; l+1 < L; l += 2 {
+			acc += gam[l]*wi[l] + gam[l+1]*wi[l+1]
+		}
+		if l < L {
+			acc += gam[l] * wi[l]
+		}
+		x[i] = acc
+	}
 	return true
 }
 
@@ -315,8 +492,8 @@ func (f *ETKF) transformEnsSpace() bool {
 // tridiagonal form of S, positive definite, σ >= 0) into ld (reciprocal
 // pivots) and li (multipliers). It reports false on a non-positive pivot,
 // which only rounding could produce.
-func (f *ETKF) factorShifted(sigma float64, ld, li []float64) bool {
-	d, e := f.eig.d, f.eig.e
+func (t *sqrtTransform) factorShifted(sigma float64, ld, li []float64) bool {
+	d, e := t.eig.d, t.eig.e
 	N := len(ld)
 	piv := d[0] + sigma
 	for i := 0; ; i++ {
@@ -330,6 +507,32 @@ func (f *ETKF) factorShifted(sigma float64, ld, li []float64) bool {
 		l := e[i] * ld[i]
 		li[i] = l
 		piv = d[i+1] + sigma - l*e[i]
+	}
+}
+
+// factorShifted2 is factorShifted for σ1 into ld, li and σ2 into ld2,
+// li2 at once (the same bits), the two recurrences interleaved so that
+// their divisions overlap.
+func (t *sqrtTransform) factorShifted2(sigma1, sigma2 float64) bool {
+	d, e := t.eig.d, t.eig.e
+	ld1, li1, ld2, li2 := t.ld, t.li, t.ld2, t.li2
+	N := len(ld1)
+	d, e, li1, ld2, li2 = d[:N], e[:N], li1[:N], ld2[:N], li2[:N]
+	p1, p2 := d[0]+sigma1, d[0]+sigma2
+	for i := 0; ; i++ {
+		if !(p1 > 0) || !(p2 > 0) {
+			return false
+		}
+		r1, r2 := 1/p1, 1/p2
+		ld1[i], ld2[i] = r1, r2
+		if i == N-1 {
+			return true
+		}
+		ei := e[i]
+		l1, l2 := ei*r1, ei*r2
+		li1[i], li2[i] = l1, l2
+		p1 = d[i+1] + sigma1 - l1*ei
+		p2 = d[i+1] + sigma2 - l2*ei
 	}
 }
 
@@ -462,71 +665,74 @@ func solveTridiagonalAdd2(b []float64, cols int, ld1, li1, ld2, li2, w1, w2 []fl
 	}
 }
 
-// transformEnsSpaceEig sets w and x = T A from the N×N eigendecomposition
-// of S, whose tridiagonal reduction f.eig holds. It reports false on
-// non-finite values.
-func (f *ETKF) transformEnsSpaceEig() bool {
-	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
+// ensSpaceEig is ensSpace from the N×N eigendecomposition of S, whose
+// tridiagonal reduction t.eig holds. It reports false on non-finite
+// values.
+func (t *sqrtTransform) ensSpaceEig(y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
+	N := t.members
 	n1 := float64(N - 1)
-	if !f.eig.finish(f.s, f.lam, f.z) {
+	if !t.eig.finish(t.s, t.lam, t.z) {
 		return false
 	}
-	if !(f.lam[0] > 0) {
+	if !(t.lam[0] > 0) {
 		return false
 	}
-	zt := f.z // V', eigenvectors in rows
+	zt := t.z // V', eigenvectors in rows
 	// w = V Λ^-1 V' Ỹδ.
-	blasImpl.Dgemv(blas.NoTrans, N, p, 1, f.y, p, f.dy, 1, 0, f.gv, 1)
-	blasImpl.Dgemv(blas.NoTrans, N, N, 1, zt, N, f.gv, 1, 0, f.tv, 1)
-	for k, l := range f.lam {
-		f.tv[k] /= l
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, t.gv, 1)
+	blasImpl.Dgemv(blas.NoTrans, N, N, 1, zt, N, t.gv, 1, 0, t.tv, 1)
+	for k, l := range t.lam {
+		t.tv[k] /= l
 	}
-	blasImpl.Dgemv(blas.Trans, N, N, 1, zt, N, f.tv, 1, 0, f.w, 1)
+	blasImpl.Dgemv(blas.Trans, N, N, 1, zt, N, t.tv, 1, 0, w, 1)
 	// T = U U' with U = V diag((N-1)^1/4 Λ^-1/4), built in s (free again).
-	u := f.s
-	for k, l := range f.lam {
-		f.tv[k] = math.Sqrt(math.Sqrt(n1 / l))
+	u := t.s
+	for k, l := range t.lam {
+		t.tv[k] = math.Sqrt(math.Sqrt(n1 / l))
 	}
 	for i := 0; i < N; i++ {
 		row := u[i*N : (i+1)*N]
-		for k, sc := range f.tv {
+		for k, sc := range t.tv {
 			row[k] = zt[k*N+i] * sc
 		}
 	}
-	syrkRows(f.t, u, N, N)
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, N, 1, f.t, N, f.a, n, 0, f.x, n)
+	syrkRows(t.t, u, N, N)
+	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, cols, N, 1, t.t, N, a, cols, 0, x, cols)
 	return true
 }
 
-// transformObsSpace sets w and x = T A from the p×p eigendecomposition of
-// Ỹ'Ỹ (p < N). It reports false on non-finite values.
-func (f *ETKF) transformObsSpace() bool {
-	N, n, p := f.cfg.Members, f.cfg.Dim, f.cfg.Obs
+// obsSpace sets w and x = T A as ensSpace does, from the p×p
+// eigendecomposition of Ỹ'Ỹ (p < N, p at most the transform's maxObs).
+// It reports false on non-finite values.
+func (t *sqrtTransform) obsSpace(y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
+	N := t.members
 	n1 := float64(N - 1)
-	blasImpl.Dsyrk(blas.Upper, blas.Trans, p, N, 1, f.y, p, 0, f.g, p)
-	if !allFinite(f.dy) || !f.eig.decompose(f.g, f.lam, f.z) {
+	g, z, lam, b, bp, pv := t.g[:p*p], t.zp[:p*p], t.lamp[:p], t.b[:N*p], t.bp[:p*cols], t.pv[:p]
+	t.eigp.setSize(p)
+	blasImpl.Dsyrk(blas.Upper, blas.Trans, p, N, 1, y, p, 0, g, p)
+	if !allFinite(dy[:p]) || !t.eigp.decompose(g, lam, z) {
 		return false
 	}
 	// B = ỸW, with W' = z.
-	blasImpl.Dgemm(blas.NoTrans, blas.Trans, N, p, p, 1, f.y, p, f.z, p, 0, f.b, p)
+	blasImpl.Dgemm(blas.NoTrans, blas.Trans, N, p, p, 1, y, p, z, p, 0, b, p)
 	// w = Ỹ ((N-1)I + Ỹ'Ỹ)^-1 δ = B diag(1/(N-1+λ)) W'δ.
-	blasImpl.Dgemv(blas.NoTrans, p, p, 1, f.z, p, f.dy, 1, 0, f.pv, 1)
-	for k, l := range f.lam {
-		f.pv[k] /= n1 + math.Max(l, 0)
+	blasImpl.Dgemv(blas.NoTrans, p, p, 1, z, p, dy, 1, 0, pv, 1)
+	for k, l := range lam {
+		pv[k] /= n1 + max(l, 0)
 	}
-	blasImpl.Dgemv(blas.NoTrans, N, p, 1, f.b, p, f.pv, 1, 0, f.w, 1)
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, b, p, pv, 1, 0, w, 1)
 	// T A = A + B diag(g) B'A with g(λ) = -1/((N-1) r (1+r)), r = sqrt(1+λ/(N-1)),
 	// which is ((1+λ/(N-1))^-1/2 - 1)/λ written without cancellation.
-	blasImpl.Dgemm(blas.Trans, blas.NoTrans, p, n, N, 1, f.b, p, f.a, n, 0, f.bp, n)
-	for k, l := range f.lam {
-		r := math.Sqrt(1 + math.Max(l, 0)/n1)
+	blasImpl.Dgemm(blas.Trans, blas.NoTrans, p, cols, N, 1, b, p, a, cols, 0, bp, cols)
+	for k, l := range lam {
+		r := math.Sqrt(1 + max(l, 0)/n1)
 		gk := -1 / (n1 * r * (1 + r))
-		row := f.bp[k*n : (k+1)*n]
+		row := bp[k*cols : (k+1)*cols]
 		for j := range row {
 			row[j] *= gk
 		}
 	}
-	copy(f.x, f.a)
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, n, p, 1, f.b, p, f.bp, n, 1, f.x, n)
+	copy(x[:N*cols], a[:N*cols])
+	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, cols, p, 1, b, p, bp, cols, 1, x, cols)
 	return true
 }

@@ -379,14 +379,14 @@ func TestETKFRationalMatchesEig(t *testing.T) {
 			for i := range out {
 				f := newETKF(cfg, R, false)
 				if i == 1 {
-					f.zo = newZolotarev(0) // no poles: always the eigendecomposition
+					f.tr.zo = newZolotarev(0) // no poles: always the eigendecomposition
 				}
 				E := &Ensemble{Members: tc.N, Dim: tc.n, Data: append([]float64(nil), E0.Data...)}
 				if err := f.Analyze(E, HE, y, 1); err != nil {
 					t.Fatal(err)
 				}
-				if i == 0 && (f.zo.n == 0) != tc.fallback {
-					t.Errorf("fallback taken: %v, want %v", f.zo.n == 0, tc.fallback)
+				if i == 0 && (f.tr.zo.n == 0) != tc.fallback {
+					t.Errorf("fallback taken: %v, want %v", f.tr.zo.n == 0, tc.fallback)
 				}
 				out[i] = E.Data
 			}
@@ -422,8 +422,8 @@ func TestETKFFallbackZeroAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if f.zo.n != 0 {
-		t.Fatalf("rational transform with %d poles taken, want the fallback", f.zo.n)
+	if f.tr.zo.n != 0 {
+		t.Fatalf("rational transform with %d poles taken, want the fallback", f.tr.zo.n)
 	}
 	if allocs != 0 {
 		t.Errorf("%v allocations per analysis", allocs)
