@@ -394,7 +394,7 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 	}
 	l := 0
 	for ; l+1 < zo.n; l += 2 {
-		if !t.factorShifted2(lo*zo.pole[l], lo*zo.pole[l+1]) {
+		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) || !t.factorShifted(lo*zo.pole[l+1], t.ld2, t.li2) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
 		solveTridiagonalAdd2(bq, cols, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
@@ -507,32 +507,6 @@ func (t *sqrtTransform) factorShifted(sigma float64, ld, li []float64) bool {
 		l := e[i] * ld[i]
 		li[i] = l
 		piv = d[i+1] + sigma - l*e[i]
-	}
-}
-
-// factorShifted2 is factorShifted for σ1 into ld, li and σ2 into ld2,
-// li2 at once (the same bits), the two recurrences interleaved so that
-// their divisions overlap.
-func (t *sqrtTransform) factorShifted2(sigma1, sigma2 float64) bool {
-	d, e := t.eig.d, t.eig.e
-	ld1, li1, ld2, li2 := t.ld, t.li, t.ld2, t.li2
-	N := len(ld1)
-	d, e, li1, ld2, li2 = d[:N], e[:N], li1[:N], ld2[:N], li2[:N]
-	p1, p2 := d[0]+sigma1, d[0]+sigma2
-	for i := 0; ; i++ {
-		if !(p1 > 0) || !(p2 > 0) {
-			return false
-		}
-		r1, r2 := 1/p1, 1/p2
-		ld1[i], ld2[i] = r1, r2
-		if i == N-1 {
-			return true
-		}
-		ei := e[i]
-		l1, l2 := ei*r1, ei*r2
-		li1[i], li2[i] = l1, l2
-		p1 = d[i+1] + sigma1 - l1*ei
-		p2 = d[i+1] + sigma2 - l2*ei
 	}
 }
 
