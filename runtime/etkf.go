@@ -41,9 +41,12 @@ func (cfg ETKFConfig) inflation() InflationConfig {
 // RTPP or RTPS the anomalies Ω T A are first relaxed toward A, and
 // additive noise comes last (see [Inflator] for the order and formulas).
 //
-// w and T A come from a sqrtTransform, which the [LETKF] shares: see it
-// for how they are computed without eigenvectors when p >= N and from
-// the p×p eigendecomposition when p < N.
+// No eigenvectors are formed when p >= N: S is reduced to tridiagonal
+// form, w comes from one tridiagonal solve and T A from Zolotarev's
+// rational approximation of S^-1/2 on S's known spectral interval, a few
+// shifted tridiagonal solves. When p < N the same w and T come exactly
+// from the p×p eigendecomposition of Ỹ'Ỹ, O(Np² + N²n) work rather than
+// O(N³). The [LETKF] applies the same transform to each state element.
 //
 // An ETKF is not safe for concurrent use; Analyze does not allocate.
 type ETKF struct {
