@@ -174,50 +174,39 @@ func (s *symEig) applyReflector(a, b []float64, cols int, r []float64, k int) {
 // reflectVec replaces x by (I - τvv')x.
 func reflectVec(v, x []float64, tau float64) {
 	x = x[:len(v)]
-	var t0, t1, t2, t3 float64
-	i := 0
-	for ; i+3 < len(v); i += 4 {
-		t0 += v[i] * x[i]
-		t1 += v[i+1] * x[i+1]
-		t2 += v[i+2] * x[i+2]
-		t3 += v[i+3] * x[i+3]
-	}
-	for ; i < len(v); i++ {
-		t0 += v[i] * x[i]
-	}
-	t := tau * ((t0 + t1) + (t2 + t3))
+	t := tau * dot4(v, x)
 	for i, vi := range v {
 		x[i] -= t * vi
 	}
 }
 
-// reflectVec2 is reflectVec on x and y at once, with the same arithmetic
-// (and so the same bits) for each, in one pass over v.
+// reflectVec2 is reflectVec on x and y (the same bits for each), the two
+// updates in one pass over v.
 func reflectVec2(v, x, y []float64, tau float64) {
 	x, y = x[:len(v)], y[:len(v)]
-	var t0, t1, t2, t3, u0, u1, u2, u3 float64
-	i := 0
-	for ; i+3 < len(v); i += 4 {
-		v0, v1, v2, v3 := v[i], v[i+1], v[i+2], v[i+3]
-		t0 += v0 * x[i]
-		t1 += v1 * x[i+1]
-		t2 += v2 * x[i+2]
-		t3 += v3 * x[i+3]
-		u0 += v0 * y[i]
-		u1 += v1 * y[i+1]
-		u2 += v2 * y[i+2]
-		u3 += v3 * y[i+3]
-	}
-	for ; i < len(v); i++ {
-		t0 += v[i] * x[i]
-		u0 += v[i] * y[i]
-	}
-	t := tau * ((t0 + t1) + (t2 + t3))
-	u := tau * ((u0 + u1) + (u2 + u3))
+	t, u := tau*dot4(v, x), tau*dot4(v, y)
 	for i, vi := range v {
 		x[i] -= t * vi
 		y[i] -= u * vi
 	}
+}
+
+// dot4 returns v·x (len(x) >= len(v)) summed in four interleaved parts,
+// ((s0 + s1) + (s2 + s3)).
+func dot4(v, x []float64) float64 {
+	x = x[:len(v)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+3 < len(v); i += 4 {
+		s0 += v[i] * x[i]
+		s1 += v[i+1] * x[i+1]
+		s2 += v[i+2] * x[i+2]
+		s3 += v[i+3] * x[i+3]
+	}
+	for ; i < len(v); i++ {
+		s0 += v[i] * x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // applyQT2 replaces the n-vectors x and y by Q'x and Q'y, the same bits

@@ -41,9 +41,12 @@ func (cfg ETKFConfig) inflation() InflationConfig {
 // RTPP or RTPS the anomalies Ω T A are first relaxed toward A, and
 // additive noise comes last (see [Inflator] for the order and formulas).
 //
-// w and T A come from a sqrtTransform, which the [LETKF] shares: see it
-// for how they are computed without eigenvectors when p >= N and from
-// the p×p eigendecomposition when p < N.
+// No eigenvectors are formed when p >= N: S is reduced to tridiagonal
+// form, w comes from one tridiagonal solve and T A from Zolotarev's
+// rational approximation of S^-1/2 on S's known spectral interval, a few
+// shifted tridiagonal solves. When p < N the same w and T come exactly
+// from the p×p eigendecomposition of Ỹ'Ỹ, O(Np² + N²n) work rather than
+// O(N³). The [LETKF] applies the same transform to each state element.
 //
 // An ETKF is not safe for concurrent use; Analyze does not allocate.
 type ETKF struct {
@@ -394,7 +397,7 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 	}
 	l := 0
 	for ; l+1 < zo.n; l += 2 {
-		if !t.factorShifted2(lo*zo.pole[l], lo*zo.pole[l+1]) {
+		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) || !t.factorShifted(lo*zo.pole[l+1], t.ld2, t.li2) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
 		solveTridiagonalAdd2(bq, cols, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
@@ -507,32 +510,6 @@ func (t *sqrtTransform) factorShifted(sigma float64, ld, li []float64) bool {
 		l := e[i] * ld[i]
 		li[i] = l
 		piv = d[i+1] + sigma - l*e[i]
-	}
-}
-
-// factorShifted2 is factorShifted for σ1 into ld, li and σ2 into ld2,
-// li2 at once (the same bits), the two recurrences interleaved so that
-// their divisions overlap.
-func (t *sqrtTransform) factorShifted2(sigma1, sigma2 float64) bool {
-	d, e := t.eig.d, t.eig.e
-	ld1, li1, ld2, li2 := t.ld, t.li, t.ld2, t.li2
-	N := len(ld1)
-	d, e, li1, ld2, li2 = d[:N], e[:N], li1[:N], ld2[:N], li2[:N]
-	p1, p2 := d[0]+sigma1, d[0]+sigma2
-	for i := 0; ; i++ {
-		if !(p1 > 0) || !(p2 > 0) {
-			return false
-		}
-		r1, r2 := 1/p1, 1/p2
-		ld1[i], ld2[i] = r1, r2
-		if i == N-1 {
-			return true
-		}
-		ei := e[i]
-		l1, l2 := ei*r1, ei*r2
-		li1[i], li2[i] = l1, l2
-		p1 = d[i+1] + sigma1 - l1*ei
-		p2 = d[i+1] + sigma2 - l2*ei
 	}
 }
 
