@@ -136,6 +136,9 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	if missing == p {
 		return ErrNoObservations
 	}
+	if membersEqual(E.Data, N, n) {
+		return fmt.Errorf("ETKF analysis %d: %w", index, errCollapsed)
+	}
 	anomalies(f.a, f.mu, E.Data, N, n)
 	anomalies(f.y, f.xo, HE.Data, N, p)
 	f.infl.prior(E.Data)

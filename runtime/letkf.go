@@ -244,7 +244,7 @@ func (f *LETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	if !finite {
 		return fmt.Errorf("LETKF analysis %d: %w", index, errNonFinite)
 	}
-	if sameMembers(E.Data, N, n) {
+	if membersEqual(E.Data, N, n) {
 		return fmt.Errorf("LETKF analysis %d: %w", index, errCollapsed)
 	}
 	f.infl.prior(E.Data)
@@ -290,18 +290,6 @@ func (f *LETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 
 // present reports whether an observed value is present (not NaN).
 func present(v float64) bool { return v == v }
-
-// sameMembers reports whether the N members of the N×n ensemble e are
-// all equal.
-func sameMembers(e []float64, N, n int) bool {
-	first := e[:n]
-	for k := 1; k < N; k++ {
-		if !slices.Equal(e[k*n:(k+1)*n], first) {
-			return false
-		}
-	}
-	return true
-}
 
 // runChunk runs the local analyses of the elements of chunk c with the
 // scratch space of worker, recording in f.failed[c] whether one met
