@@ -8,6 +8,7 @@ package codegen
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -55,7 +56,7 @@ func (cg *cycleGen) parallelFields() []jen.Code {
 	return []jen.Code{
 		jen.Line(),
 		jen.Id("team").Op("*").Qual(rtPath, "Team").Comment("forecasts the members in parallel"),
-		jen.Id("workers").Index().Id(cg.fwd.Name).Comment("a copy of the model per worker: its own scratch, the parameters copied in"),
+		jen.Id("workers").Index().Id(cg.workerType()).Comment("a copy of the model per worker: its own scratch, the parameters copied in"),
 		jen.Id("forecastAt").Float64().Comment("the model time the member forecast starts from"),
 		jen.Id("forecast").Func().Params(jen.List(jen.Id("worker"), jen.Id("chunk")).Int()).Comment(fmt.Sprintf("%s.forecastMembers, bound once so that Next does not allocate", cg.recv)),
 	}
@@ -68,7 +69,7 @@ func (cg *cycleGen) parallelStart() []jen.Code {
 	}
 	return []jen.Code{
 		cg.self("team").Op("=").Qual(rtPath, "NewTeam").Call(jen.Lit(0)),
-		cg.self("workers").Op("=").Make(jen.Index().Id(cg.fwd.Name), cg.self("team").Dot("Workers").Call()),
+		cg.self("workers").Op("=").Make(jen.Index().Id(cg.workerType()), cg.self("team").Dot("Workers").Call()),
 		cg.self("forecast").Op("=").Add(cg.self("forecastMembers")),
 	}
 }
@@ -80,7 +81,7 @@ func (cg *cycleGen) parallelStep(nm *namer, m string, t0 jen.Code) []jen.Code {
 	var params []jen.Code
 	for _, p := range cg.fwd.Params {
 		f := cg.g.fields[p]
-		params = append(params, cg.self("workers").Index(jen.Id(w)).Dot(f).Op("=").Id(m).Dot(f))
+		params = append(params, cg.self("workers").Index(jen.Id(w)).Dot("model").Dot(f).Op("=").Id(m).Dot(f))
 	}
 	var code []jen.Code
 	if len(params) > 0 {
@@ -112,6 +113,13 @@ func (cg *cycleGen) emitParallel() {
 		"fixed here, so the results do not depend on how many workers share it.", cg.chunkConst(), c.Name))
 	g.f.Const().Id(cg.chunkConst()).Op("=").Lit(chunk)
 
+	g.f.Add(doc("%s is one worker's copy of the model of cycle %s, padded so that two workers "+
+		"stepping at once never write to the same cache line.", cg.workerType(), c.Name))
+	g.f.Type().Id(cg.workerType()).Struct(
+		jen.Id("model").Id(cg.fwd.Name),
+		jen.Id("_").Index(jen.Lit(128)).Byte(),
+	)
+
 	nm := g.top.fork()
 	nm.take(cg.recv)
 	worker, chunkV, m, k, x, s := nm.name("worker"), nm.name("chunk"), nm.name("m"), nm.name("k"), nm.name("x"), nm.name("s")
@@ -120,7 +128,7 @@ func (cg *cycleGen) emitParallel() {
 	g.f.Add(doc("forecastMembers advances the members of one chunk ObsEvery model steps from " +
 		"forecastAt with the worker's copy of the model: the body of the parallel forecast in Next."))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("forecastMembers").Params(jen.List(id(worker), id(chunkV)).Int()).Block(
-		id(m).Op(":=").Op("&").Add(cg.self("workers")).Index(id(worker)),
+		id(m).Op(":=").Op("&").Add(cg.self("workers")).Index(id(worker)).Dot("model"),
 		jen.For(
 			id(k).Op(":=").Id(chunkV).Op("*").Id(cg.chunkConst()),
 			id(k).Op("<").Id("min").Call(jen.Parens(id(chunkV).Op("+").Lit(1)).Op("*").Id(cg.chunkConst()), id(cg.membersConst())),
@@ -132,4 +140,9 @@ func (cg *cycleGen) emitParallel() {
 			),
 		),
 	)
+}
+
+// workerType names the padded per-worker model type of the cycle.
+func (cg *cycleGen) workerType() string {
+	return strings.ToLower(cg.c.Name[:1]) + cg.c.Name[1:] + "Worker"
 }

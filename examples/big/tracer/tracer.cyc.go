@@ -189,7 +189,7 @@ type Twin struct {
 	y      Obs // the observation of the truth
 
 	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Tracer                // a copy of the model per worker: its own scratch, the parameters copied in
+	workers        []twinWorker            // a copy of the model per worker: its own scratch, the parameters copied in
 	forecastAt     float64                 // the model time the member forecast starts from
 	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
 	step, analyses int                     // model steps and analyses done
@@ -273,7 +273,7 @@ func (c *Twin) Start() error {
 	c.stats = cycrt.NewStats(FieldSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
 	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Tracer, c.team.Workers())
+	c.workers = make([]twinWorker, c.team.Workers())
 	c.forecast = c.forecastMembers
 	// The truth and the members are independent draws from normal(mean = 0, std = 1).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
@@ -303,9 +303,9 @@ func (c *Twin) Next() error {
 	// The members, TwinChunk at a time on the team: each worker steps its own copy of the model
 	// with the parameters as set now, and no member's forecast depends on another's.
 	for w := range c.workers {
-		c.workers[w].U = m.U
-		c.workers[w].K = m.K
-		c.workers[w].D = m.D
+		c.workers[w].model.U = m.U
+		c.workers[w].model.K = m.K
+		c.workers[w].model.D = m.D
 	}
 	c.forecastAt = t0
 	c.team.Run(cycrt.Chunks(TwinMembers, TwinChunk), c.forecast)
@@ -334,11 +334,18 @@ func (c *Twin) Next() error {
 // share it.
 const TwinChunk = 2
 
+// twinWorker is one worker's copy of the model of cycle Twin, padded so that
+// two workers stepping at once never write to the same cache line.
+type twinWorker struct {
+	model Tracer
+	_     [128]byte
+}
+
 // forecastMembers advances the members of one chunk ObsEvery model steps
 // from forecastAt with the worker's copy of the model: the body of the
 // parallel forecast in Next.
 func (c *Twin) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
+	m := &c.workers[worker].model
 	for k := chunk * TwinChunk; k < min((chunk+1)*TwinChunk, TwinMembers); k++ {
 		x := (*Field)(c.E.Member(k))
 		for s := range c.ObsEvery {

@@ -126,7 +126,7 @@ type Twin struct {
 	y      Obs // the observation of the truth
 
 	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Shift                 // a copy of the model per worker: its own scratch, the parameters copied in
+	workers        []twinWorker            // a copy of the model per worker: its own scratch, the parameters copied in
 	forecastAt     float64                 // the model time the member forecast starts from
 	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
 	step, analyses int                     // model steps and analyses done
@@ -208,7 +208,7 @@ func (c *Twin) Start() error {
 	c.stats = cycrt.NewStats(StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
 	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Shift, c.team.Workers())
+	c.workers = make([]twinWorker, c.team.Workers())
 	c.forecast = c.forecastMembers
 	var mean State
 	for i := range mean {
@@ -242,8 +242,8 @@ func (c *Twin) Next() error {
 	// The members, TwinChunk at a time on the team: each worker steps its own copy of the model
 	// with the parameters as set now, and no member's forecast depends on another's.
 	for w := range c.workers {
-		c.workers[w].A = m.A
-		c.workers[w].B = m.B
+		c.workers[w].model.A = m.A
+		c.workers[w].model.B = m.B
 	}
 	c.forecastAt = t0
 	c.team.Run(cycrt.Chunks(TwinMembers, TwinChunk), c.forecast)
@@ -272,11 +272,18 @@ func (c *Twin) Next() error {
 // share it.
 const TwinChunk = 250
 
+// twinWorker is one worker's copy of the model of cycle Twin, padded so that
+// two workers stepping at once never write to the same cache line.
+type twinWorker struct {
+	model Shift
+	_     [128]byte
+}
+
 // forecastMembers advances the members of one chunk ObsEvery model steps
 // from forecastAt with the worker's copy of the model: the body of the
 // parallel forecast in Next.
 func (c *Twin) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
+	m := &c.workers[worker].model
 	for k := chunk * TwinChunk; k < min((chunk+1)*TwinChunk, TwinMembers); k++ {
 		x := (*State)(c.E.Member(k))
 		for s := range c.ObsEvery {

@@ -149,7 +149,7 @@ type Twin struct {
 	y      Lorenz63State // the observation of the truth
 
 	team           *cycrt.Team             // forecasts the members in parallel
-	workers        []Lorenz63L63           // a copy of the model per worker: its own scratch, the parameters copied in
+	workers        []twinWorker            // a copy of the model per worker: its own scratch, the parameters copied in
 	forecastAt     float64                 // the model time the member forecast starts from
 	forecast       func(worker, chunk int) // c.forecastMembers, bound once so that Next does not allocate
 	step, analyses int                     // model steps and analyses done
@@ -235,7 +235,7 @@ func (c *Twin) Start() error {
 	c.stats = cycrt.NewStats(Lorenz63StateSize, c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
 	c.team = cycrt.NewTeam(0)
-	c.workers = make([]Lorenz63L63, c.team.Workers())
+	c.workers = make([]twinWorker, c.team.Workers())
 	c.forecast = c.forecastMembers
 	// The truth and the members are independent draws from normal(mean = lorenz63.X0, std = 1.414…).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
@@ -265,9 +265,9 @@ func (c *Twin) Next() error {
 	// The members, TwinChunk at a time on the team: each worker steps its own copy of the model
 	// with the parameters as set now, and no member's forecast depends on another's.
 	for w := range c.workers {
-		c.workers[w].Sigma = m.Sigma
-		c.workers[w].Rho = m.Rho
-		c.workers[w].Beta = m.Beta
+		c.workers[w].model.Sigma = m.Sigma
+		c.workers[w].model.Rho = m.Rho
+		c.workers[w].model.Beta = m.Beta
 	}
 	c.forecastAt = t0
 	c.team.Run(cycrt.Chunks(TwinMembers, TwinChunk), c.forecast)
@@ -303,11 +303,18 @@ func (c *Twin) Next() error {
 // share it.
 const TwinChunk = 50
 
+// twinWorker is one worker's copy of the model of cycle Twin, padded so that
+// two workers stepping at once never write to the same cache line.
+type twinWorker struct {
+	model Lorenz63L63
+	_     [128]byte
+}
+
 // forecastMembers advances the members of one chunk ObsEvery model steps
 // from forecastAt with the worker's copy of the model: the body of the
 // parallel forecast in Next.
 func (c *Twin) forecastMembers(worker, chunk int) {
-	m := &c.workers[worker]
+	m := &c.workers[worker].model
 	for k := chunk * TwinChunk; k < min((chunk+1)*TwinChunk, TwinMembers); k++ {
 		x := (*Lorenz63State)(c.E.Member(k))
 		for s := range c.ObsEvery {
