@@ -61,9 +61,8 @@ type DEnKF struct {
 	c      []float64 // p×p innovation covariance, then its Cholesky factor
 	k      []float64 // p×n transposed gain K'
 
-	rot    *rotator  // with Rotate
-	stream *Stream   // the rotation's draws
-	mua, x []float64 // with Rotate: the analysis mean (n) and anomalies (N×n)
+	rot    *seededRotator // with Rotate
+	mua, x []float64      // with Rotate: the analysis mean (n) and anomalies (N×n)
 }
 
 // NewDEnKF validates cfg against R and allocates every workspace the
@@ -84,8 +83,7 @@ func NewDEnKF(cfg DEnKFConfig, R *ObsError) (*DEnKF, error) {
 		c: make([]float64, p*p), k: make([]float64, p*n),
 	}
 	if cfg.Rotate {
-		f.rot = newRotator(N, n)
-		f.stream = NewStream(cfg.Seed, PurposeRotation, 0)
+		f.rot = newSeededRotator(N, n, cfg.Seed)
 		f.mua, f.x = make([]float64, n), make([]float64, N*n)
 	}
 	return f, nil
@@ -160,14 +158,7 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 	gemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
 
-	if f.rot == nil {
-		f.infl.posterior(E.Data, index)
-		return nil
-	}
-	anomalies(f.x, f.mua, E.Data, N, n)
-	f.stream.Reset(f.cfg.Seed, PurposeRotation, index)
-	f.rot.apply(f.x, f.stream)
-	f.infl.posteriorSplit(E.Data, f.mua, f.x, index)
+	rotateInflate(E.Data, f.rot, f.infl, f.mua, f.x, index)
 	return nil
 }
 

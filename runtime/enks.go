@@ -52,8 +52,7 @@ type EnKS struct {
 	fresh    bool      // the latest Analyze finished smoothed
 
 	mua, x []float64 // n, N×n: with Rotate, the analysis mean and anomalies
-	rot    *rotator
-	stream *Stream
+	rot    *seededRotator
 }
 
 // NewEnKS validates cfg against R and allocates what the smoother needs:
@@ -77,8 +76,7 @@ func NewEnKS(cfg EnKSConfig, R *ObsError) (*EnKS, error) {
 	f := &EnKS{cfg: cfg, etkf: etkf, infl: infl,
 		aug: NewEnsemble(N, n*(L+1)), smoothed: NewEnsemble(N, n)}
 	if cfg.Rotate {
-		f.rot = newRotator(N, n)
-		f.stream = NewStream(cfg.Seed, PurposeRotation, 0)
+		f.rot = newSeededRotator(N, n, cfg.Seed)
 		f.mua, f.x = make([]float64, n), make([]float64, N*n)
 	}
 	return f, nil
@@ -124,14 +122,7 @@ func (f *EnKS) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	for k := 0; k < N; k++ {
 		copy(E.Data[k*n:(k+1)*n], f.aug.Data[k*w:k*w+n])
 	}
-	if f.rot == nil {
-		f.infl.posterior(E.Data, index)
-	} else {
-		anomalies(f.x, f.mua, E.Data, N, n)
-		f.stream.Reset(f.cfg.Seed, PurposeRotation, index)
-		f.rot.apply(f.x, f.stream)
-		f.infl.posteriorSplit(E.Data, f.mua, f.x, index)
-	}
+	rotateInflate(E.Data, f.rot, f.infl, f.mua, f.x, index)
 	// Shift: [now | 1 ago | …] becomes [– | now | 1 ago | …], the
 	// inflated analysis held as the newest stored state.
 	for k := 0; k < N; k++ {

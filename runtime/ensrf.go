@@ -100,9 +100,8 @@ type EnSRF struct {
 	perm   []int     // m: the serial order, as positions in the list of present observations
 	x      []float64 // N×n analysis anomalies
 
-	order  *Stream // serial order
-	rot    *rotator
-	rotStr *Stream
+	order *Stream // serial order
+	rot   *seededRotator
 }
 
 // NewEnSRF validates cfg against R and allocates every workspace the
@@ -140,8 +139,7 @@ func NewEnSRF(cfg EnSRFConfig, R *ObsError) (*EnSRF, error) {
 		}
 	}
 	if cfg.Rotate {
-		f.rot = newRotator(N, n)
-		f.rotStr = NewStream(cfg.Seed, PurposeRotation, 0)
+		f.rot = newSeededRotator(N, n, cfg.Seed)
 	}
 	return f, nil
 }
@@ -304,8 +302,7 @@ func (f *EnSRF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		}
 	}
 	if f.rot != nil {
-		f.rotStr.Reset(f.cfg.Seed, PurposeRotation, index)
-		f.rot.apply(f.x, f.rotStr)
+		f.rot.rotate(f.x, index)
 	}
 	f.infl.posteriorSplit(E.Data, f.mu, f.x, index)
 	return nil

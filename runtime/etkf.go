@@ -64,9 +64,8 @@ type ETKF struct {
 	w       []float64 // N mean weights
 	tr      *sqrtTransform
 
-	rot    *rotator
-	stream *Stream
-	infl   *Inflator
+	rot  *seededRotator
+	infl *Inflator
 }
 
 // NewETKF validates cfg against R and allocates every workspace the
@@ -102,8 +101,7 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 		f.tr = newSqrtTransform(N, n, true, 0)
 	}
 	if cfg.Rotate {
-		f.rot = newRotator(N, n)
-		f.stream = NewStream(cfg.Seed, PurposeRotation, 0)
+		f.rot = newSeededRotator(N, n, cfg.Seed)
 	}
 	return f
 }
@@ -169,8 +167,7 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		return fmt.Errorf("ETKF analysis %d: %w", index, errNonFinite)
 	}
 	if f.rot != nil {
-		f.stream.Reset(f.cfg.Seed, PurposeRotation, index)
-		f.rot.apply(f.x, f.stream)
+		f.rot.rotate(f.x, index)
 	}
 	f.infl.posteriorSplit(E.Data, f.mua, f.x, index)
 	return nil

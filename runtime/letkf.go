@@ -73,9 +73,8 @@ type LETKF struct {
 	scratch       []*letkfScratch
 	body          func(worker, chunk int)
 
-	rot    *rotator
-	stream *Stream
-	infl   *Inflator
+	rot  *seededRotator
+	infl *Inflator
 }
 
 // letkfScratch is one worker's workspace for local analyses.
@@ -201,8 +200,7 @@ func NewLETKF(cfg LETKFConfig, R *ObsError) (*LETKF, error) {
 	}
 	f.body = f.runChunk
 	if cfg.Rotate {
-		f.rot = newRotator(N, n)
-		f.stream = NewStream(cfg.Seed, PurposeRotation, 0)
+		f.rot = newSeededRotator(N, n, cfg.Seed)
 	}
 	return f, nil
 }
@@ -281,8 +279,7 @@ func (f *LETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		}
 	}
 	if f.rot != nil {
-		f.stream.Reset(f.cfg.Seed, PurposeRotation, index)
-		f.rot.apply(f.x, f.stream)
+		f.rot.rotate(f.x, index)
 	}
 	f.infl.posteriorSplit(E.Data, f.mua, f.x, index)
 	return nil

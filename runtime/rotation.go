@@ -100,3 +100,37 @@ func (r *rotator) reflect(x []float64) {
 		}
 	}
 }
+
+// seededRotator is a rotator with its own stream, keyed afresh for every
+// analysis by (seed, [PurposeRotation], analysis index): the rotation the
+// square-root filters apply after their analysis.
+type seededRotator struct {
+	*rotator
+	seed   uint64
+	stream *Stream
+}
+
+// newSeededRotator allocates a seededRotator for N members and c columns.
+func newSeededRotator(N, c int, seed uint64) *seededRotator {
+	return &seededRotator{rotator: newRotator(N, c), seed: seed, stream: NewStream(seed, PurposeRotation, 0)}
+}
+
+// rotate replaces the N×c anomalies x by Ω x with the rotation of
+// analysis index.
+func (r *seededRotator) rotate(x []float64, index uint64) {
+	r.stream.Reset(r.seed, PurposeRotation, index)
+	r.apply(x, r.stream)
+}
+
+// rotateInflate is the end of an analysis that has written its result
+// into e: the anomalies, rotated by r when r is not nil, then relaxed and
+// inflated by in, all about e's mean; mean and x (n, N×n) are scratch.
+func rotateInflate(e []float64, r *seededRotator, in *Inflator, mean, x []float64, index uint64) {
+	if r == nil {
+		in.posterior(e, index)
+		return
+	}
+	anomalies(x, mean, e, in.members, in.dim)
+	r.rotate(x, index)
+	in.posteriorSplit(e, mean, x, index)
+}
