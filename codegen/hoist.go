@@ -36,110 +36,92 @@ func (g *gen) hoists(m *ir.Forward) []hoist {
 		if len(eq.Loops()) == 0 {
 			continue
 		}
-		var walk func(e ir.Expr)
-		walk = func(e ir.Expr) {
+		walkExpr(eq.RHS, func(e ir.Expr) bool {
 			if invariant(e) && readsIndexVar(e) && costly(e) {
 				hs = append(hs, hoist{eq: eq, e: e, field: fmt.Sprintf("term%d", len(hs))})
-				return
+				return false
 			}
-			switch e := e.(type) {
-			case *ir.Unary:
-				walk(e.X)
-			case *ir.Binary:
-				walk(e.L)
-				walk(e.R)
-			case *ir.Call:
-				for _, a := range e.Args {
-					walk(a)
-				}
-			}
-		}
-		walk(eq.RHS)
+			return true
+		})
 	}
 	g.hoisted[m] = hs
 	return hs
 }
 
-// invariant reports whether e reads neither the state nor the time.
-func invariant(e ir.Expr) bool {
+// walkExpr calls visit on e and, while visit returns true, on its
+// operands in order.
+func walkExpr(e ir.Expr, visit func(ir.Expr) bool) {
+	if !visit(e) {
+		return
+	}
 	switch e := e.(type) {
-	case *ir.Num, *ir.ParamRef, *ir.Step, *ir.IndexVar:
-		return true
 	case *ir.Unary:
-		return invariant(e.X)
+		walkExpr(e.X, visit)
 	case *ir.Binary:
-		return invariant(e.L) && invariant(e.R)
+		walkExpr(e.L, visit)
+		walkExpr(e.R, visit)
 	case *ir.Call:
 		for _, a := range e.Args {
-			if !invariant(a) {
-				return false
-			}
+			walkExpr(a, visit)
+		}
+	}
+}
+
+// anyExpr reports whether some node of e satisfies is.
+func anyExpr(e ir.Expr, is func(ir.Expr) bool) bool {
+	found := false
+	walkExpr(e, func(x ir.Expr) bool {
+		found = found || is(x)
+		return !found
+	})
+	return found
+}
+
+// invariant reports whether e reads neither the state nor the time (and
+// is plain arithmetic).
+func invariant(e ir.Expr) bool {
+	return !anyExpr(e, func(x ir.Expr) bool {
+		switch x.(type) {
+		case *ir.Num, *ir.ParamRef, *ir.Step, *ir.IndexVar, *ir.Unary, *ir.Binary, *ir.Call:
+			return false
 		}
 		return true
-	}
-	return false
+	})
 }
 
 // readsIndexVar reports whether e reads an index variable.
 func readsIndexVar(e ir.Expr) bool {
-	switch e := e.(type) {
-	case *ir.IndexVar:
-		return true
-	case *ir.Unary:
-		return readsIndexVar(e.X)
-	case *ir.Binary:
-		return readsIndexVar(e.L) || readsIndexVar(e.R)
-	case *ir.Call:
-		for _, a := range e.Args {
-			if readsIndexVar(a) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyExpr(e, func(x ir.Expr) bool { _, ok := x.(*ir.IndexVar); return ok })
 }
 
 // costly reports whether e calls a function or raises to a power that is
 // not multiplied out.
 func costly(e ir.Expr) bool {
-	switch e := e.(type) {
-	case *ir.Call:
-		return true
-	case *ir.Unary:
-		return costly(e.X)
-	case *ir.Binary:
-		if e.Op == "^" {
-			if n, ok := e.R.(*ir.Num); !ok || (n.Value != 2 && n.Value != 3) {
-				return true
+	return anyExpr(e, func(x ir.Expr) bool {
+		switch x := x.(type) {
+		case *ir.Call:
+			return true
+		case *ir.Binary:
+			if x.Op == "^" {
+				n, ok := x.R.(*ir.Num)
+				return !ok || (n.Value != 2 && n.Value != 3)
 			}
 		}
-		return costly(e.L) || costly(e.R)
-	}
-	return false
+		return false
+	})
 }
 
 // hoistParams returns the parameters the hoisted terms of m read, in
 // declaration order.
 func hoistParams(m *ir.Forward, hs []hoist) []*ir.Param {
 	read := map[string]bool{}
-	var walk func(e ir.Expr)
-	walk = func(e ir.Expr) {
-		switch e := e.(type) {
-		case *ir.ParamRef:
-			read[e.Name] = true
-		case *ir.Unary:
-			walk(e.X)
-		case *ir.Binary:
-			walk(e.L)
-			walk(e.R)
-		case *ir.Call:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		}
-	}
 	for _, h := range hs {
-		walk(h.e)
+		walkExpr(h.e, func(x ir.Expr) bool {
+			if p, ok := x.(*ir.ParamRef); ok {
+				read[p.Name] = true
+			}
+			return true
+		})
 	}
 	var ps []*ir.Param
 	for _, p := range m.Params {
