@@ -258,16 +258,17 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 			ifErr(err, errorf(fmt.Sprintf("cycle %s: analysis %s: %%w", name, cg.as.Analysis.SourceName), id(err))),
 		)
 	}
-	if cg.as.Analysis.Kind() == ir.AnalysisPF {
-		body = append(body,
-			cg.self("E").Dot("Weights").Op("=").Id(filter).Dot("Weights").Call().Comment("equal until the first analysis"),
-			cg.self("pstats").Op("=").Qual(rtPath, "NewParticleStats").Call(cg.self("Spinup")),
-		)
-	}
 	body = append(body,
 		cg.self("HE").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(p)),
 		cg.self("stats").Op("=").Qual(rtPath, "NewStats").Call(id(n), cg.self("Spinup")),
 	)
+	if cg.as.Analysis.Kind() == ir.AnalysisPF {
+		body = append(body,
+			cg.self("E").Dot("Weights").Op("=").Id(filter).Dot("Weights").Call().Comment("equal until the first analysis"),
+			cg.self("HE").Dot("Weights").Op("=").Id(filter).Dot("Weights").Call().Comment("the same weights, for the observation-space scores"),
+			cg.self("pstats").Op("=").Qual(rtPath, "NewParticleStats").Call(cg.self("Spinup")),
+		)
+	}
 	body = append(body, src.setup(cg, err, r)...)
 	body = append(body, cg.parallelStart()...)
 

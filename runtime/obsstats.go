@@ -30,7 +30,7 @@ import (
 type ObsStats struct {
 	p, spinup int
 	r         *ObsError
-	mean, vs  []float64 // p: mean and sum of squared deviations over members
+	mean, vs  []float64 // p: mean and sum of squared deviations over members (weighted ones for a weighted ensemble)
 
 	n            int // analyses seen
 	nF, nA       int // values scored before and after the analyses
@@ -142,15 +142,39 @@ func (s *ObsStats) moments(HE *Ensemble, y []float64, withVar bool) bool {
 		return false
 	}
 	N, p := HE.Members, s.p
-	ensembleMean(s.mean, HE.Data, N, p)
-	if withVar {
-		clear(s.vs)
-		for k := 0; k < N; k++ {
-			row := HE.Data[k*p : (k+1)*p]
-			for i, m := range s.mean {
-				d := row[i] - m
-				s.vs[i] += d * d
-			}
+	w := HE.Weights
+	if w != nil && len(w) != N {
+		if s.err == nil {
+			s.err = fmt.Errorf("observation statistics: %d weights for %d members", len(w), N)
+		}
+		return false
+	}
+	HE.Mean(s.mean)
+	if !withVar {
+		return true
+	}
+	clear(s.vs)
+	scale, sw2 := 1.0, 0.0
+	for k := 0; k < N; k++ {
+		if w != nil {
+			scale = w[k]
+			sw2 += scale * scale
+		}
+		row := HE.Data[k*p : (k+1)*p]
+		for i, m := range s.mean {
+			d := row[i] - m
+			s.vs[i] += scale * d * d
+		}
+	}
+	if w != nil {
+		// The unbiased weighted variance Σw d²/(1-Σw²), held as N-1 times
+		// itself like the unweighted sums (degenerate weights: Σw d²).
+		ub := float64(N-1) / (1 - sw2)
+		if math.IsInf(ub, 0) || !(ub > 0) {
+			ub = float64(N - 1)
+		}
+		for i := range s.vs {
+			s.vs[i] *= ub
 		}
 	}
 	return true

@@ -252,3 +252,47 @@ func TestSummaryTwinUnchanged(t *testing.T) {
 		t.Errorf("twin text:\n%s", buf.String())
 	}
 }
+
+// TestObsStatsWeighted checks that a weighted observed ensemble is scored
+// with its weighted mean and unbiased weighted variance, and that equal
+// weights give the unweighted figures.
+func TestObsStatsWeighted(t *testing.T) {
+	R, err := NewDiagObsError([]float64{1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	HE := &Ensemble{Members: 3, Dim: 2, Data: []float64{0, 0, 1, 2, 4, 4}}
+	y := []float64{1, 1}
+	mk := func() *ObsStats {
+		s, err := NewObsStats(2, 0, R)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	plain := mk()
+	plain.Forecast(HE, y)
+	equal := mk()
+	HE.Weights = []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
+	equal.Forecast(HE, y)
+	var a, b Summary
+	plain.Fill(&a)
+	equal.Fill(&b)
+	if math.Abs(a.OMFMean-b.OMFMean) > 1e-12 || math.Abs(a.ConsistencyRatio-b.ConsistencyRatio) > 1e-12 {
+		t.Errorf("equal weights: %+v, unweighted %+v", b, a)
+	}
+	HE.Weights = []float64{0.5, 0.5, 0}
+	weighted := mk()
+	weighted.Forecast(HE, y)
+	var c Summary
+	weighted.Fill(&c)
+	// Weighted mean (0.5, 1): departures 0.5 and 0, mean square 0.125;
+	// variances Σw d²/(1-Σw²) = (0.25, 1)/0.5 = (0.5, 2), plus R = 1.
+	if math.Abs(c.OMFMean-0.25) > 1e-12 {
+		t.Errorf("weighted O-F mean %v, want 0.25", c.OMFMean)
+	}
+	want := 0.125 / ((0.5 + 1 + 2 + 1) / 2)
+	if math.Abs(c.ConsistencyRatio-want) > 1e-12 {
+		t.Errorf("weighted consistency ratio %v, want %v", c.ConsistencyRatio, want)
+	}
+}

@@ -224,10 +224,11 @@ func (c *Twin) Start() error {
 	}
 	c.obs, c.filter, c.r = h, filter, r
 	c.E = cycrt.NewEnsemble(TwinMembers, Lorenz63StateSize)
-	c.E.Weights = filter.Weights() // equal until the first analysis
-	c.pstats = cycrt.NewParticleStats(c.Spinup)
 	c.HE = cycrt.NewEnsemble(TwinMembers, Lorenz63StateSize)
 	c.stats = cycrt.NewStats(Lorenz63StateSize, c.Spinup)
+	c.E.Weights = filter.Weights()  // equal until the first analysis
+	c.HE.Weights = filter.Weights() // the same weights, for the observation-space scores
+	c.pstats = cycrt.NewParticleStats(c.Spinup)
 	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
 	// The truth and the members are independent draws from normal(mean = lorenz63.X0, std = 1.414…).
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
