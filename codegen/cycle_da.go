@@ -361,7 +361,7 @@ func (cg *cycleGen) emitDANext(src daSource) {
 		cg.self("stats").Dot("Analysis").Call(cg.self("E"), src.truth(cg)),
 	)
 	body = append(body, src.scoreAnalysis(cg, k)...)
-	body = append(body, cg.scoreSmoothed(nm, src)...)
+	body = append(body, cg.scoreSmoothed(nm, src, due)...)
 	pf := cg.as.Analysis.Kind() == ir.AnalysisPF
 	if pf {
 		body = append(body, cg.self("pstats").Dot("Add").Call(cg.self("filter").Dot("ESS").Call(), cg.self("filter").Dot("ResampleDue").Call()))
@@ -431,12 +431,18 @@ func (cg *cycleGen) localArgs(p jen.Code) []jen.Code {
 // (inflation = adaptive): the cycle then inflates the forecast before
 // each analysis with a cycrt.AdaptiveInflation.
 func (cg *cycleGen) adaptive() bool {
+	if cg.as == nil || cg.as.Analysis == nil {
+		return false
+	}
 	infl, ok := cg.as.Analysis.Inflation()
 	return ok && infl.Adaptive
 }
 
 // lag is the lag of the cycle's smoother, 0 for a filter.
 func (cg *cycleGen) lag() int {
+	if cg.as == nil || cg.as.Analysis == nil {
+		return 0
+	}
 	if m, ok := cg.as.Analysis.Method.(*ir.EnKS); ok {
 		return m.Lag
 	}
@@ -446,7 +452,7 @@ func (cg *cycleGen) lag() int {
 // scoreSmoothed returns the statements of Next that score the ensemble
 // the smoother has just finished (the one lag analyses back) against the
 // truth of its time, and keep this analysis's truth for later.
-func (cg *cycleGen) scoreSmoothed(nm *namer, src daSource) []jen.Code {
+func (cg *cycleGen) scoreSmoothed(nm *namer, src daSource, due string) []jen.Code {
 	l := cg.lag()
 	if l == 0 {
 		return nil
@@ -454,24 +460,28 @@ func (cg *cycleGen) scoreSmoothed(nm *namer, src daSource) []jen.Code {
 	_, twin := src.(twinSource)
 	id := jen.Id
 	sm := nm.name("smoothed")
-	if !twin {
-		return []jen.Code{
-			jen.Comment(fmt.Sprintf("The ensemble of %d analyses back has had its last update.", l)),
-			jen.If(id(sm).Op(":=").Add(cg.self("filter")).Dot("Smoothed").Call(), id(sm).Op("!=").Nil()).Block(
-				cg.self("sstats").Dot("Analysis").Call(id(sm), jen.Nil()),
-			),
+	var truth jen.Code = jen.Nil()
+	var pre, post []jen.Code
+	if twin {
+		n := cg.fwd.Carrier.Name + "Size"
+		slot := nm.name("slot")
+		truth = cg.self("lagTruth").Index(id(slot).Op("*").Id(n).Op(":").Parens(id(slot).Op("+").Lit(1)).Op("*").Id(n))
+		pre = []jen.Code{
+			jen.Comment(fmt.Sprintf("The ensemble of %d analyses back has had its last update: score it against", l)),
+			jen.Comment("the truth of its time, whose slot this analysis's truth then takes."),
+			id(slot).Op(":=").Add(cg.self("analyses")).Op("%").Lit(l),
 		}
+		post = []jen.Code{jen.Copy(truth, cg.self("Truth").Index(jen.Op(":")))}
+	} else {
+		pre = []jen.Code{jen.Comment(fmt.Sprintf("The ensemble of %d analyses back has had its last update.", l))}
 	}
-	n := cg.fwd.Carrier.Name + "Size"
-	slot := nm.name("slot")
-	at := cg.self("lagTruth").Index(id(slot).Op("*").Id(n).Op(":").Parens(id(slot).Op("+").Lit(1)).Op("*").Id(n))
-	return []jen.Code{
-		jen.Comment(fmt.Sprintf("The ensemble of %d analyses back has had its last update: score it against", l)),
-		jen.Comment("the truth of its time, whose slot this analysis's truth then takes."),
-		id(slot).Op(":=").Add(cg.self("analyses")).Op("%").Lit(l),
-		jen.If(id(sm).Op(":=").Add(cg.self("filter")).Dot("Smoothed").Call(), id(sm).Op("!=").Nil()).Block(
-			cg.self("sstats").Dot("Analysis").Call(id(sm), at.Clone()),
-		),
-		jen.Copy(at, cg.self("Truth").Index(jen.Op(":"))),
+	score := []jen.Code{cg.self("sstats").Dot("Analysis").Call(id(sm), jen.Add(truth))}
+	if due != "" {
+		at := cg.self("step").Op("-").Lit(l).Op("*").Add(cg.self("ObsEvery"))
+		score = append(score, jen.If(id(due)).Block(
+			cg.recorder("Smoothed", id(sm), at.Clone(), jen.Float64().Call(at.Clone()).Op("*").Id(cg.dt), jen.Add(truth)),
+		))
 	}
+	code := append(pre, jen.If(id(sm).Op(":=").Add(cg.self("filter")).Dot("Smoothed").Call(), id(sm).Op("!=").Nil()).Block(score...))
+	return append(code, post...)
 }

@@ -66,6 +66,9 @@ func (cg *cycleGen) emitHistory(obsSize string, truth bool) {
 	if truth {
 		fields = append(fields, id("Truth").Op(":").True())
 	}
+	if cg.lag() > 0 {
+		fields = append(fields, id("Smoothed").Op(":").True())
+	}
 	fields = append(fields, id("Dt").Op(":").Id(cg.dt))
 	g.f.Add(doc("HistoryMeta implements cycrt.HistoryCycle: the shape of the history records " +
 		"(the state's dimensions are named after its index variables, i for a vec and i, j " +

@@ -67,6 +67,7 @@ type HistoryMeta struct {
 	Members       int  // ensemble size N (0 for a run without an ensemble)
 	RecordMembers bool // also record every member's forecast and analysis state (NetCDF only)
 	Truth         bool // the run has a truth (a twin experiment)
+	Smoothed      bool // the records carry a smoother's finished states (see HistoryRecord)
 
 	Dt        float64 // the model step, in time units
 	TimeUnits string  // units of the model time; "" gives "1" (dimensionless)
@@ -109,6 +110,16 @@ type HistoryRecord struct {
 	// With RecordMembers, the members' states, N·n values row-major
 	// (member k at [k·n, (k+1)·n)); nil is written as fill.
 	ForecastMembers, AnalysisMembers []float64
+
+	// A smoother's record also carries the ensemble it has just
+	// finished: the state at the earlier analysis step SmoothedStep (model
+	// time SmoothedTime) after its last update, its mean and element-wise
+	// spread, and their RMSE against that time's truth and spread score.
+	// SmoothedMean nil means none.
+	SmoothedStep                 int
+	SmoothedTime                 float64
+	SmoothedMean, SmoothedSpread []float64
+	RMSESmoothed, SpreadSmoothed float64
 }
 
 // IsNetCDFPath reports whether a history at path is written as NetCDF:

@@ -19,6 +19,7 @@ type NetCDFHistory struct {
 	step, time, truth                                  int
 	fMean, fSpread, aMean, aSpread, obs                int
 	rmseF, rmseA, spreadF, spreadA, fMembers, aMembers int
+	sStep, sTime, sMean, sSpread, rmseS, spreadS       int // a smoother's finished states; -1 without
 	scalar                                             [1]float64
 }
 
@@ -104,7 +105,8 @@ func defineNetCDFHistory(path string, meta HistoryMeta) (*NetCDFHistory, error) 
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	h := &NetCDFHistory{w: w, path: path, n: n, p: meta.ObsSize, truth: -1, obs: -1, fMembers: -1, aMembers: -1}
+	h := &NetCDFHistory{w: w, path: path, n: n, p: meta.ObsSize, truth: -1, obs: -1, fMembers: -1, aMembers: -1,
+		sStep: -1, sTime: -1, sMean: -1, sSpread: -1, rmseS: -1, spreadS: -1}
 	if meta.RecordMembers {
 		h.m = meta.Members
 	}
@@ -226,6 +228,29 @@ func (h *NetCDFHistory) define(meta HistoryMeta, obsDim string) error {
 			return err
 		}
 	}
+	if meta.Smoothed {
+		if h.sStep, err = field("smoothed_step", []string{"time"}, "model step of the smoothed state this record carries (fill: none yet)"); err != nil {
+			return err
+		}
+		if h.sTime, err = field("smoothed_time", []string{"time"}, "model time of the smoothed state this record carries"); err != nil {
+			return err
+		}
+		for _, f := range []struct {
+			id    *int
+			name  string
+			shape []string
+			long  string
+		}{
+			{&h.sMean, "smoothed_mean", state, "mean of the smoothed ensemble of step smoothed_step, after its last update"},
+			{&h.sSpread, "smoothed_spread", state, "spread of that ensemble (standard deviation, N-1)"},
+			{&h.rmseS, "rmse_smoothed", []string{"time"}, "RMSE of the smoothed mean against the truth of step smoothed_step"},
+			{&h.spreadS, "spread_smoothed", []string{"time"}, "smoothed ensemble spread, sqrt(mean of the variances)"},
+		} {
+			if *f.id, err = field(f.name, f.shape, f.long); err != nil {
+				return err
+			}
+		}
+	}
 	if h.m > 0 {
 		if h.fMembers, err = field("forecast_members", members, "forecast ensemble members"); err != nil {
 			return err
@@ -278,6 +303,8 @@ func (h *NetCDFHistory) Append(r *HistoryRecord) error {
 		{h.obs, r.Obs, h.p},
 		{h.fMembers, r.ForecastMembers, h.m * h.n},
 		{h.aMembers, r.AnalysisMembers, h.m * h.n},
+		{h.sMean, r.SmoothedMean, h.n},
+		{h.sSpread, r.SmoothedSpread, h.n},
 	}
 	for _, f := range fields {
 		if f.vals != nil && f.id >= 0 && len(f.vals) != f.want {
@@ -292,6 +319,18 @@ func (h *NetCDFHistory) Append(r *HistoryRecord) error {
 		h.scalar[0] = s.v
 		if err := h.w.PutRecord(s.id, h.scalar[:]); err != nil {
 			return fmt.Errorf("history: step %d: %w", r.Step, err)
+		}
+	}
+	if h.sStep >= 0 && r.SmoothedMean != nil {
+		smoothed := [...]struct {
+			id int
+			v  float64
+		}{{h.sStep, float64(r.SmoothedStep)}, {h.sTime, r.SmoothedTime}, {h.rmseS, r.RMSESmoothed}, {h.spreadS, r.SpreadSmoothed}}
+		for _, s := range smoothed {
+			h.scalar[0] = s.v
+			if err := h.w.PutRecord(s.id, h.scalar[:]); err != nil {
+				return fmt.Errorf("history: step %d: %w", r.Step, err)
+			}
 		}
 	}
 	for _, f := range fields {

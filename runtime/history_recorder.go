@@ -24,6 +24,7 @@ type HistoryRecorder struct {
 	members bool
 
 	fMean, fSpread, aMean, aSpread []float64
+	sMean, sSpread                 []float64 // a smoother's finished state
 	fMembers, aMembers             []float64
 	spreadF, spreadA               float64
 }
@@ -35,6 +36,9 @@ func NewHistoryRecorder(h History, meta HistoryMeta) *HistoryRecorder {
 	r := &HistoryRecorder{h: h, n: n, members: meta.RecordMembers && meta.Members > 0,
 		fMean: make([]float64, n), fSpread: make([]float64, n),
 		aMean: make([]float64, n), aSpread: make([]float64, n)}
+	if meta.Smoothed {
+		r.sMean, r.sSpread = make([]float64, n), make([]float64, n)
+	}
 	if r.members {
 		r.fMembers = make([]float64, n*meta.Members)
 		r.aMembers = make([]float64, n*meta.Members)
@@ -79,6 +83,21 @@ func (r *HistoryRecorder) Analysis(E *Ensemble) {
 	}
 }
 
+// Smoothed records the ensemble a smoother has just finished, the state
+// of the earlier analysis at step (model time t), with that time's truth
+// (nil for none; referenced until Append). The recorder must have been
+// made for a history with Smoothed set.
+func (r *HistoryRecorder) Smoothed(E *Ensemble, step int, t float64, truth []float64) {
+	if r.sMean == nil {
+		return
+	}
+	rec := &r.rec
+	rec.SmoothedStep, rec.SmoothedTime = step, t
+	rec.SpreadSmoothed = r.ensemble(E, r.sMean, r.sSpread, nil)
+	rec.SmoothedMean, rec.SmoothedSpread = r.sMean, r.sSpread
+	rec.RMSESmoothed = rmse(r.sMean, truth)
+}
+
 // ensemble writes E's mean and element-wise spread, copies its members
 // when they are recorded and returns its spread score as [Stats] computes
 // it (NaN when E is not of the recorder's dimension).
@@ -118,7 +137,8 @@ func (r *HistoryRecorder) Append(step int, t float64) error {
 // reset empties the record: no states, NaN scores.
 func (r *HistoryRecorder) reset() {
 	r.rec = HistoryRecord{RMSEForecast: math.NaN(), RMSEAnalysis: math.NaN(),
-		SpreadForecast: math.NaN(), SpreadAnalysis: math.NaN()}
+		SpreadForecast: math.NaN(), SpreadAnalysis: math.NaN(),
+		RMSESmoothed: math.NaN(), SpreadSmoothed: math.NaN()}
 }
 
 // rmse is sqrt(mean_i (mean_i - truth_i)²) summed in index order, as

@@ -167,11 +167,15 @@ func (h *TextHistory) Append(r *HistoryRecord) error {
 	}
 	parts := [...]struct {
 		kind         string
+		step         int
+		time         float64
 		mean, spread []float64
 	}{
-		{"truth", r.Truth, nil},
-		{h.stateKind, r.ForecastMean, r.ForecastSpread},
-		{"analysis", r.AnalysisMean, r.AnalysisSpread},
+		{"truth", r.Step, r.Time, r.Truth, nil},
+		{h.stateKind, r.Step, r.Time, r.ForecastMean, r.ForecastSpread},
+		{"analysis", r.Step, r.Time, r.AnalysisMean, r.AnalysisSpread},
+		// A smoother's finished state, at its own (earlier) step and time.
+		{"smoothed", r.SmoothedStep, r.SmoothedTime, r.SmoothedMean, r.SmoothedSpread},
 	}
 	for _, p := range parts {
 		if (p.mean != nil && len(p.mean) != h.dim) || (p.spread != nil && len(p.spread) != h.dim) {
@@ -183,9 +187,9 @@ func (h *TextHistory) Append(r *HistoryRecord) error {
 		if p.mean == nil {
 			continue
 		}
-		b = strconv.AppendInt(b, int64(r.Step), 10)
+		b = strconv.AppendInt(b, int64(p.step), 10)
 		b = append(b, ' ')
-		b = appendNumber(b, r.Time)
+		b = appendNumber(b, p.time)
 		b = append(b, ' ')
 		b = append(b, p.kind...)
 		for _, v := range p.mean {

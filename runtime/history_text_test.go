@@ -5,6 +5,7 @@ package runtime
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -320,5 +321,62 @@ func TestCreateHistoryFormat(t *testing.T) {
 	}
 	if h, err := CreateHistory(filepath.Join(dir, "none", "x.nc"), sampleHistoryMeta()); err == nil || h != nil {
 		t.Errorf("CreateHistory in a missing directory gave %v, %v; want a nil history and an error", h, err)
+	}
+}
+
+// TestSmoothedHistory checks that a smoother's finished state reaches
+// both formats: a text line of kind smoothed at its own step and time,
+// and the NetCDF smoothed_* variables of the record that carries it.
+func TestSmoothedHistory(t *testing.T) {
+	meta := textMeta(3)
+	meta.Smoothed, meta.Truth = true, true
+	dir := t.TempDir()
+	for _, name := range []string{"h.txt", "h.nc"} {
+		path := filepath.Join(dir, name)
+		h, err := CreateHistory(path, meta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := NewHistoryRecorder(h, meta)
+		E := &Ensemble{Members: 3, Dim: 2, Data: []float64{1, 2, 3, 4, 5, 6}}
+		r.Truth([]float64{3, 4})
+		r.Forecast(E)
+		r.Analysis(E)
+		if err := r.Append(0, 0); err != nil {
+			t.Fatal(err)
+		}
+		r.Forecast(E)
+		r.Analysis(E)
+		r.Smoothed(E, 0, 0, []float64{3, 5})
+		if err := r.Append(2, 0.1); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if name == "h.txt" {
+			b, _ := os.ReadFile(path)
+			if !strings.HasSuffix(string(b), "\n0 0 smoothed 3 4 2 2\n") {
+				t.Errorf("text history ends\n%s\nwant the smoothed line of step 0 last", b)
+			}
+			continue
+		}
+		f, err := OpenNetCDF(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps, err := f.ReadFloat64("smoothed_step")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rm, _ := f.ReadFloat64("rmse_smoothed")
+		mean, _ := f.ReadFloat64("smoothed_mean")
+		f.Close()
+		if len(steps) != 2 || steps[0] == steps[0] || steps[1] != 0 {
+			t.Errorf("smoothed_step = %v, want [fill, 0]", steps)
+		}
+		if len(rm) != 2 || math.Abs(rm[1]-math.Sqrt(0.5)) > 1e-15 || len(mean) != 4 || mean[2] != 3 || mean[3] != 4 {
+			t.Errorf("rmse_smoothed = %v, smoothed_mean = %v", rm, mean)
+		}
 	}
 }
