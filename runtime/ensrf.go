@@ -485,18 +485,7 @@ func anomaliesAround(a, mean, x []float64, n, d int) {
 // quantity and its mean: g = rho z'yj, *mean += g·gm, z -= g·beta·yj.
 func serialUpdate(z, yj []float64, rho, beta, gm float64, mean *float64) {
 	z = z[:len(yj)]
-	var s0, s1, s2, s3 float64
-	k := 0
-	for ; k+3 < len(yj); k += 4 {
-		s0 += z[k] * yj[k]
-		s1 += z[k+1] * yj[k+1]
-		s2 += z[k+2] * yj[k+2]
-		s3 += z[k+3] * yj[k+3]
-	}
-	for ; k < len(yj); k++ {
-		s0 += z[k] * yj[k]
-	}
-	g := rho * ((s0 + s1) + (s2 + s3))
+	g := rho * dot4(yj, z)
 	*mean += g * gm
 	b := g * beta
 	for k, v := range yj {
