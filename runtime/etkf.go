@@ -674,7 +674,7 @@ func (t *sqrtTransform) ensSpaceEig(y []float64, p int, dy, a []float64, cols in
 		}
 	}
 	syrkRows(t.t, u, N, N)
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, cols, N, 1, t.t, N, a, cols, 0, x, cols)
+	gemm(blas.NoTrans, blas.NoTrans, N, cols, N, 1, t.t, N, a, cols, 0, x, cols)
 	return true
 }
 
@@ -691,7 +691,7 @@ func (t *sqrtTransform) obsSpace(y []float64, p int, dy, a []float64, cols int, 
 		return false
 	}
 	// B = ỸW, with W' = z.
-	blasImpl.Dgemm(blas.NoTrans, blas.Trans, N, p, p, 1, y, p, z, p, 0, b, p)
+	gemm(blas.NoTrans, blas.Trans, N, p, p, 1, y, p, z, p, 0, b, p)
 	// w = Ỹ ((N-1)I + Ỹ'Ỹ)^-1 δ = B diag(1/(N-1+λ)) W'δ.
 	blasImpl.Dgemv(blas.NoTrans, p, p, 1, z, p, dy, 1, 0, pv, 1)
 	for k, l := range lam {
@@ -700,7 +700,7 @@ func (t *sqrtTransform) obsSpace(y []float64, p int, dy, a []float64, cols int, 
 	blasImpl.Dgemv(blas.NoTrans, N, p, 1, b, p, pv, 1, 0, w, 1)
 	// T A = A + B diag(g) B'A with g(λ) = -1/((N-1) r (1+r)), r = sqrt(1+λ/(N-1)),
 	// which is ((1+λ/(N-1))^-1/2 - 1)/λ written without cancellation.
-	blasImpl.Dgemm(blas.Trans, blas.NoTrans, p, cols, N, 1, b, p, a, cols, 0, bp, cols)
+	gemm(blas.Trans, blas.NoTrans, p, cols, N, 1, b, p, a, cols, 0, bp, cols)
 	for k, l := range lam {
 		r := math.Sqrt(1 + max(l, 0)/n1)
 		gk := -1 / (n1 * r * (1 + r))
@@ -710,6 +710,6 @@ func (t *sqrtTransform) obsSpace(y []float64, p int, dy, a []float64, cols int, 
 		}
 	}
 	copy(x[:N*cols], a[:N*cols])
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, N, cols, p, 1, b, p, bp, cols, 1, x, cols)
+	gemm(blas.NoTrans, blas.NoTrans, N, cols, p, 1, b, p, bp, cols, 1, x, cols)
 	return true
 }

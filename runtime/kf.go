@@ -68,12 +68,12 @@ func (kf *KalmanFilter) Forecast(M, Q []float64) error {
 	}
 	blasImpl.Dgemv(blas.NoTrans, n, n, 1, M, n, kf.x, 1, 0, kf.tv, 1)
 	copy(kf.x, kf.tv)
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, M, n, kf.p, n, 0, kf.tn, n)
+	gemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, M, n, kf.p, n, 0, kf.tn, n)
 	if Q != nil {
 		copy(kf.p, Q)
-		blasImpl.Dgemm(blas.NoTrans, blas.Trans, n, n, n, 1, kf.tn, n, M, n, 1, kf.p, n)
+		gemm(blas.NoTrans, blas.Trans, n, n, n, 1, kf.tn, n, M, n, 1, kf.p, n)
 	} else {
-		blasImpl.Dgemm(blas.NoTrans, blas.Trans, n, n, n, 1, kf.tn, n, M, n, 0, kf.p, n)
+		gemm(blas.NoTrans, blas.Trans, n, n, n, 1, kf.tn, n, M, n, 0, kf.p, n)
 	}
 	symmetrize(kf.p, n)
 	return nil
@@ -105,9 +105,9 @@ func (kf *KalmanFilter) Update(H []float64, R *ObsError, y []float64) error {
 	copy(inn, y)
 	blasImpl.Dgemv(blas.NoTrans, p, n, -1, H, n, kf.x, 1, 1, inn, 1)
 	// HP, S = HPH' + R.
-	blasImpl.Dgemm(blas.NoTrans, blas.NoTrans, p, n, n, 1, H, n, kf.p, n, 0, hp, n)
+	gemm(blas.NoTrans, blas.NoTrans, p, n, n, 1, H, n, kf.p, n, 0, hp, n)
 	R.Dense(s)
-	blasImpl.Dgemm(blas.NoTrans, blas.Trans, p, p, n, 1, hp, n, H, n, 1, s, p)
+	gemm(blas.NoTrans, blas.Trans, p, p, n, 1, hp, n, H, n, 1, s, p)
 	if !lapImpl.Dpotrf(blas.Lower, p, s, p) {
 		return fmt.Errorf("Kalman filter update: innovation covariance HPH'+R is not positive definite")
 	}

@@ -315,7 +315,7 @@ func (n *Network) StepEnsemble(E *Ensemble) error {
 		} else {
 			y = n.buf[k%2][:N*l.out]
 		}
-		gemmRowsTransB(N, l.out, l.in, x, l.w, y)
+		gemm(blas.NoTrans, blas.Trans, N, l.out, l.in, 1, x, l.in, l.w, l.in, 0, y, l.out)
 		for i := 0; i < N; i++ {
 			biasActivate(y[i*l.out:(i+1)*l.out], l.b, l.act)
 		}
@@ -354,23 +354,6 @@ func (n *Network) Step(x []float64) error {
 		copy(x, in)
 	}
 	return nil
-}
-
-// gemm tiles: gonum's Dgemm goes parallel (goroutines, allocations) from
-// four 64×64 blocks of C on; tiles of at most 64 rows × 192 columns keep
-// every call on its serial path.
-const gemmTileRows, gemmTileCols = 64, 192
-
-// gemmRowsTransB sets the m×n matrix c to a bᵀ, a m×k and b n×k, all
-// row-major, tile by tile so that no call starts goroutines.
-func gemmRowsTransB(m, n, k int, a, b, c []float64) {
-	for i := 0; i < m; i += gemmTileRows {
-		mi := min(gemmTileRows, m-i)
-		for j := 0; j < n; j += gemmTileCols {
-			nj := min(gemmTileCols, n-j)
-			blasImpl.Dgemm(blas.NoTrans, blas.Trans, mi, nj, k, 1, a[i*k:], k, b[j*k:], k, 0, c[i*n+j:], n)
-		}
-	}
 }
 
 // biasActivate sets y ← act(y + b) elementwise.
