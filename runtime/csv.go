@@ -24,6 +24,17 @@ func ReadMatrixCSV(path string, rows, cols int) ([]float64, error) {
 		return nil, fmt.Errorf("%s: asked for a %dx%d matrix, want positive sizes", path, rows, cols)
 	}
 	out := make([]float64, 0, rows*cols)
+	err := scanMatrixRows(path, rows, cols, func(vals []float64) { out = append(out, vals...) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanMatrixRows calls row with each of the rows lines of cols values of
+// a dense matrix file (the format of [ReadMatrixCSV]), checking the shape
+// as it goes; vals is reused between calls.
+func scanMatrixRows(path string, rows, cols int, row func(vals []float64)) error {
 	nrow := 0
 	err := scanNumbers(path, func(line int, vals []float64) error {
 		if nrow == rows {
@@ -32,17 +43,17 @@ func ReadMatrixCSV(path string, rows, cols int) ([]float64, error) {
 		if len(vals) != cols {
 			return fmt.Errorf("%s:%d: row %d has %d values, want %d (a %dx%d matrix)", path, line, nrow+1, len(vals), cols, rows, cols)
 		}
-		out = append(out, vals...)
+		row(vals)
 		nrow++
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if nrow != rows {
-		return nil, fmt.Errorf("%s: found %d rows, want %d (a %dx%d matrix)", path, nrow, rows, rows, cols)
+		return fmt.Errorf("%s: found %d rows, want %d (a %dx%d matrix)", path, nrow, rows, rows, cols)
 	}
-	return out, nil
+	return nil
 }
 
 // ReadVectorCSV reads n numbers from a text file in the format of
@@ -77,21 +88,10 @@ func scanNumbers(path string, row func(line int, vals []float64) error) error {
 
 // scanNumbersAfter is scanNumbers for the lines after line skip (a header).
 func scanNumbersAfter(path string, skip int, row func(line int, vals []float64) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("reading numbers: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
 	var vals []float64
-	for line := 1; sc.Scan(); line++ {
+	return scanLines(path, func(line int, text string) (bool, error) {
 		if line <= skip {
-			continue
-		}
-		text := sc.Text()
-		if i := strings.IndexByte(text, '#'); i >= 0 {
-			text = text[:i]
+			return true, nil
 		}
 		var fields []string
 		if strings.Contains(text, ",") {
@@ -102,25 +102,49 @@ func scanNumbersAfter(path string, skip int, row func(line int, vals []float64) 
 		} else {
 			fields = strings.Fields(text)
 		}
-		if len(fields) == 0 || (len(fields) == 1 && fields[0] == "") {
-			continue
-		}
 		vals = vals[:0]
 		for i, s := range fields {
 			if s == "" {
-				return fmt.Errorf("%s:%d: field %d is empty", path, line, i+1)
+				return false, fmt.Errorf("%s:%d: field %d is empty", path, line, i+1)
 			}
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
-				return fmt.Errorf("%s:%d: field %d: %q is not a number", path, line, i+1, s)
+				return false, fmt.Errorf("%s:%d: field %d: %q is not a number", path, line, i+1, s)
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%s:%d: field %d: %q is not a finite number", path, line, i+1, s)
+				return false, fmt.Errorf("%s:%d: field %d: %q is not a finite number", path, line, i+1, s)
 			}
 			vals = append(vals, v)
 		}
-		if err := row(line, vals); err != nil {
+		return true, row(line, vals)
+	})
+}
+
+// scanLines calls fn with the number and text of every line of the file
+// that has content once its '#' comment is cut, until fn returns false or
+// an error.
+func scanLines(path string, fn func(line int, text string) (more bool, err error)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("reading numbers: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if i := strings.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		more, err := fn(line, text)
+		if err != nil {
 			return err
+		}
+		if !more {
+			return nil
 		}
 	}
 	if err := sc.Err(); err != nil {

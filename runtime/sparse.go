@@ -5,10 +5,8 @@
 package runtime
 
 import (
-	"bufio"
 	"fmt"
 	"math"
-	"os"
 	"strings"
 )
 
@@ -43,14 +41,7 @@ func ReadSparseCSV(path string, rows, cols int) (*Sparse, error) {
 		return readTriplets(path, header, rows, cols)
 	}
 	s := &Sparse{Rows: rows, Cols: cols, Start: make([]int, 1, rows+1)}
-	nrow := 0
-	err = scanNumbers(path, func(line int, vals []float64) error {
-		if nrow == rows {
-			return fmt.Errorf("%s:%d: extra row %d, the matrix should have %d rows of %d", path, line, nrow+1, rows, cols)
-		}
-		if len(vals) != cols {
-			return fmt.Errorf("%s:%d: row %d has %d values, want %d (a %dx%d matrix)", path, line, nrow+1, len(vals), cols, rows, cols)
-		}
+	err = scanMatrixRows(path, rows, cols, func(vals []float64) {
 		for c, v := range vals {
 			if v != 0 {
 				s.Col = append(s.Col, int32(c))
@@ -58,14 +49,9 @@ func ReadSparseCSV(path string, rows, cols int) (*Sparse, error) {
 			}
 		}
 		s.Start = append(s.Start, len(s.Val))
-		nrow++
-		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	if nrow != rows {
-		return nil, fmt.Errorf("%s: found %d rows, want %d (a %dx%d matrix)", path, nrow, rows, rows, cols)
 	}
 	return s, nil
 }
@@ -73,31 +59,14 @@ func ReadSparseCSV(path string, rows, cols int) (*Sparse, error) {
 // firstLine returns the line number of the triplet header when the first
 // line with content is one, else 0.
 func firstLine(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, fmt.Errorf("reading numbers: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		if i := strings.IndexByte(text, '#'); i >= 0 {
-			text = text[:i]
+	header := 0
+	err := scanLines(path, func(line int, text string) (bool, error) {
+		if strings.ToLower(strings.ReplaceAll(strings.TrimSpace(text), " ", "")) == tripletHeader {
+			header = line
 		}
-		text = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(text), " ", ""))
-		if text == "" {
-			continue
-		}
-		if text == tripletHeader {
-			return line, nil
-		}
-		return 0, nil
-	}
-	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
-	}
-	return 0, nil
+		return false, nil // only the first line with content decides
+	})
+	return header, err
 }
 
 // readTriplets reads the lines after the header as (row, col, value).
