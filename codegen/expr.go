@@ -396,3 +396,32 @@ func floatText(v float64, asFloat bool) string {
 	}
 	return s
 }
+
+// walkExpr calls visit on e and, while visit returns true, on its
+// operands in order.
+func walkExpr(e ir.Expr, visit func(ir.Expr) bool) {
+	if !visit(e) {
+		return
+	}
+	switch e := e.(type) {
+	case *ir.Unary:
+		walkExpr(e.X, visit)
+	case *ir.Binary:
+		walkExpr(e.L, visit)
+		walkExpr(e.R, visit)
+	case *ir.Call:
+		for _, a := range e.Args {
+			walkExpr(a, visit)
+		}
+	}
+}
+
+// anyExpr reports whether some node of e satisfies is.
+func anyExpr(e ir.Expr, is func(ir.Expr) bool) bool {
+	found := false
+	walkExpr(e, func(x ir.Expr) bool {
+		found = found || is(x)
+		return !found
+	})
+	return found
+}

@@ -59,19 +59,12 @@ func (env *exprEnv) emitEquations(grp *jen.Group, eqs []*ir.Equation, out eqTarg
 
 // collectIndexes appends every state read of e to out.
 func collectIndexes(e ir.Expr, out *[]*ir.Index) {
-	switch e := e.(type) {
-	case *ir.Index:
-		*out = append(*out, e)
-	case *ir.Unary:
-		collectIndexes(e.X, out)
-	case *ir.Binary:
-		collectIndexes(e.L, out)
-		collectIndexes(e.R, out)
-	case *ir.Call:
-		for _, a := range e.Args {
-			collectIndexes(a, out)
+	walkExpr(e, func(x ir.Expr) bool {
+		if r, ok := x.(*ir.Index); ok {
+			*out = append(*out, r)
 		}
-	}
+		return true
+	})
 }
 
 // eqWriter emits one equation.
