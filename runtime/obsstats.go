@@ -154,28 +154,33 @@ func (s *ObsStats) moments(HE *Ensemble, y []float64, withVar bool) bool {
 		return true
 	}
 	clear(s.vs)
-	scale, sw2 := 1.0, 0.0
-	for k := 0; k < N; k++ {
-		if w != nil {
-			scale = w[k]
-			sw2 += scale * scale
+	if w == nil {
+		for k := 0; k < N; k++ {
+			row := HE.Data[k*p : (k+1)*p]
+			for i, m := range s.mean {
+				d := row[i] - m
+				s.vs[i] += d * d
+			}
 		}
+		return true
+	}
+	// The unbiased weighted variance Σw d²/(1-Σw²), held as N-1 times
+	// itself like the unweighted sums (degenerate weights: Σw d²).
+	var sw2 float64
+	for k := 0; k < N; k++ {
+		sw2 += w[k] * w[k]
 		row := HE.Data[k*p : (k+1)*p]
 		for i, m := range s.mean {
 			d := row[i] - m
-			s.vs[i] += scale * d * d
+			s.vs[i] += w[k] * d * d
 		}
 	}
-	if w != nil {
-		// The unbiased weighted variance Σw d²/(1-Σw²), held as N-1 times
-		// itself like the unweighted sums (degenerate weights: Σw d²).
-		ub := float64(N-1) / (1 - sw2)
-		if math.IsInf(ub, 0) || !(ub > 0) {
-			ub = float64(N - 1)
-		}
-		for i := range s.vs {
-			s.vs[i] *= ub
-		}
+	ub := float64(N-1) / (1 - sw2)
+	if math.IsInf(ub, 0) || !(ub > 0) {
+		ub = float64(N - 1)
+	}
+	for i := range s.vs {
+		s.vs[i] *= ub
 	}
 	return true
 }

@@ -276,11 +276,19 @@ func (f *PF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 // ResampleDue reports whether the current weights call for resampling:
 // their effective size 1/Σw² is at most Threshold·Particles (always, with
 // Threshold 1). [PF.Resample] resamples exactly when it is true.
-func (f *PF) ResampleDue() bool {
+func (f *PF) ResampleDue() bool { return f.due(f.weightSquares()) }
+
+// weightSquares returns Σw² of the current weights.
+func (f *PF) weightSquares() float64 {
 	var s2 float64
 	for _, v := range f.w {
 		s2 += v * v
 	}
+	return s2
+}
+
+// due reports whether weights with Σw² = s2 call for resampling.
+func (f *PF) due(s2 float64) bool {
 	return f.cfg.Threshold >= 1 || 1/s2 <= f.cfg.Threshold*float64(f.cfg.Particles)
 }
 
@@ -297,13 +305,10 @@ func (f *PF) Resample(E *Ensemble, index uint64) error {
 	if err := E.check("state", N, n); err != nil {
 		return fmt.Errorf("PF: %w", err)
 	}
-	if !f.ResampleDue() {
+	s2 := f.weightSquares()
+	if !f.due(s2) {
 		E.Weights = f.w
 		return nil
-	}
-	var s2 float64
-	for _, v := range f.w {
-		s2 += v * v
 	}
 	if !allFinite(E.Data) {
 		return fmt.Errorf("PF resampling %d: %w", index, errNonFinite)
