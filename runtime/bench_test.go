@@ -23,6 +23,12 @@ func benchAnalysis(b *testing.B, kind string, N, n, p int, infl float64, rotate 
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchL96Analysis(b, a, N, n)
+}
+
+// benchL96Analysis times analyses of the same L96-like forecast of N
+// members and n = p variables by a, each from a fresh copy of it.
+func benchL96Analysis(b *testing.B, a Analysis, N, n int) {
 	E0, HE, y := l96Like(N, n, 2)
 	E := NewEnsemble(N, n)
 	b.ReportAllocs()

@@ -288,16 +288,7 @@ func TestDEnKFZeroAllocs(t *testing.T) {
 
 // BenchmarkDEnKF40 times one L96-sized analysis (N = n = p = 40).
 func BenchmarkDEnKF40(b *testing.B) {
-	f := newDEnKFTest(b, 40, 40, 40, 1.01, identityR(b, 40))
-	E0, HE, y := l96Like(40, 40, 2)
-	E := NewEnsemble(40, 40)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		copy(E.Data, E0.Data)
-		if err := f.Analyze(E, HE, y, uint64(i)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchL96Analysis(b, newDEnKFTest(b, 40, 40, 40, 1.01, identityR(b, 40)), 40, 40)
 }
 
 // TestDEnKFRotate checks that the rotation keeps the analysis mean and

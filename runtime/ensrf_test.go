@@ -591,18 +591,7 @@ func benchEnSRF(b *testing.B, N int, infl float64, loc *Localization) {
 			cfg.ObsAt[i] = i
 		}
 	}
-	f := newEnSRFTest(b, cfg, identityR(b, n))
-	E0, HE, y := l96Like(N, n, 2)
-	E := NewEnsemble(N, n)
-	b.ReportAllocs()
-	var index uint64
-	for b.Loop() {
-		copy(E.Data, E0.Data)
-		index++
-		if err := f.Analyze(E, HE, y, index); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchL96Analysis(b, newEnSRFTest(b, cfg, identityR(b, n)), N, n)
 }
 
 // BenchmarkEnSRF28 is the unlocalised L96 setting: 28 members, inflation

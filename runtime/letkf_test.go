@@ -562,17 +562,7 @@ func benchLETKF(b *testing.B, N, n int, rotate bool) {
 	goruntime.GC()
 	goruntime.ReadMemStats(&after)
 	held := float64(after.HeapAlloc) - float64(before.HeapAlloc)
-	E0, HE, y := l96Like(N, n, 2)
-	E := NewEnsemble(N, n)
-	b.ReportAllocs()
-	var index uint64
-	for b.Loop() {
-		copy(E.Data, E0.Data)
-		index++
-		if err := f.Analyze(E, HE, y, index); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchL96Analysis(b, f, N, n)
 	b.ReportMetric(held, "filter_B")
 	b.ReportMetric(held/float64(n), "filter_B/elem")
 }
