@@ -53,16 +53,8 @@ func NewObsError(cov []float64, p int) (*ObsError, error) {
 	if len(cov) != p*p {
 		return nil, fmt.Errorf("observation error: %d values for a %dx%d covariance, want %d", len(cov), p, p, p*p)
 	}
-	for i := 0; i < p; i++ {
-		for j := 0; j < p; j++ {
-			a, b := cov[i*p+j], cov[j*p+i]
-			if math.IsNaN(a) || math.IsInf(a, 0) {
-				return nil, fmt.Errorf("observation error: element (%d,%d) is %v", i, j, a)
-			}
-			if j > i && math.Abs(a-b) > 1e-10*math.Max(math.Abs(a), math.Abs(b)) {
-				return nil, fmt.Errorf("observation error: not symmetric: (%d,%d) = %v but (%d,%d) = %v", i, j, a, j, i, b)
-			}
-		}
+	if err := checkSymmetric(cov, p); err != nil {
+		return nil, fmt.Errorf("observation error: %w", err)
 	}
 	r := &ObsError{p: p, cov: append([]float64(nil), cov...), chol: append([]float64(nil), cov...), vars: make([]float64, p)}
 	var impl lapackgonum.Implementation
