@@ -122,22 +122,7 @@ func TestGolden(t *testing.T) {
 // runs the hand-written tests some cases keep beside their expected Go
 // (*_test.go: how the generated code must behave, not how it reads).
 func TestGoldenCompiles(t *testing.T) {
-	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod := t.TempDir()
-	gomod := "module cyclecgolden\n\ngo 1.26\n\nrequire github.com/cyclec/cyclec v0.0.0\n\nreplace github.com/cyclec/cyclec => " + root + "\n"
-	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sum, err := os.ReadFile("go.sum")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(mod, "go.sum"), sum, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	mod := goldenModule(t)
 	for _, name := range goldenCases(t) {
 		matches, _ := filepath.Glob(filepath.Join("testdata", "golden", name, "*.go"))
 		if len(matches) == 0 {
@@ -165,11 +150,74 @@ func TestGoldenCompiles(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "-count=1", "./..."}} {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = mod
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-		if out, err := cmd.CombinedOutput(); err != nil {
+		if out, err := goIn(mod, args...); err != nil {
 			t.Fatalf("go %s in the golden module:\n%s", strings.Join(args, " "), out)
 		}
+	}
+}
+
+// goldenModule makes an empty module that imports this checkout's
+// runtime, as users' repos do.
+func goldenModule(t *testing.T) string {
+	t.Helper()
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := t.TempDir()
+	gomod := "module cyclecgolden\n\ngo 1.26\n\nrequire github.com/cyclec/cyclec v0.0.0\n\nreplace github.com/cyclec/cyclec => " + root + "\n"
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile("go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mod, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return mod
+}
+
+// goIn runs the go command in dir, outside any workspace.
+func goIn(dir string, args ...string) ([]byte, error) {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	return cmd.CombinedOutput()
+}
+
+// TestBrokenAdjointFailsDotTest flips the sign of one term of a golden's
+// generated adjoint, as a hand edit would, and requires the generated
+// dot-product test to catch it: the tests beside generated code can fail.
+func TestBrokenAdjointFailsDotTest(t *testing.T) {
+	mod := goldenModule(t)
+	dir := filepath.Join("testdata", "golden", "fwdrk4")
+	for _, name := range []string{"input.cyc.go", "input.cyc_test.go"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "input.cyc.go" {
+			// The first scatter of tendencyAdjoint: ax[1] += x[39] * af[0].
+			const term = "\tax[1] += x[39] * af[0]\n"
+			if !bytes.Contains(data, []byte(term)) {
+				t.Fatalf("%s no longer has the term %q to break", name, term)
+			}
+			data = bytes.Replace(data, []byte(term), []byte("\tax[1] -= x[39] * af[0]\n"), 1)
+		}
+		if err := os.MkdirAll(filepath.Join(mod, "broken"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(mod, "broken", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := goIn(mod, "test", "-count=1", "./broken")
+	if err == nil {
+		t.Fatalf("the generated tests passed an adjoint with a sign flipped:\n%s", out)
+	}
+	if !bytes.Contains(out, []byte("TestL96Derivatives")) || !bytes.Contains(out, []byte("dot-product test failed")) {
+		t.Fatalf("the broken adjoint failed, but not by the dot-product test:\n%s", out)
 	}
 }

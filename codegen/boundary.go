@@ -42,6 +42,44 @@ type fixedTest struct {
 // read renders a read of a carrier with a non-periodic dimension under the
 // loop bindings, and its Go precedence.
 func (env *exprEnv) read(idx []ir.Affine, bound []binding) (jen.Code, int) {
+	r := env.resolve(idx, bound)
+	var base jen.Code
+	prec := precPrimary
+	if r.outside {
+		base, prec = num(r.value, true)
+		if prec < precPrimary {
+			// "q[5] - (-1.0)" reads better than "q[5] - -1.0".
+			base, prec = jen.Parens(base), precPrimary
+		}
+	} else {
+		base = jen.Id(env.arr).Index(r.flat)
+	}
+	return r.pick(base, prec)
+}
+
+// pick wraps a read in the run-time tests of the fixed dimensions it may
+// fall outside of: cycPick(in, read, value).
+func (r resolved) pick(base jen.Code, prec int) (jen.Code, int) {
+	for i := len(r.tests) - 1; i >= 0; i-- {
+		v, _ := num(r.tests[i].value, true)
+		base, prec = jen.Id("cycPick").Call(r.tests[i].cond, base, v), precPrimary
+	}
+	return base, prec
+}
+
+// resolved is a read with the boundary rules applied over a piece: the
+// flat index it reads (when inside), or the fixed value it gives instead
+// over the whole piece (outside), and the run-time tests of fixed
+// dimensions it may fall outside of.
+type resolved struct {
+	flat    jen.Code
+	outside bool
+	value   float64
+	tests   []fixedTest
+}
+
+// resolve applies the boundary rules to a read under the loop bindings.
+func (env *exprEnv) resolve(idx []ir.Affine, bound []binding) resolved {
 	total := linear{coef: make([]int, len(bound))}
 	var terms []jen.Code // index parts resolved at run time
 	var tests []fixedTest
@@ -96,41 +134,25 @@ func (env *exprEnv) read(idx []ir.Affine, bound []binding) (jen.Code, int) {
 		}
 		parts[d] = part
 	}
-	var base jen.Code
-	prec := precPrimary
 	if outside {
-		base, prec = num(value, true)
-		if prec < precPrimary {
-			// "q[5] - (-1.0)" reads better than "q[5] - -1.0".
-			base, prec = jen.Parens(base), precPrimary
-		}
-	} else {
-		for _, p := range parts {
-			if p != nil {
-				terms = append(terms, p)
-			}
-		}
-		var flat jen.Code
-		switch {
-		case len(terms) == 0:
-			flat = total.render(bound)
-		default:
-			s := jen.Add(terms[0])
-			for _, t := range terms[1:] {
-				s = s.Op("+").Add(t)
-			}
-			if !total.zero() {
-				s = s.Op("+").Add(total.render(bound))
-			}
-			flat = s
-		}
-		base = jen.Id(env.arr).Index(flat)
+		return resolved{outside: true, value: value, tests: tests}
 	}
-	for i := len(tests) - 1; i >= 0; i-- {
-		v, _ := num(tests[i].value, true)
-		base, prec = jen.Id("cycPick").Call(tests[i].cond, base, v), precPrimary
+	for _, p := range parts {
+		if p != nil {
+			terms = append(terms, p)
+		}
 	}
-	return base, prec
+	if len(terms) == 0 {
+		return resolved{flat: total.render(bound), tests: tests}
+	}
+	s := jen.Add(terms[0])
+	for _, t := range terms[1:] {
+		s = s.Op("+").Add(t)
+	}
+	if !total.zero() {
+		s = s.Op("+").Add(total.render(bound))
+	}
+	return resolved{flat: s, tests: tests}
 }
 
 // pieceRange is index a with the fixed loop variables folded in, and its

@@ -100,15 +100,24 @@ func Generate(p *ir.Program, opts Options) ([]File, diag.List) {
 	if g.diags.HasErrors() {
 		return nil, g.diags
 	}
-	data, err := g.render(opts)
-	if err == nil && opts.RuntimePath != "" && opts.RuntimePath != rtPath {
-		data, err = format.Source(bytes.Replace(data, []byte(strconv.Quote(rtPath)), []byte(strconv.Quote(opts.RuntimePath)), 1))
+	files := []File{{Name: outputName(p.Source)}}
+	sources := []*jen.File{g.f}
+	if g.tf != nil {
+		files = append(files, File{Name: strings.TrimSuffix(outputName(p.Source), ".go") + "_test.go"})
+		sources = append(sources, g.tf)
 	}
-	if err != nil {
-		g.diags.Add(diag.Pos{File: p.Source}, codeInternal, "generated Go does not format: %v", err)
-		return nil, g.diags
+	for i, src := range sources {
+		data, err := g.render(src, opts)
+		if err == nil && opts.RuntimePath != "" && opts.RuntimePath != rtPath {
+			data, err = format.Source(bytes.Replace(data, []byte(strconv.Quote(rtPath)), []byte(strconv.Quote(opts.RuntimePath)), 1))
+		}
+		if err != nil {
+			g.diags.Add(diag.Pos{File: p.Source}, codeInternal, "generated Go does not format: %v", err)
+			return nil, g.diags
+		}
+		files[i].Data = data
 	}
-	return []File{{Name: outputName(p.Source), Data: data}}, g.diags
+	return files, g.diags
 }
 
 // outputName is "<stem>.cyc.go" for the source base name.
@@ -142,6 +151,8 @@ type gen struct {
 	consts   map[string]*ir.Const
 	fields   map[*ir.Param]string    // struct field of each model parameter
 	hoisted  map[*ir.Forward][]hoist // the tabulated terms of each model (hoist.go)
+
+	tf *jen.File // the generated tests (tangent_tests.go), nil while there are none
 }
 
 // newGen prepares a generator for p.
@@ -174,10 +185,10 @@ func packageName(p *ir.Program) string {
 	return sanitize(p.Package)
 }
 
-// render writes the header and the jennifer file, then gofmt-s the result.
-func (g *gen) render(opts Options) ([]byte, error) {
+// render writes the header and a jennifer file, then gofmt-s the result.
+func (g *gen) render(f *jen.File, opts Options) ([]byte, error) {
 	var body bytes.Buffer
-	if err := g.f.Render(&body); err != nil {
+	if err := f.Render(&body); err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer

@@ -35,14 +35,21 @@ var testPrograms = []struct {
 // file and no diagnostics.
 func generate(t *testing.T, p *ir.Program, opts Options) File {
 	t.Helper()
+	return generateAll(t, p, opts)[0]
+}
+
+// generateAll is every file Generate returns: the program's Go and, when
+// it has derivatives to test, the generated tests.
+func generateAll(t *testing.T, p *ir.Program, opts Options) []File {
+	t.Helper()
 	files, diags := Generate(p, opts)
 	if len(diags) > 0 {
 		t.Fatalf("Generate(%s): unexpected diagnostics:\n%v", p.Source, diags)
 	}
-	if len(files) != 1 {
-		t.Fatalf("Generate(%s) returned %d files, want 1", p.Source, len(files))
+	if len(files) == 0 || len(files) > 2 || (len(files) == 2 && files[1].Name != strings.TrimSuffix(files[0].Name, ".go")+"_test.go") {
+		t.Fatalf("Generate(%s) returned %d files, want the program and maybe its tests", p.Source, len(files))
 	}
-	return files[0]
+	return files
 }
 
 func TestGenerateIsFormattedAndDeterministic(t *testing.T) {
@@ -140,23 +147,24 @@ func TestOutputName(t *testing.T) {
 func TestGolden(t *testing.T) {
 	for _, tp := range testPrograms {
 		t.Run(tp.name, func(t *testing.T) {
-			f := generate(t, tp.prog(), Options{})
-			path := filepath.Join("testdata", "golden", tp.name, f.Name)
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
+			for _, f := range generateAll(t, tp.prog(), Options{}) {
+				path := filepath.Join("testdata", "golden", tp.name, f.Name)
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
 				}
-				if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-					t.Fatal(err)
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test ./codegen -run TestGolden -update)", err)
 				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./codegen -run TestGolden -update)", err)
-			}
-			if !bytes.Equal(f.Data, want) {
-				t.Errorf("output differs from %s (run go test ./codegen -run TestGolden -update and review the diff)", path)
+				if !bytes.Equal(f.Data, want) {
+					t.Errorf("output differs from %s (run go test ./codegen -run TestGolden -update and review the diff)", path)
+				}
 			}
 		})
 	}

@@ -59,13 +59,22 @@ func (composeModel) emit(g *gen, m *ir.Forward) {
 		fields = append(fields, id(c.Name).Id(c.Name).Comment(fmt.Sprintf("the component %s; its exported fields are its parameters", c.SourceName)))
 		defaults = append(defaults, id(c.Name).Op(":").Op("*").Id("New"+c.Name).Call())
 	}
+	if hasDerivatives(m) {
+		total := 0
+		for _, p := range d.Parts {
+			total += p.Steps
+		}
+		fields = append(fields, jen.Line(),
+			id("cur").Id(st).Comment("the state Tangent and Adjoint step through"),
+			id("subs").Index(jen.Lit(total)).Id(st).Comment("the state before each component step (Adjoint)"))
+	}
 	var order []string
 	for _, p := range d.Parts {
 		order = append(order, fmt.Sprintf("%s of %s", plural(p.Steps, "step"), p.Model.SourceName))
 	}
 	g.f.Add(doc("%s is the forward model %s declared at %s: the composite that applies, in "+
-		"one step of %s, %s, each component with its own time step. It is not safe for "+
-		"concurrent use.%s", m.Name, m.SourceName, g.at(m.Pos), dtName, strings.Join(order, ", then "), userDoc(m.Doc)))
+		"one step of %s, %s, each component with its own time step.%s It is not safe for "+
+		"concurrent use.%s", m.Name, m.SourceName, g.at(m.Pos), dtName, strings.Join(order, ", then "), derivDoc(m), userDoc(m.Doc)))
 	g.f.Type().Id(m.Name).Struct(fields...)
 
 	g.f.Add(doc("%s is the model time advanced by one %s.Step.", dtName, m.Name))
@@ -106,6 +115,9 @@ func (composeModel) emit(g *gen, m *ir.Forward) {
 		g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Step").Add(sig).Block(body...)
 	}
 
+	if hasDerivatives(m) {
+		g.emitComposeDerivatives(m, d)
+	}
 	if api.ensemble {
 		g.emitComposeEnsemble(m, d)
 	}
@@ -124,6 +136,84 @@ func (composeModel) emit(g *gen, m *ir.Forward) {
 			"data-file paths are relative to %s.", members, dir))
 		g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Load").Params(id(dir).String(), id(members).Int()).Error().Block(body...)
 	}
+}
+
+// emitComposeDerivatives writes Tangent and Adjoint of a composite whose
+// components have theirs: the components' derivatives chained along the
+// states Step passes through, each at the time Step gives it.
+func (g *gen) emitComposeDerivatives(m *ir.Forward, d *ir.Compose) {
+	st := m.Carrier.Name
+	id := jen.Id
+	nm := g.top.fork()
+	recv, x, dx, t, s := nm.name("m"), nm.name(m.Var), nm.name("d"+m.Var), nm.name("t"), nm.name("s")
+	at := func(p *ir.Component) jen.Code {
+		if p.Steps > 1 {
+			return id(t).Op("+").Float64().Call(id(s)).Op("*").Id(p.Model.Name + "DT")
+		}
+		return id(t)
+	}
+	cur := jen.Op("&").Id(recv).Dot("cur")
+	last := len(d.Parts) - 1
+	body := []jen.Code{id(recv).Dot("cur").Op("=").Op("*").Id(x)}
+	for i, p := range d.Parts {
+		part := id(recv).Dot(p.Model.Name)
+		stmts := []jen.Code{part.Clone().Dot("Tangent").Call(cur, id(dx), at(p))}
+		if i < last || p.Steps > 1 {
+			stmts = append(stmts, part.Clone().Dot("Step").Call(cur, at(p)))
+		}
+		if p.Steps > 1 {
+			body = append(body, jen.For(id(s).Op(":=").Range().Lit(p.Steps)).Block(stmts...))
+		} else {
+			body = append(body, stmts...)
+		}
+	}
+	g.f.Add(doc("Tangent replaces %s by M %s, M the Jacobian of Step at %s (which is left unchanged): "+
+		"the components' tangent-linears chained along the states Step passes through.", dx, dx, x))
+	g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Tangent").
+		Params(jen.List(id(x), id(dx)).Op("*").Id(st), id(t).Float64()).Block(body...)
+
+	nm = g.top.fork()
+	recv, x, t, s = nm.name("m"), nm.name(m.Var), nm.name("t"), nm.name("s")
+	ax := nm.name("a" + m.Var)
+	cur = jen.Op("&").Id(recv).Dot("cur")
+	sub := func(off int, p *ir.Component) jen.Code {
+		if p.Steps > 1 {
+			if off == 0 {
+				return id(recv).Dot("subs").Index(id(s))
+			}
+			return id(recv).Dot("subs").Index(jen.Lit(off).Op("+").Id(s))
+		}
+		return id(recv).Dot("subs").Index(jen.Lit(off))
+	}
+	body = []jen.Code{
+		jen.Comment("The state before every component step, as Step computes them."),
+		id(recv).Dot("cur").Op("=").Op("*").Id(x),
+	}
+	var back []jen.Code
+	off := 0
+	for i, p := range d.Parts {
+		part := id(recv).Dot(p.Model.Name)
+		stmts := []jen.Code{jen.Add(sub(off, p)).Op("=").Id(recv).Dot("cur")}
+		if i < last || p.Steps > 1 {
+			stmts = append(stmts, part.Clone().Dot("Step").Call(cur, at(p)))
+		}
+		adj := part.Clone().Dot("Adjoint").Call(jen.Op("&").Add(sub(off, p)), id(ax), at(p))
+		if p.Steps > 1 {
+			body = append(body, jen.For(id(s).Op(":=").Range().Lit(p.Steps)).Block(stmts...))
+			adj = jen.For(id(s).Op(":=").Lit(p.Steps-1), id(s).Op(">=").Lit(0), id(s).Op("--")).Block(adj)
+		} else {
+			body = append(body, stmts...)
+		}
+		back = append([]jen.Code{adj}, back...)
+		off += p.Steps
+	}
+	body = append(body, jen.Comment("Back through the component steps in reverse."))
+	body = append(body, back...)
+	g.f.Add(doc("Adjoint replaces %s by Mᵀ %s, M the Jacobian of Step at %s (which is left unchanged): "+
+		"the components' adjoints in reverse order.", ax, ax, x))
+	g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Adjoint").
+		Params(jen.List(id(x), id(ax)).Op("*").Id(st), id(t).Float64()).Block(body...)
+	g.emitModelChecks(m)
 }
 
 // emitComposeEnsemble writes StepEnsemble for a composite with a

@@ -199,12 +199,22 @@ func dMul(a, b ir.Expr) ir.Expr {
 	case dIsNum(a, 0) || dIsNum(b, 0):
 		return &ir.Num{Value: 0}
 	}
+	// Signs float to the top, where the derivatives' sums fold them.
+	if neg, x := dSplitSign(a); neg {
+		return dNeg(dMul(x, b))
+	}
+	if neg, y := dSplitSign(b); neg {
+		return dNeg(dMul(a, y))
+	}
 	return &ir.Binary{Op: "*", L: a, R: b}
 }
 
 func dDiv(a, b ir.Expr) ir.Expr {
 	if dIsNum(b, 1) {
 		return a
+	}
+	if neg, x := dSplitSign(a); neg {
+		return dNeg(dDiv(x, b))
 	}
 	return &ir.Binary{Op: "/", L: a, R: b}
 }
@@ -227,6 +237,22 @@ func dNeg(a ir.Expr) ir.Expr {
 		return &ir.Num{Value: -n.Value}
 	}
 	return &ir.Unary{Op: "-", X: a}
+}
+
+// dSplitSign reports whether e is a negation or a negative number, and
+// its magnitude.
+func dSplitSign(e ir.Expr) (bool, ir.Expr) {
+	switch e := e.(type) {
+	case *ir.Num:
+		if e.Value < 0 {
+			return true, &ir.Num{Value: -e.Value}
+		}
+	case *ir.Unary:
+		if e.Op == "-" {
+			return true, e.X
+		}
+	}
+	return false, e
 }
 
 func dCall(f string, x ir.Expr) ir.Expr { return &ir.Call{Func: f, Args: []ir.Expr{x}} }

@@ -115,11 +115,12 @@ func (equationModel) emit(g *gen, m *ir.Forward) {
 		ids = append(ids, jen.Id(s))
 	}
 	fields = append(fields, jen.List(ids...).Id(st).Comment(work+", allocated once"))
+	fields = append(fields, derivFields(m)...)
 	fields = append(fields, g.hoistFields(m)...)
 
 	g.f.Add(doc("%s is the forward model %s declared at %s: %s. Its exported fields are the "+
-		"run-time parameters; the zero value has them all 0, so use %s for the defaults. "+
-		"It is not safe for concurrent use.%s", m.Name, m.SourceName, g.at(m.Pos), what, "New"+m.Name, userDoc(m.Doc)))
+		"run-time parameters; the zero value has them all 0, so use %s for the defaults.%s "+
+		"It is not safe for concurrent use.%s", m.Name, m.SourceName, g.at(m.Pos), what, "New"+m.Name, derivDoc(m), userDoc(m.Doc)))
 	g.f.Type().Id(m.Name).Struct(fields...)
 
 	g.f.Add(doc("%s is the model time advanced by one %s.Step.", dtName, m.Name))
@@ -137,6 +138,9 @@ func (equationModel) emit(g *gen, m *ir.Forward) {
 		g.emitODEStep(m)
 	}
 	g.emitRHS(m)
+	if hasDerivatives(m) {
+		g.emitDerivatives(m)
+	}
 	g.emitComputeTerms(m)
 }
 
@@ -192,31 +196,42 @@ func (g *gen) emitODEStep(m *ir.Forward) {
 	}
 	var block []jen.Code
 	hval := jen.Id(m.Name + "DT")
-	if odeOf(m).Substeps > 1 {
-		hval = hval.Op("/").Lit(odeOf(m).Substeps)
+	subs := odeOf(m).Substeps
+	if subs > 1 {
+		hval = hval.Op("/").Lit(subs)
 	}
 	block = append(block, jen.Const().Id(h).Op("=").Add(hval))
-	if c := g.hoistCheck(m, recv); c != nil {
-		block = append(block, c)
-	}
 	var lhs, rhs []jen.Code
 	for _, s := range stages(m) {
 		lhs = append(lhs, id(names[s]))
 		rhs = append(rhs, jen.Op("&").Id(recv).Dot(s))
 	}
+	sig := jen.Params(jen.List(id(x)).Op("*").Id(st), id(t).Float64())
+	if subs > 1 {
+		// One substep is a method of its own, which the derivatives
+		// (tangent.go) also step the substeps' states with.
+		sub := append(append([]jen.Code{}, block...), jen.List(lhs...).Op(":=").List(rhs...))
+		sub = append(sub, body...)
+		g.f.Add(doc("substep advances %s by one substep of %s from model time %s with %s.", x, "h = "+m.Name+"DT/"+fmt.Sprint(subs), t, schemeName(odeOf(m).Scheme)))
+		g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("substep").Add(sig).Block(sub...)
+		if c := g.hoistCheck(m, recv); c != nil {
+			block = append(block, c)
+		}
+		block = append(block, jen.For(jen.Range().Lit(subs)).Block(
+			id(recv).Dot("substep").Call(id(x), id(t)),
+			id(t).Op("+=").Id(h),
+		))
+		g.f.Add(doc("Step advances %s by one step of %s from model time %s with %s in %d substeps.", x, m.Name+"DT", t, schemeName(odeOf(m).Scheme), subs))
+		g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Step").Add(sig).Block(block...)
+		return
+	}
+	if c := g.hoistCheck(m, recv); c != nil {
+		block = append(block, c)
+	}
 	block = append(block, jen.List(lhs...).Op(":=").List(rhs...))
-	if odeOf(m).Substeps > 1 {
-		body = append(body, id(t).Op("+=").Id(h))
-		block = append(block, jen.For(jen.Range().Lit(odeOf(m).Substeps)).Block(body...))
-	} else {
-		block = append(block, body...)
-	}
-	sub := ""
-	if odeOf(m).Substeps > 1 {
-		sub = fmt.Sprintf(" in %d substeps", odeOf(m).Substeps)
-	}
-	g.f.Add(doc("Step advances %s by one step of %s from model time %s with %s%s.", x, m.Name+"DT", t, schemeName(odeOf(m).Scheme), sub))
-	g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Step").Params(jen.List(id(x)).Op("*").Id(st), id(t).Float64()).Block(block...)
+	block = append(block, body...)
+	g.f.Add(doc("Step advances %s by one step of %s from model time %s with %s.", x, m.Name+"DT", t, schemeName(odeOf(m).Scheme)))
+	g.f.Func().Params(id(recv).Op("*").Id(m.Name)).Id("Step").Add(sig).Block(block...)
 }
 
 // emitMapStep writes Step for a discrete map: next into the work array,
@@ -250,30 +265,9 @@ func (g *gen) emitRHS(m *ir.Forward) {
 		out, fn = nm.name("d"+m.Var), "tendency"
 	}
 	t := nm.name("t")
-	env := &exprEnv{in: m.Var, arr: x, dims: m.Carrier.Dims, bounds: m.Carrier.Bounds, time: t, dt: m.Name + "DT", g: g, recv: recv}
-	if hs := g.hoists(m); len(hs) > 0 {
-		env.hoisted = map[ir.Expr]string{}
-		for _, h := range hs {
-			env.hoisted[h.e] = h.field
-		}
-	}
-	for _, p := range m.Params {
-		env.pnames = append(env.pnames, p.Name)
-		env.params = append(env.params, nm.name(p.Name))
-	}
-	env.used = make([]bool, len(m.Params))
+	env := g.rhsEnv(m, nm, recv, x, t)
 	loopName := nm.memo()
-	// A first pass finds which parameters the equations read, so that only
-	// those are copied into locals.
-	jen.BlockFunc(func(grp *jen.Group) {
-		env.emitEquations(grp, m.Equations(), eqTarget{arr: out, dims: m.Carrier.Dims}, loopName)
-	})
-	body := jen.BlockFunc(func(grp *jen.Group) {
-		for i, p := range m.Params {
-			if env.used[i] {
-				grp.Id(env.params[i]).Op(":=").Id(recv).Dot(g.fields[p])
-			}
-		}
+	body := g.rhsBody(m, env, recv, func(grp *jen.Group) {
 		env.emitEquations(grp, m.Equations(), eqTarget{arr: out, dims: m.Carrier.Dims}, loopName)
 	})
 	var what string

@@ -42,7 +42,7 @@ func (g *gen) emitObsType(o *ir.ObsOp, op *obsParts) {
 	id := jen.Id
 	g.f.Add(doc("%s is the observation operator %s declared at %s: %s, from %s to %s.%s",
 		o.Name, o.SourceName, g.at(o.Pos), op.what, in, out, userDoc(o.Doc)))
-	g.f.Type().Id(o.Name).Struct(op.fields...)
+	g.f.Type().Id(o.Name).Struct(append(op.fields, obsDerivFields(o)...)...)
 	if _, ok := o.Def.(*ir.LinearObs); ok {
 		g.emitLinearConstructor(o)
 	}
@@ -50,9 +50,10 @@ func (g *gen) emitObsType(o *ir.ObsOp, op *obsParts) {
 	fn := g.f.Func().Params(id(op.recv).Op("*").Id(o.Name)).Id("Apply").Params(id(op.y).Op("*").Id(out), id(op.x).Op("*").Id(in))
 	if op.ownBody {
 		fn.Add(op.body[0])
-		return
+	} else {
+		fn.Block(op.body...)
 	}
-	fn.Block(op.body...)
+	g.emitObsDerivatives(o)
 }
 
 // checkObsEnds reports an operator without carriers.

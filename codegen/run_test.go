@@ -162,13 +162,14 @@ func buildModule(t *testing.T) string {
 		}
 	}
 	for _, tp := range testPrograms {
-		f := generate(t, tp.prog(), Options{Version: "test"})
 		pkg := filepath.Join(dir, tp.name)
 		if err := os.MkdirAll(pkg, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(pkg, f.Name), f.Data, 0o644); err != nil {
-			t.Fatal(err)
+		for _, f := range generateAll(t, tp.prog(), Options{Version: "test"}) {
+			if err := os.WriteFile(filepath.Join(pkg, f.Name), f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		copyFile(filepath.Join("testdata", "run", tp.name+"_check.go"), filepath.Join(pkg, "check.go"))
 	}
@@ -185,6 +186,8 @@ func TestCompileAndRun(t *testing.T) {
 	}
 	dir := buildModule(t)
 	goCmd(t, dir, "vet", "./...")
+	// The generated tests: every model's and operator's derivatives.
+	goCmd(t, dir, "test", "-count=1", "./...")
 	goCmd(t, dir, "build", "-o", "gentest", ".")
 	run := exec.Command(filepath.Join(dir, "gentest"), filepath.Join(dir))
 	var stderr bytes.Buffer

@@ -76,6 +76,9 @@ type eqWriter struct {
 	vars     []string
 	ranges   [][2]int // elements [lo, hi) of each loop variable
 	loopName func(string) string
+	// leaf, when set, writes the statements at the element the bindings
+	// fix instead of the assignment (the adjoint's scatter).
+	leaf func(grp *jen.Group, bound []binding)
 }
 
 // emit binds the next loop variable piece by piece and recurses; with all
@@ -84,6 +87,10 @@ func (w *eqWriter) emit(grp *jen.Group, bound []binding) {
 	v := len(bound)
 	if v == len(w.vars) {
 		w.env.site = w.lhsIndex
+		if w.leaf != nil {
+			w.leaf(grp, bound)
+			return
+		}
 		rhs, _ := w.env.expr(w.eq.RHS, bound)
 		grp.Id(w.out.arr).Index(w.lhsIndex(bound)).Op("=").Add(rhs)
 		return

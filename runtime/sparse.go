@@ -132,3 +132,15 @@ func (s *Sparse) MulVec(y, x []float64) {
 		y[r] = sum
 	}
 }
+
+// MulTransAdd adds Sᵀ y to x (len(y) = Rows, len(x) = Cols): the adjoint
+// of MulVec. It does not allocate.
+func (s *Sparse) MulTransAdd(x, y []float64) {
+	for r, v := range y[:s.Rows] {
+		lo, hi := s.Start[r], s.Start[r+1]
+		cols, vals := s.Col[lo:hi], s.Val[lo:hi]
+		for q, c := range cols {
+			x[c] += vals[q] * v
+		}
+	}
+}

@@ -54,6 +54,19 @@ func TestReadSparseCSV(t *testing.T) {
 		if a := testing.AllocsPerRun(10, func() { s.MulVec(y, x) }); a != 0 {
 			t.Errorf("MulVec allocates %v times", a)
 		}
+		// The adjoint adds Hᵀ v: column c of the dense matrix times v.
+		v := []float64{1, -2, 0.5}
+		got := []float64{1, 1, 1, 1}
+		s.MulTransAdd(got, v)
+		for c := 0; c < 4; c++ {
+			want := 1.0
+			for r := 0; r < 3; r++ {
+				want += dense[r*4+c] * v[r]
+			}
+			if got[c] != want {
+				t.Errorf("%s: (1 + Hᵀv)[%d] = %v, want %v", tc.name, c, got[c], want)
+			}
+		}
 	}
 	for _, tc := range []struct{ text, msg string }{
 		{"row,col,value\n0,4,1\n", "outside the 3x4 matrix"},

@@ -33,11 +33,14 @@ const StateSize = 100000
 // L96 is the forward model L96 declared at ring.cyc:13:1: an ODE on State
 // integrated with RK4, one substep per step of L96DT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewL96
-// for the defaults. It is not safe for concurrent use.
+// for the defaults. Tangent and Adjoint are the exact tangent-linear and
+// adjoint of Step, which the variational analyses use; the generated tests
+// check them. It is not safe for concurrent use.
 type L96 struct {
 	F float64 // param F (default 8)
 
 	k1, k2, k3, k4, tmp State // RK4 stages, allocated once
+	adj                 State // adjoint work, allocated once
 }
 
 // L96DT is the model time advanced by one L96.Step.
@@ -84,6 +87,144 @@ func (m *L96) tendency(dx, x *State, t float64) {
 	dx[99999] = (x[0]-x[99997])*x[99998] - x[99999] + F
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at ring.cyc:16:5.
+func (m *L96) tendencyTangent(df, x, dx *State, t float64) {
+	df[0] = x[99999]*dx[1] - x[99999]*dx[99998] + (x[1]-x[99998])*dx[99999] - dx[0]
+	df[1] = x[0]*dx[2] - x[0]*dx[99999] + (x[2]-x[99999])*dx[0] - dx[1]
+	for i := 2; i < 99999; i++ {
+		df[i] = x[i-1]*dx[i+1] - x[i-1]*dx[i-2] + (x[i+1]-x[i-2])*dx[i-1] - dx[i]
+	}
+	df[99999] = x[99998]*dx[0] - x[99998]*dx[99997] + (x[0]-x[99997])*dx[99998] - dx[99999]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *L96) tendencyAdjoint(ax, x, af *State, t float64) {
+	ax[1] += x[99999] * af[0]
+	ax[99998] -= x[99999] * af[0]
+	ax[99999] += (x[1] - x[99998]) * af[0]
+	ax[0] -= af[0]
+	ax[2] += x[0] * af[1]
+	ax[99999] -= x[0] * af[1]
+	ax[0] += (x[2] - x[99999]) * af[1]
+	ax[1] -= af[1]
+	for i := 2; i < 99999; i++ {
+		ax[i+1] += x[i-1] * af[i]
+		ax[i-2] -= x[i-1] * af[i]
+		ax[i-1] += (x[i+1] - x[i-2]) * af[i]
+		ax[i] -= af[i]
+	}
+	ax[0] += x[99998] * af[99999]
+	ax[99997] -= x[99998] * af[99999]
+	ax[99998] += (x[0] - x[99997]) * af[99999]
+	ax[99999] -= af[99999]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *L96) Tangent(x, dx *State, t float64) {
+	const h = L96DT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *L96) Adjoint(x, ax *State, t float64) {
+	const h = L96DT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycL96Slices adapts L96 to cycrt.TangentModel, whose methods take slices
+// of StateSize values.
+type cycL96Slices struct {
+	m *L96
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycL96Slices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycL96Slices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycL96Slices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
 // Full is the observation operator Full declared at ring.cyc:19:1: the
 // identity, from State to State.
 type Full struct{}
@@ -91,6 +232,41 @@ type Full struct{}
 // Apply writes into y the observation of x.
 func (h *Full) Apply(y *State, x *State) {
 	*y = *x
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Full at x).
+func (h *Full) Tangent(dy *State, x, dx *State) {
+	*dy = *dx
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Full at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Full) Adjoint(ax, x *State, ay *State) {
+	for i, v := range ay {
+		ax[i] += v
+	}
+}
+
+// cycFullSlices adapts Full to cycrt.TangentObs, whose methods take slices
+// of StateSize and StateSize values.
+type cycFullSlices struct {
+	h *Full
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycFullSlices) Apply(y, x []float64) {
+	a.h.Apply((*State)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycFullSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*State)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycFullSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*State)(ay))
 }
 
 // NewFilter returns the analysis Filter declared at ring.cyc:21:1: the local

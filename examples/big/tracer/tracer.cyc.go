@@ -50,13 +50,16 @@ const ObsSize = 24964
 // Tracer is the forward model Tracer declared at tracer.cyc:18:1: an ODE on
 // Field integrated with RK4, one substep per step of TracerDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewTracer for the defaults. It is not safe for concurrent use.
+// NewTracer for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Tracer struct {
 	U float64 // param u (default 0.5)
 	K float64 // param k (default 0.1)
 	D float64 // param d (default 0.05)
 
 	k1, k2, k3, k4, tmp Field // RK4 stages, allocated once
+	adj                 Field // adjoint work, allocated once
 
 	term0      Field // a term of the equation at tracer.cyc:23:5 that reads neither the state nor the time, by element
 	termsReady bool  // the terms have been computed
@@ -122,6 +125,202 @@ func (m *Tracer) tendency(dq, q *Field, t float64) {
 	dq[99855] = -u*(q[99540]-q[99854])/2 + k*(q[315]+q[99539]+q[99540]+q[99854]-4*q[99855]) - d*q[99855] + m.term0[99855]
 }
 
+// tendencyTangent writes into df the derivative of the tendency at q in the
+// direction dq (its Jacobian at q times dq), from the symbolic partials of
+// the equations declared at tracer.cyc:23:5.
+func (m *Tracer) tendencyTangent(df, q, dq *Field, t float64) {
+	u := m.U
+	k := m.K
+	d := m.D
+	df[0] = (-(u/2)+k)*dq[1] + (u/2+k)*dq[315] + k*dq[316] + k*dq[99540] + (-(k*4)+-d)*dq[0]
+	for j := 1; j < 315; j++ {
+		df[j] = (-(u/2)+k)*dq[j+1] + (u/2+k)*dq[j-1] + k*dq[j+316] + k*dq[j+99540] + (-(k*4)+-d)*dq[j]
+	}
+	df[315] = (-(u/2)+k)*dq[0] + (u/2+k)*dq[314] + k*dq[631] + k*dq[99855] + (-(k*4)+-d)*dq[315]
+	for i := 1; i < 315; i++ {
+		df[316*i] = (-(u/2)+k)*dq[316*i+1] + (u/2+k)*dq[316*i+315] + k*dq[316*i+316] + k*dq[316*i-316] + (-(k*4)+-d)*dq[316*i]
+		for j := 1; j < 315; j++ {
+			df[316*i+j] = (-(u/2)+k)*dq[316*i+j+1] + (u/2+k)*dq[316*i+j-1] + k*dq[316*i+j+316] + k*dq[316*i+j-316] + (-(k*4)+-d)*dq[316*i+j]
+		}
+		df[316*i+315] = (-(u/2)+k)*dq[316*i] + (u/2+k)*dq[316*i+314] + k*dq[316*i+631] + k*dq[316*i-1] + (-(k*4)+-d)*dq[316*i+315]
+	}
+	df[99540] = (-(u/2)+k)*dq[99541] + (u/2+k)*dq[99855] + k*dq[0] + k*dq[99224] + (-(k*4)+-d)*dq[99540]
+	for j := 1; j < 315; j++ {
+		df[j+99540] = (-(u/2)+k)*dq[j+99541] + (u/2+k)*dq[j+99539] + k*dq[j] + k*dq[j+99224] + (-(k*4)+-d)*dq[j+99540]
+	}
+	df[99855] = (-(u/2)+k)*dq[99540] + (u/2+k)*dq[99854] + k*dq[315] + k*dq[99539] + (-(k*4)+-d)*dq[99855]
+}
+
+// tendencyAdjoint adds to aq the transpose of the Jacobian of the tendency
+// at q applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Tracer) tendencyAdjoint(aq, q, af *Field, t float64) {
+	u := m.U
+	k := m.K
+	d := m.D
+	aq[1] += (-(u / 2) + k) * af[0]
+	aq[315] += (u/2 + k) * af[0]
+	aq[316] += k * af[0]
+	aq[99540] += k * af[0]
+	aq[0] += (-(k * 4) + -d) * af[0]
+	for j := 1; j < 315; j++ {
+		aq[j+1] += (-(u / 2) + k) * af[j]
+		aq[j-1] += (u/2 + k) * af[j]
+		aq[j+316] += k * af[j]
+		aq[j+99540] += k * af[j]
+		aq[j] += (-(k * 4) + -d) * af[j]
+	}
+	aq[0] += (-(u / 2) + k) * af[315]
+	aq[314] += (u/2 + k) * af[315]
+	aq[631] += k * af[315]
+	aq[99855] += k * af[315]
+	aq[315] += (-(k * 4) + -d) * af[315]
+	for i := 1; i < 315; i++ {
+		aq[316*i+1] += (-(u / 2) + k) * af[316*i]
+		aq[316*i+315] += (u/2 + k) * af[316*i]
+		aq[316*i+316] += k * af[316*i]
+		aq[316*i-316] += k * af[316*i]
+		aq[316*i] += (-(k * 4) + -d) * af[316*i]
+		for j := 1; j < 315; j++ {
+			aq[316*i+j+1] += (-(u / 2) + k) * af[316*i+j]
+			aq[316*i+j-1] += (u/2 + k) * af[316*i+j]
+			aq[316*i+j+316] += k * af[316*i+j]
+			aq[316*i+j-316] += k * af[316*i+j]
+			aq[316*i+j] += (-(k * 4) + -d) * af[316*i+j]
+		}
+		aq[316*i] += (-(u / 2) + k) * af[316*i+315]
+		aq[316*i+314] += (u/2 + k) * af[316*i+315]
+		aq[316*i+631] += k * af[316*i+315]
+		aq[316*i-1] += k * af[316*i+315]
+		aq[316*i+315] += (-(k * 4) + -d) * af[316*i+315]
+	}
+	aq[99541] += (-(u / 2) + k) * af[99540]
+	aq[99855] += (u/2 + k) * af[99540]
+	aq[0] += k * af[99540]
+	aq[99224] += k * af[99540]
+	aq[99540] += (-(k * 4) + -d) * af[99540]
+	for j := 1; j < 315; j++ {
+		aq[j+99541] += (-(u / 2) + k) * af[j+99540]
+		aq[j+99539] += (u/2 + k) * af[j+99540]
+		aq[j] += k * af[j+99540]
+		aq[j+99224] += k * af[j+99540]
+		aq[j+99540] += (-(k * 4) + -d) * af[j+99540]
+	}
+	aq[99540] += (-(u / 2) + k) * af[99855]
+	aq[99854] += (u/2 + k) * af[99855]
+	aq[315] += k * af[99855]
+	aq[99539] += k * af[99855]
+	aq[99855] += (-(k * 4) + -d) * af[99855]
+}
+
+// Tangent replaces dq by M dq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Tracer) Tangent(q, dq *Field, t float64) {
+	const h = TracerDT
+	if !m.termsReady {
+		m.computeTerms()
+	}
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	m.tendencyTangent(dk, q, dq, t)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h*k[i]
+		dxs[i] = dq[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range q {
+		dq[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces aq by Mᵀ aq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Tracer) Adjoint(q, aq *Field, t float64) {
+	const h = TracerDT
+	if !m.termsReady {
+		m.computeTerms()
+	}
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	for i := range q {
+		x2[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range q {
+		x3[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range q {
+		x4[i] = q[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *aq
+	for i := range q {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Field{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Field{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Field{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(aq, q, l, t)
+}
+
+// cycTracerSlices adapts Tracer to cycrt.TangentModel, whose methods take
+// slices of FieldSize values.
+type cycTracerSlices struct {
+	m *Tracer
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycTracerSlices) Step(x []float64, t float64) {
+	a.m.Step((*Field)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycTracerSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Field)(x), (*Field)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycTracerSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Field)(x), (*Field)(ax), t)
+}
+
 // computeTerms fills the tables of the terms of Tracer's equations that read
 // neither the state nor the time, for the parameters as they are now; Step
 // calls it when they change.
@@ -143,6 +342,43 @@ func (h *Quarter) Apply(y *Obs, q *Field) {
 	for j := range y {
 		y[j] = q[4*j]
 	}
+}
+
+// Tangent writes into dy the derivative of the observation at q in the
+// direction dq (H dq, H the Jacobian of Quarter at q).
+func (h *Quarter) Tangent(dy *Obs, q, dq *Field) {
+	for j := range dy {
+		dy[j] = dq[4*j]
+	}
+}
+
+// Adjoint adds to aq the transpose of the Jacobian of Quarter at q applied
+// to ay (aq += Hᵀ ay).
+func (h *Quarter) Adjoint(aq, q *Field, ay *Obs) {
+	for j := range ay {
+		aq[4*j] += ay[j]
+	}
+}
+
+// cycQuarterSlices adapts Quarter to cycrt.TangentObs, whose methods take
+// slices of FieldSize and ObsSize values.
+type cycQuarterSlices struct {
+	h *Quarter
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycQuarterSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*Field)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycQuarterSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*Field)(x), (*Field)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycQuarterSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Field)(ax), (*Field)(x), (*Obs)(ay))
 }
 
 // NewFilter returns the analysis Filter declared at tracer.cyc:28:1: the

@@ -41,7 +41,9 @@ const Lorenz63StateSize = 3
 // lorenz63.cyc:12:1: an ODE on Lorenz63State integrated with RK4, one
 // substep per step of Lorenz63L63DT. Its exported fields are the run-time
 // parameters; the zero value has them all 0, so use NewLorenz63L63 for the
-// defaults. It is not safe for concurrent use.
+// defaults. Tangent and Adjoint are the exact tangent-linear and adjoint of
+// Step, which the variational analyses use; the generated tests check them.
+// It is not safe for concurrent use.
 //
 // L63 is the Lorenz-63 system, RK4, dt = 0.01.
 type Lorenz63L63 struct {
@@ -50,6 +52,7 @@ type Lorenz63L63 struct {
 	Beta  float64 // param beta (default 2.667…)
 
 	k1, k2, k3, k4, tmp Lorenz63State // RK4 stages, allocated once
+	adj                 Lorenz63State // adjoint work, allocated once
 }
 
 // Lorenz63L63DT is the model time advanced by one Lorenz63L63.Step.
@@ -93,6 +96,137 @@ func (m *Lorenz63L63) tendency(dx, x *Lorenz63State, t float64) {
 	dx[2] = x[0]*x[1] - beta*x[2]
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at lorenz63.cyc:18:5.
+func (m *Lorenz63L63) tendencyTangent(df, x, dx *Lorenz63State, t float64) {
+	sigma := m.Sigma
+	rho := m.Rho
+	beta := m.Beta
+	df[0] = sigma*dx[1] - sigma*dx[0]
+	df[1] = (rho-x[2])*dx[0] - x[0]*dx[2] - dx[1]
+	df[2] = x[1]*dx[0] + x[0]*dx[1] - beta*dx[2]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Lorenz63L63) tendencyAdjoint(ax, x, af *Lorenz63State, t float64) {
+	sigma := m.Sigma
+	rho := m.Rho
+	beta := m.Beta
+	ax[1] += sigma * af[0]
+	ax[0] -= sigma * af[0]
+	ax[0] += (rho - x[2]) * af[1]
+	ax[2] -= x[0] * af[1]
+	ax[1] -= af[1]
+	ax[0] += x[1] * af[2]
+	ax[1] += x[0] * af[2]
+	ax[2] -= beta * af[2]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Lorenz63L63) Tangent(x, dx *Lorenz63State, t float64) {
+	const h = Lorenz63L63DT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Lorenz63L63) Adjoint(x, ax *Lorenz63State, t float64) {
+	const h = Lorenz63L63DT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Lorenz63State{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Lorenz63State{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Lorenz63State{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycLorenz63L63Slices adapts Lorenz63L63 to cycrt.TangentModel, whose
+// methods take slices of Lorenz63StateSize values.
+type cycLorenz63L63Slices struct {
+	m *Lorenz63L63
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycLorenz63L63Slices) Step(x []float64, t float64) {
+	a.m.Step((*Lorenz63State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycLorenz63L63Slices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Lorenz63State)(x), (*Lorenz63State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycLorenz63L63Slices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Lorenz63State)(x), (*Lorenz63State)(ax), t)
+}
+
 // Lorenz63Full is the observation operator lorenz63.Full declared at
 // lorenz63.cyc:24:1: the identity, from Lorenz63State to Lorenz63State.
 //
@@ -102,6 +236,41 @@ type Lorenz63Full struct{}
 // Apply writes into y the observation of x.
 func (h *Lorenz63Full) Apply(y *Lorenz63State, x *Lorenz63State) {
 	*y = *x
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Lorenz63Full at x).
+func (h *Lorenz63Full) Tangent(dy *Lorenz63State, x, dx *Lorenz63State) {
+	*dy = *dx
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Lorenz63Full at x
+// applied to ay (ax += Hᵀ ay).
+func (h *Lorenz63Full) Adjoint(ax, x *Lorenz63State, ay *Lorenz63State) {
+	for i, v := range ay {
+		ax[i] += v
+	}
+}
+
+// cycLorenz63FullSlices adapts Lorenz63Full to cycrt.TangentObs, whose
+// methods take slices of Lorenz63StateSize and Lorenz63StateSize values.
+type cycLorenz63FullSlices struct {
+	h *Lorenz63Full
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycLorenz63FullSlices) Apply(y, x []float64) {
+	a.h.Apply((*Lorenz63State)(y), (*Lorenz63State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycLorenz63FullSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Lorenz63State)(dy), (*Lorenz63State)(x), (*Lorenz63State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycLorenz63FullSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Lorenz63State)(ax), (*Lorenz63State)(x), (*Lorenz63State)(ay))
 }
 
 // NewFilter returns the analysis Filter declared at enkf.cyc:8:1: the

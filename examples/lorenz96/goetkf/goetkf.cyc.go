@@ -51,13 +51,16 @@ const Lorenz96StateSize = 40
 // lorenz96.cyc:20:1: an ODE on Lorenz96State integrated with RK4, one
 // substep per step of Lorenz96L96DT. Its exported fields are the run-time
 // parameters; the zero value has them all 0, so use NewLorenz96L96 for the
-// defaults. It is not safe for concurrent use.
+// defaults. Tangent and Adjoint are the exact tangent-linear and adjoint of
+// Step, which the variational analyses use; the generated tests check them.
+// It is not safe for concurrent use.
 //
 // L96 is dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F, RK4, dt = 0.05.
 type Lorenz96L96 struct {
 	F float64 // param F (default 8)
 
 	k1, k2, k3, k4, tmp Lorenz96State // RK4 stages, allocated once
+	adj                 Lorenz96State // adjoint work, allocated once
 }
 
 // Lorenz96L96DT is the model time advanced by one Lorenz96L96.Step.
@@ -104,6 +107,144 @@ func (m *Lorenz96L96) tendency(dx, x *Lorenz96State, t float64) {
 	dx[39] = (x[0]-x[37])*x[38] - x[39] + F
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at lorenz96.cyc:24:5.
+func (m *Lorenz96L96) tendencyTangent(df, x, dx *Lorenz96State, t float64) {
+	df[0] = x[39]*dx[1] - x[39]*dx[38] + (x[1]-x[38])*dx[39] - dx[0]
+	df[1] = x[0]*dx[2] - x[0]*dx[39] + (x[2]-x[39])*dx[0] - dx[1]
+	for i := 2; i < 39; i++ {
+		df[i] = x[i-1]*dx[i+1] - x[i-1]*dx[i-2] + (x[i+1]-x[i-2])*dx[i-1] - dx[i]
+	}
+	df[39] = x[38]*dx[0] - x[38]*dx[37] + (x[0]-x[37])*dx[38] - dx[39]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Lorenz96L96) tendencyAdjoint(ax, x, af *Lorenz96State, t float64) {
+	ax[1] += x[39] * af[0]
+	ax[38] -= x[39] * af[0]
+	ax[39] += (x[1] - x[38]) * af[0]
+	ax[0] -= af[0]
+	ax[2] += x[0] * af[1]
+	ax[39] -= x[0] * af[1]
+	ax[0] += (x[2] - x[39]) * af[1]
+	ax[1] -= af[1]
+	for i := 2; i < 39; i++ {
+		ax[i+1] += x[i-1] * af[i]
+		ax[i-2] -= x[i-1] * af[i]
+		ax[i-1] += (x[i+1] - x[i-2]) * af[i]
+		ax[i] -= af[i]
+	}
+	ax[0] += x[38] * af[39]
+	ax[37] -= x[38] * af[39]
+	ax[38] += (x[0] - x[37]) * af[39]
+	ax[39] -= af[39]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Lorenz96L96) Tangent(x, dx *Lorenz96State, t float64) {
+	const h = Lorenz96L96DT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Lorenz96L96) Adjoint(x, ax *Lorenz96State, t float64) {
+	const h = Lorenz96L96DT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Lorenz96State{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Lorenz96State{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Lorenz96State{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycLorenz96L96Slices adapts Lorenz96L96 to cycrt.TangentModel, whose
+// methods take slices of Lorenz96StateSize values.
+type cycLorenz96L96Slices struct {
+	m *Lorenz96L96
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycLorenz96L96Slices) Step(x []float64, t float64) {
+	a.m.Step((*Lorenz96State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycLorenz96L96Slices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Lorenz96State)(x), (*Lorenz96State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycLorenz96L96Slices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Lorenz96State)(x), (*Lorenz96State)(ax), t)
+}
+
 // L96 is the forward model L96 declared at goetkf.cyc:8:1: the Go type
 // gol96.Model (github.com/cyclec/cyclec/examples/lorenz96/gol96), whose Step
 // advances a state in place by L96DT from model time t; its exported float64
@@ -147,6 +288,41 @@ type Lorenz96Full struct{}
 // Apply writes into y the observation of x.
 func (h *Lorenz96Full) Apply(y *Lorenz96State, x *Lorenz96State) {
 	*y = *x
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Lorenz96Full at x).
+func (h *Lorenz96Full) Tangent(dy *Lorenz96State, x, dx *Lorenz96State) {
+	*dy = *dx
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Lorenz96Full at x
+// applied to ay (ax += Hᵀ ay).
+func (h *Lorenz96Full) Adjoint(ax, x *Lorenz96State, ay *Lorenz96State) {
+	for i, v := range ay {
+		ax[i] += v
+	}
+}
+
+// cycLorenz96FullSlices adapts Lorenz96Full to cycrt.TangentObs, whose
+// methods take slices of Lorenz96StateSize and Lorenz96StateSize values.
+type cycLorenz96FullSlices struct {
+	h *Lorenz96Full
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycLorenz96FullSlices) Apply(y, x []float64) {
+	a.h.Apply((*Lorenz96State)(y), (*Lorenz96State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycLorenz96FullSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Lorenz96State)(dy), (*Lorenz96State)(x), (*Lorenz96State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycLorenz96FullSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Lorenz96State)(ax), (*Lorenz96State)(x), (*Lorenz96State)(ay))
 }
 
 // NewFilter returns the analysis Filter declared at goetkf.cyc:10:1: the

@@ -48,7 +48,9 @@ const SitesSize = 5
 
 // Plume is the forward model Plume declared at enkf.cyc:21:1: a discrete map
 // on Line. Its exported fields are the run-time parameters; the zero value
-// has them all 0, so use NewPlume for the defaults. It is not safe for
+// has them all 0, so use NewPlume for the defaults. Tangent and Adjoint are
+// the exact tangent-linear and adjoint of Step, which the variational
+// analyses use; the generated tests check them. It is not safe for
 // concurrent use.
 type Plume struct {
 	C float64 // param c (default 0.5)
@@ -94,6 +96,88 @@ func (m *Plume) next(dst, x *Line, t float64) {
 	dst[99] = 1
 }
 
+// nextTangent writes into dn the derivative of the map at x in the direction
+// dx (its Jacobian at x times dx), from the symbolic partials of the
+// equations declared at enkf.cyc:26:5.
+func (m *Plume) nextTangent(dn, x, dx *Line, t float64) {
+	c := m.C
+	d := m.D
+	r := m.R
+	dn[0] = 0
+	dn[1] = dx[1]
+	dn[2] = (1+-c+-(d*2)+-r)*dx[2] + (c+d)*dx[0] + d*dx[3]
+	for i := 3; i < 10; i++ {
+		dn[i] = (1+-c+-(d*2)+-r)*dx[i] + (c+d)*dx[i-1] + d*dx[i+1]
+	}
+	dn[10] = (1+-c+-(d*2)+-r)*dx[10] + (c+d)*dx[9] + d*dx[11] + dx[1]
+	for i := 11; i < 99; i++ {
+		dn[i] = (1+-c+-(d*2)+-r)*dx[i] + (c+d)*dx[i-1] + d*dx[i+1]
+	}
+	dn[99] = 0
+}
+
+// nextAdjoint adds to ax the transpose of the Jacobian of the map at x
+// applied to an: each element's partials scattered to the elements it reads.
+func (m *Plume) nextAdjoint(ax, x, an *Line, t float64) {
+	c := m.C
+	d := m.D
+	r := m.R
+	ax[1] += an[1]
+	ax[2] += (1 + -c + -(d * 2) + -r) * an[2]
+	ax[0] += (c + d) * an[2]
+	ax[3] += d * an[2]
+	for i := 3; i < 10; i++ {
+		ax[i] += (1 + -c + -(d * 2) + -r) * an[i]
+		ax[i-1] += (c + d) * an[i]
+		ax[i+1] += d * an[i]
+	}
+	ax[10] += (1 + -c + -(d * 2) + -r) * an[10]
+	ax[9] += (c + d) * an[10]
+	ax[11] += d * an[10]
+	ax[1] += an[10]
+	for i := 11; i < 99; i++ {
+		ax[i] += (1 + -c + -(d * 2) + -r) * an[i]
+		ax[i-1] += (c + d) * an[i]
+		ax[i+1] += d * an[i]
+	}
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the tangent-linear model of Plume.
+func (m *Plume) Tangent(x, dx *Line, t float64) {
+	m.nextTangent(&m.nx, x, dx, t)
+	*dx = m.nx
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the adjoint model of Plume.
+func (m *Plume) Adjoint(x, ax *Line, t float64) {
+	m.nx = Line{}
+	m.nextAdjoint(&m.nx, x, ax, t)
+	*ax = m.nx
+}
+
+// cycPlumeSlices adapts Plume to cycrt.TangentModel, whose methods take
+// slices of LineSize values.
+type cycPlumeSlices struct {
+	m *Plume
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycPlumeSlices) Step(x []float64, t float64) {
+	a.m.Step((*Line)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycPlumeSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Line)(x), (*Line)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycPlumeSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Line)(x), (*Line)(ax), t)
+}
+
 // Stations is the observation operator Stations declared at enkf.cyc:35:1:
 // the elements 20, 35, 50, 65, 80, from Line to Sites.
 type Stations struct{}
@@ -105,6 +189,47 @@ func (h *Stations) Apply(y *Sites, x *Line) {
 	y[2] = x[50]
 	y[3] = x[65]
 	y[4] = x[80]
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Stations at x).
+func (h *Stations) Tangent(dy *Sites, x, dx *Line) {
+	dy[0] = dx[20]
+	dy[1] = dx[35]
+	dy[2] = dx[50]
+	dy[3] = dx[65]
+	dy[4] = dx[80]
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Stations at x applied
+// to ay (ax += Hᵀ ay).
+func (h *Stations) Adjoint(ax, x *Line, ay *Sites) {
+	ax[20] += ay[0]
+	ax[35] += ay[1]
+	ax[50] += ay[2]
+	ax[65] += ay[3]
+	ax[80] += ay[4]
+}
+
+// cycStationsSlices adapts Stations to cycrt.TangentObs, whose methods take
+// slices of LineSize and SitesSize values.
+type cycStationsSlices struct {
+	h *Stations
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycStationsSlices) Apply(y, x []float64) {
+	a.h.Apply((*Sites)(y), (*Line)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycStationsSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Sites)(dy), (*Line)(x), (*Line)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycStationsSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Line)(ax), (*Line)(x), (*Sites)(ay))
 }
 
 // NewFilter returns the analysis Filter declared at enkf.cyc:37:1: the

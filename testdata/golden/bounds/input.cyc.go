@@ -56,12 +56,15 @@ const ObsSize = 16
 // Channel is the forward model Channel declared at input.cyc:14:1: an ODE on
 // Line integrated with RK4, one substep per step of ChannelDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewChannel for the defaults. It is not safe for concurrent use.
+// NewChannel for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Channel struct {
 	U     float64 // param u (default 0.5)
 	Kappa float64 // param kappa (default 0.2)
 
 	k1, k2, k3, k4, tmp Line // RK4 stages, allocated once
+	adj                 Line // adjoint work, allocated once
 }
 
 // ChannelDT is the model time advanced by one Channel.Step.
@@ -110,10 +113,147 @@ func (m *Channel) tendency(dx, x *Line, t float64) {
 	dx[15] = -u * (x[15] - x[14])
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at input.cyc:18:5.
+func (m *Channel) tendencyTangent(df, x, dx *Line, t float64) {
+	u := m.U
+	kappa := m.Kappa
+	df[0] = 0
+	df[1] = (-u+-(kappa*2)+-0.05)*dx[1] + (u+kappa)*dx[0] + kappa*dx[2]
+	for i := 2; i < 15; i++ {
+		df[i] = (-u+-(kappa*2)+-0.05)*dx[i] + (u+kappa)*dx[i-1] + kappa*dx[i+1] + 0.05*dx[i-2]
+	}
+	df[15] = -u*dx[15] + u*dx[14]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Channel) tendencyAdjoint(ax, x, af *Line, t float64) {
+	u := m.U
+	kappa := m.Kappa
+	ax[1] += (-u + -(kappa * 2) + -0.05) * af[1]
+	ax[0] += (u + kappa) * af[1]
+	ax[2] += kappa * af[1]
+	for i := 2; i < 15; i++ {
+		ax[i] += (-u + -(kappa * 2) + -0.05) * af[i]
+		ax[i-1] += (u + kappa) * af[i]
+		ax[i+1] += kappa * af[i]
+		ax[i-2] += 0.05 * af[i]
+	}
+	ax[15] -= u * af[15]
+	ax[14] += u * af[15]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Channel) Tangent(x, dx *Line, t float64) {
+	const h = ChannelDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Channel) Adjoint(x, ax *Line, t float64) {
+	const h = ChannelDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Line{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Line{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Line{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycChannelSlices adapts Channel to cycrt.TangentModel, whose methods take
+// slices of LineSize values.
+type cycChannelSlices struct {
+	m *Channel
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycChannelSlices) Step(x []float64, t float64) {
+	a.m.Step((*Line)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycChannelSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Line)(x), (*Line)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycChannelSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Line)(x), (*Line)(ax), t)
+}
+
 // Plate2 is the forward model Plate2 declared at input.cyc:23:1: an ODE on
 // Plate integrated with forward Euler, one substep per step of Plate2DT. Its
 // exported fields are the run-time parameters; the zero value has them all
-// 0, so use NewPlate2 for the defaults. It is not safe for concurrent use.
+// 0, so use NewPlate2 for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Plate2 struct {
 	Kappa float64 // param kappa (default 0.1)
 
@@ -165,6 +305,129 @@ func (m *Plate2) tendency(dq, q *Plate, t float64) {
 	dq[39] = kappa * (q[39] + q[31] + 0.0 + q[38] - 4*q[39])
 }
 
+// tendencyTangent writes into df the derivative of the tendency at q in the
+// direction dq (its Jacobian at q times dq), from the symbolic partials of
+// the equations declared at input.cyc:27:5.
+func (m *Plate2) tendencyTangent(df, q, dq *Plate, t float64) {
+	kappa := m.Kappa
+	df[0] = kappa*dq[8] + kappa*dq[0] + kappa*dq[1] - kappa*4*dq[0]
+	for j := 1; j < 7; j++ {
+		df[j] = kappa*dq[j+8] + kappa*dq[j] + kappa*dq[j+1] + kappa*dq[j-1] - kappa*4*dq[j]
+	}
+	df[7] = kappa*dq[15] + kappa*dq[7] + kappa*dq[6] - kappa*4*dq[7]
+	for i := 1; i < 4; i++ {
+		df[8*i] = kappa*dq[8*i+8] + kappa*dq[8*i-8] + kappa*dq[8*i+1] - kappa*4*dq[8*i]
+		for j := 1; j < 7; j++ {
+			df[8*i+j] = kappa*dq[8*i+j+8] + kappa*dq[8*i+j-8] + kappa*dq[8*i+j+1] + kappa*dq[8*i+j-1] - kappa*4*dq[8*i+j]
+		}
+		df[8*i+7] = kappa*dq[8*i+15] + kappa*dq[8*i-1] + kappa*dq[8*i+6] - kappa*4*dq[8*i+7]
+	}
+	df[32] = kappa*dq[32] + kappa*dq[24] + kappa*dq[33] - kappa*4*dq[32]
+	for j := 1; j < 7; j++ {
+		df[j+32] = kappa*dq[j+32] + kappa*dq[j+24] + kappa*dq[j+33] + kappa*dq[j+31] - kappa*4*dq[j+32]
+	}
+	df[39] = kappa*dq[39] + kappa*dq[31] + kappa*dq[38] - kappa*4*dq[39]
+}
+
+// tendencyAdjoint adds to aq the transpose of the Jacobian of the tendency
+// at q applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Plate2) tendencyAdjoint(aq, q, af *Plate, t float64) {
+	kappa := m.Kappa
+	aq[8] += kappa * af[0]
+	aq[0] += kappa * af[0]
+	aq[1] += kappa * af[0]
+	aq[0] -= kappa * 4 * af[0]
+	for j := 1; j < 7; j++ {
+		aq[j+8] += kappa * af[j]
+		aq[j] += kappa * af[j]
+		aq[j+1] += kappa * af[j]
+		aq[j-1] += kappa * af[j]
+		aq[j] -= kappa * 4 * af[j]
+	}
+	aq[15] += kappa * af[7]
+	aq[7] += kappa * af[7]
+	aq[6] += kappa * af[7]
+	aq[7] -= kappa * 4 * af[7]
+	for i := 1; i < 4; i++ {
+		aq[8*i+8] += kappa * af[8*i]
+		aq[8*i-8] += kappa * af[8*i]
+		aq[8*i+1] += kappa * af[8*i]
+		aq[8*i] -= kappa * 4 * af[8*i]
+		for j := 1; j < 7; j++ {
+			aq[8*i+j+8] += kappa * af[8*i+j]
+			aq[8*i+j-8] += kappa * af[8*i+j]
+			aq[8*i+j+1] += kappa * af[8*i+j]
+			aq[8*i+j-1] += kappa * af[8*i+j]
+			aq[8*i+j] -= kappa * 4 * af[8*i+j]
+		}
+		aq[8*i+15] += kappa * af[8*i+7]
+		aq[8*i-1] += kappa * af[8*i+7]
+		aq[8*i+6] += kappa * af[8*i+7]
+		aq[8*i+7] -= kappa * 4 * af[8*i+7]
+	}
+	aq[32] += kappa * af[32]
+	aq[24] += kappa * af[32]
+	aq[33] += kappa * af[32]
+	aq[32] -= kappa * 4 * af[32]
+	for j := 1; j < 7; j++ {
+		aq[j+32] += kappa * af[j+32]
+		aq[j+24] += kappa * af[j+32]
+		aq[j+33] += kappa * af[j+32]
+		aq[j+31] += kappa * af[j+32]
+		aq[j+32] -= kappa * 4 * af[j+32]
+	}
+	aq[39] += kappa * af[39]
+	aq[31] += kappa * af[39]
+	aq[38] += kappa * af[39]
+	aq[39] -= kappa * 4 * af[39]
+}
+
+// Tangent replaces dq by M dq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the exact derivative of the
+// forward Euler stages as Step computes them.
+func (m *Plate2) Tangent(q, dq *Plate, t float64) {
+	const h = Plate2DT
+	df := &m.k1
+	m.tendencyTangent(df, q, dq, t)
+	for i := range q {
+		dq[i] += h * df[i]
+	}
+}
+
+// Adjoint replaces aq by Mᵀ aq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Plate2) Adjoint(q, aq *Plate, t float64) {
+	const h = Plate2DT
+	l := &m.k1
+	for i := range q {
+		l[i] = h * aq[i]
+	}
+	m.tendencyAdjoint(aq, q, l, t)
+}
+
+// cycPlate2Slices adapts Plate2 to cycrt.TangentModel, whose methods take
+// slices of PlateSize values.
+type cycPlate2Slices struct {
+	m *Plate2
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycPlate2Slices) Step(x []float64, t float64) {
+	a.m.Step((*Plate)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycPlate2Slices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Plate)(x), (*Plate)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycPlate2Slices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Plate)(x), (*Plate)(ax), t)
+}
+
 // Smooth is the observation operator Smooth declared at input.cyc:30:1: the
 // expressions declared at input.cyc:31:5, from Line to Obs.
 type Smooth struct{}
@@ -176,6 +439,49 @@ func (h *Smooth) Apply(y *Obs, x *Line) {
 		y[j] = (x[j-1] + x[j] + x[j+1]) / 3
 	}
 	y[15] = x[15]
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Smooth at x).
+func (h *Smooth) Tangent(dy *Obs, x, dx *Line) {
+	dy[0] = dx[0]
+	for j := 1; j < 15; j++ {
+		dy[j] = 1.0/3.0*dx[j-1] + 1.0/3.0*dx[j] + 1.0/3.0*dx[j+1]
+	}
+	dy[15] = dx[15]
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Smooth at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Smooth) Adjoint(ax, x *Line, ay *Obs) {
+	ax[0] += ay[0]
+	for j := 1; j < 15; j++ {
+		ax[j-1] += 1.0 / 3.0 * ay[j]
+		ax[j] += 1.0 / 3.0 * ay[j]
+		ax[j+1] += 1.0 / 3.0 * ay[j]
+	}
+	ax[15] += ay[15]
+}
+
+// cycSmoothSlices adapts Smooth to cycrt.TangentObs, whose methods take
+// slices of LineSize and ObsSize values.
+type cycSmoothSlices struct {
+	h *Smooth
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycSmoothSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*Line)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycSmoothSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*Line)(x), (*Line)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycSmoothSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Line)(ax), (*Line)(x), (*Obs)(ay))
 }
 
 // Run is the cycle Run declared at input.cyc:36:1: one trajectory of Channel

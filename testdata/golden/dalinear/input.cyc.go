@@ -33,7 +33,9 @@ const ObsSize = 3
 
 // Damp is the forward model Damp declared at input.cyc:8:1: a discrete map
 // on State. Its exported fields are the run-time parameters; the zero value
-// has them all 0, so use NewDamp for the defaults. It is not safe for
+// has them all 0, so use NewDamp for the defaults. Tangent and Adjoint are
+// the exact tangent-linear and adjoint of Step, which the variational
+// analyses use; the generated tests check them. It is not safe for
 // concurrent use.
 type Damp struct {
 	A float64 // param a (default 0.95)
@@ -67,6 +69,65 @@ func (m *Damp) next(dst, x *State, t float64) {
 	dst[5] = a*x[5] + 0.05*x[0]
 }
 
+// nextTangent writes into dn the derivative of the map at x in the direction
+// dx (its Jacobian at x times dx), from the symbolic partials of the
+// equations declared at input.cyc:11:5.
+func (m *Damp) nextTangent(dn, x, dx *State, t float64) {
+	a := m.A
+	for i := range 5 {
+		dn[i] = a*dx[i] + 0.05*dx[i+1]
+	}
+	dn[5] = a*dx[5] + 0.05*dx[0]
+}
+
+// nextAdjoint adds to ax the transpose of the Jacobian of the map at x
+// applied to an: each element's partials scattered to the elements it reads.
+func (m *Damp) nextAdjoint(ax, x, an *State, t float64) {
+	a := m.A
+	for i := range 5 {
+		ax[i] += a * an[i]
+		ax[i+1] += 0.05 * an[i]
+	}
+	ax[5] += a * an[5]
+	ax[0] += 0.05 * an[5]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the tangent-linear model of Damp.
+func (m *Damp) Tangent(x, dx *State, t float64) {
+	m.nextTangent(&m.nx, x, dx, t)
+	*dx = m.nx
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the adjoint model of Damp.
+func (m *Damp) Adjoint(x, ax *State, t float64) {
+	m.nx = State{}
+	m.nextAdjoint(&m.nx, x, ax, t)
+	*ax = m.nx
+}
+
+// cycDampSlices adapts Damp to cycrt.TangentModel, whose methods take slices
+// of StateSize values.
+type cycDampSlices struct {
+	m *Damp
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycDampSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycDampSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycDampSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
 // Half is the observation operator Half declared at input.cyc:14:1: every
 // 2nd element from 0, from State to Obs.
 type Half struct{}
@@ -76,6 +137,43 @@ func (h *Half) Apply(y *Obs, x *State) {
 	for j := range y {
 		y[j] = x[2*j]
 	}
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Half at x).
+func (h *Half) Tangent(dy *Obs, x, dx *State) {
+	for j := range dy {
+		dy[j] = dx[2*j]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Half at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Half) Adjoint(ax, x *State, ay *Obs) {
+	for j := range ay {
+		ax[2*j] += ay[j]
+	}
+}
+
+// cycHalfSlices adapts Half to cycrt.TangentObs, whose methods take slices
+// of StateSize and ObsSize values.
+type cycHalfSlices struct {
+	h *Half
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycHalfSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycHalfSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycHalfSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs)(ay))
 }
 
 // NewFilter returns the analysis Filter declared at input.cyc:16:1: the

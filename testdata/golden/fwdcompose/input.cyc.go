@@ -31,11 +31,14 @@ const RingSize = 12
 // Advect is the forward model Advect declared at input.cyc:8:1: an ODE on
 // Ring integrated with RK4, one substep per step of AdvectDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewAdvect for the defaults. It is not safe for concurrent use.
+// NewAdvect for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 //
 // Advect is the quadratic part of Lorenz-96.
 type Advect struct {
 	k1, k2, k3, k4, tmp Ring // RK4 stages, allocated once
+	adj                 Ring // adjoint work, allocated once
 }
 
 // AdvectDT is the model time advanced by one Advect.Step.
@@ -81,10 +84,146 @@ func (m *Advect) tendency(dx, x *Ring, t float64) {
 	dx[11] = (x[0] - x[9]) * x[10]
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at input.cyc:10:5.
+func (m *Advect) tendencyTangent(df, x, dx *Ring, t float64) {
+	df[0] = x[11]*dx[1] - x[11]*dx[10] + (x[1]-x[10])*dx[11]
+	df[1] = x[0]*dx[2] - x[0]*dx[11] + (x[2]-x[11])*dx[0]
+	for i := 2; i < 11; i++ {
+		df[i] = x[i-1]*dx[i+1] - x[i-1]*dx[i-2] + (x[i+1]-x[i-2])*dx[i-1]
+	}
+	df[11] = x[10]*dx[0] - x[10]*dx[9] + (x[0]-x[9])*dx[10]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Advect) tendencyAdjoint(ax, x, af *Ring, t float64) {
+	ax[1] += x[11] * af[0]
+	ax[10] -= x[11] * af[0]
+	ax[11] += (x[1] - x[10]) * af[0]
+	ax[2] += x[0] * af[1]
+	ax[11] -= x[0] * af[1]
+	ax[0] += (x[2] - x[11]) * af[1]
+	for i := 2; i < 11; i++ {
+		ax[i+1] += x[i-1] * af[i]
+		ax[i-2] -= x[i-1] * af[i]
+		ax[i-1] += (x[i+1] - x[i-2]) * af[i]
+	}
+	ax[0] += x[10] * af[11]
+	ax[9] -= x[10] * af[11]
+	ax[10] += (x[0] - x[9]) * af[11]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Advect) Tangent(x, dx *Ring, t float64) {
+	const h = AdvectDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Advect) Adjoint(x, ax *Ring, t float64) {
+	const h = AdvectDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycAdvectSlices adapts Advect to cycrt.TangentModel, whose methods take
+// slices of RingSize values.
+type cycAdvectSlices struct {
+	m *Advect
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycAdvectSlices) Step(x []float64, t float64) {
+	a.m.Step((*Ring)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycAdvectSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Ring)(x), (*Ring)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycAdvectSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Ring)(x), (*Ring)(ax), t)
+}
+
 // Relax is the forward model Relax declared at input.cyc:14:1: an ODE on
 // Ring integrated with forward Euler, one substep per step of RelaxDT. Its
 // exported fields are the run-time parameters; the zero value has them all
-// 0, so use NewRelax for the defaults. It is not safe for concurrent use.
+// 0, so use NewRelax for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 //
 // Relax is the damping and the forcing.
 type Relax struct {
@@ -123,15 +262,82 @@ func (m *Relax) tendency(dx, x *Ring, t float64) {
 	}
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at input.cyc:18:5.
+func (m *Relax) tendencyTangent(df, x, dx *Ring, t float64) {
+	for i := range 12 {
+		df[i] = -dx[i]
+	}
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Relax) tendencyAdjoint(ax, x, af *Ring, t float64) {
+	for i := range 12 {
+		ax[i] -= af[i]
+	}
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the
+// forward Euler stages as Step computes them.
+func (m *Relax) Tangent(x, dx *Ring, t float64) {
+	const h = RelaxDT
+	df := &m.k1
+	m.tendencyTangent(df, x, dx, t)
+	for i := range x {
+		dx[i] += h * df[i]
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Relax) Adjoint(x, ax *Ring, t float64) {
+	const h = RelaxDT
+	l := &m.k1
+	for i := range x {
+		l[i] = h * ax[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycRelaxSlices adapts Relax to cycrt.TangentModel, whose methods take
+// slices of RingSize values.
+type cycRelaxSlices struct {
+	m *Relax
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycRelaxSlices) Step(x []float64, t float64) {
+	a.m.Step((*Ring)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycRelaxSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Ring)(x), (*Ring)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycRelaxSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Ring)(x), (*Ring)(ax), t)
+}
+
 // Split is the forward model Split declared at input.cyc:22:1: the composite
 // that applies, in one step of SplitDT, 2 steps of Advect, then 1 step of
-// Relax, each component with its own time step. It is not safe for
-// concurrent use.
+// Relax, each component with its own time step. Tangent and Adjoint are the
+// exact tangent-linear and adjoint of Step, which the variational analyses
+// use; the generated tests check them. It is not safe for concurrent use.
 //
 // Split applies two advection steps, then one relaxation step.
 type Split struct {
 	Advect Advect // the component Advect; its exported fields are its parameters
 	Relax  Relax  // the component Relax; its exported fields are its parameters
+
+	cur  Ring    // the state Tangent and Adjoint step through
+	subs [3]Ring // the state before each component step (Adjoint)
 }
 
 // SplitDT is the model time advanced by one Split.Step.
@@ -155,6 +361,56 @@ func (m *Split) Step(x *Ring, t float64) {
 	m.Relax.Step(x, t)
 }
 
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the components' tangent-linears chained along the states Step
+// passes through.
+func (m *Split) Tangent(x, dx *Ring, t float64) {
+	m.cur = *x
+	for s := range 2 {
+		m.Advect.Tangent(&m.cur, dx, t+float64(s)*AdvectDT)
+		m.Advect.Step(&m.cur, t+float64(s)*AdvectDT)
+	}
+	m.Relax.Tangent(&m.cur, dx, t)
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the components' adjoints in reverse order.
+func (m *Split) Adjoint(x, ax *Ring, t float64) {
+	// The state before every component step, as Step computes them.
+	m.cur = *x
+	for s := range 2 {
+		m.subs[s] = m.cur
+		m.Advect.Step(&m.cur, t+float64(s)*AdvectDT)
+	}
+	m.subs[2] = m.cur
+	// Back through the component steps in reverse.
+	m.Relax.Adjoint(&m.subs[2], ax, t)
+	for s := 1; s >= 0; s-- {
+		m.Advect.Adjoint(&m.subs[s], ax, t+float64(s)*AdvectDT)
+	}
+}
+
+// cycSplitSlices adapts Split to cycrt.TangentModel, whose methods take
+// slices of RingSize values.
+type cycSplitSlices struct {
+	m *Split
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycSplitSlices) Step(x []float64, t float64) {
+	a.m.Step((*Ring)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycSplitSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Ring)(x), (*Ring)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycSplitSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Ring)(x), (*Ring)(ax), t)
+}
+
 // Every is the observation operator Every declared at input.cyc:24:1: the
 // identity, from Ring to Ring.
 type Every struct{}
@@ -162,6 +418,41 @@ type Every struct{}
 // Apply writes into y the observation of x.
 func (h *Every) Apply(y *Ring, x *Ring) {
 	*y = *x
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Every at x).
+func (h *Every) Tangent(dy *Ring, x, dx *Ring) {
+	*dy = *dx
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Every at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Every) Adjoint(ax, x *Ring, ay *Ring) {
+	for i, v := range ay {
+		ax[i] += v
+	}
+}
+
+// cycEverySlices adapts Every to cycrt.TangentObs, whose methods take slices
+// of RingSize and RingSize values.
+type cycEverySlices struct {
+	h *Every
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycEverySlices) Apply(y, x []float64) {
+	a.h.Apply((*Ring)(y), (*Ring)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycEverySlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Ring)(dy), (*Ring)(x), (*Ring)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycEverySlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Ring)(ax), (*Ring)(x), (*Ring)(ay))
 }
 
 // NewA returns the analysis A declared at input.cyc:26:1: the square-root

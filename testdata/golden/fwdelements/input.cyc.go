@@ -21,13 +21,16 @@ const L63Size = 3
 // Lorenz63 is the forward model Lorenz63 declared at input.cyc:6:1: an ODE
 // on L63 integrated with RK4, one substep per step of Lorenz63DT. Its
 // exported fields are the run-time parameters; the zero value has them all
-// 0, so use NewLorenz63 for the defaults. It is not safe for concurrent use.
+// 0, so use NewLorenz63 for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Lorenz63 struct {
 	Sigma float64 // param sigma (default 10)
 	Rho   float64 // param rho (default 28)
 	Beta  float64 // param beta (default 2.667…)
 
 	k1, k2, k3, k4, tmp L63 // RK4 stages, allocated once
+	adj                 L63 // adjoint work, allocated once
 }
 
 // Lorenz63DT is the model time advanced by one Lorenz63.Step.
@@ -69,4 +72,135 @@ func (m *Lorenz63) tendency(dx, x *L63, t float64) {
 	dx[0] = sigma * (x[1] - x[0])
 	dx[1] = x[0]*(rho-x[2]) - x[1]
 	dx[2] = x[0]*x[1] - beta*x[2]
+}
+
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at input.cyc:11:5.
+func (m *Lorenz63) tendencyTangent(df, x, dx *L63, t float64) {
+	sigma := m.Sigma
+	rho := m.Rho
+	beta := m.Beta
+	df[0] = sigma*dx[1] - sigma*dx[0]
+	df[1] = (rho-x[2])*dx[0] - x[0]*dx[2] - dx[1]
+	df[2] = x[1]*dx[0] + x[0]*dx[1] - beta*dx[2]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Lorenz63) tendencyAdjoint(ax, x, af *L63, t float64) {
+	sigma := m.Sigma
+	rho := m.Rho
+	beta := m.Beta
+	ax[1] += sigma * af[0]
+	ax[0] -= sigma * af[0]
+	ax[0] += (rho - x[2]) * af[1]
+	ax[2] -= x[0] * af[1]
+	ax[1] -= af[1]
+	ax[0] += x[1] * af[2]
+	ax[1] += x[0] * af[2]
+	ax[2] -= beta * af[2]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Lorenz63) Tangent(x, dx *L63, t float64) {
+	const h = Lorenz63DT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Lorenz63) Adjoint(x, ax *L63, t float64) {
+	const h = Lorenz63DT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = L63{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = L63{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = L63{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycLorenz63Slices adapts Lorenz63 to cycrt.TangentModel, whose methods
+// take slices of L63Size values.
+type cycLorenz63Slices struct {
+	m *Lorenz63
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycLorenz63Slices) Step(x []float64, t float64) {
+	a.m.Step((*L63)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycLorenz63Slices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*L63)(x), (*L63)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycLorenz63Slices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*L63)(x), (*L63)(ax), t)
 }

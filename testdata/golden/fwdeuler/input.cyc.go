@@ -21,11 +21,15 @@ const StateSize = 8
 // Decay is the forward model Decay declared at input.cyc:6:1: an ODE on
 // State integrated with forward Euler, 4 substeps per step of DecayDT. Its
 // exported fields are the run-time parameters; the zero value has them all
-// 0, so use NewDecay for the defaults. It is not safe for concurrent use.
+// 0, so use NewDecay for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Decay struct {
 	K float64 // param k (default 0.5)
 
-	k1 State // the tendency, allocated once
+	k1    State      // the tendency, allocated once
+	subs  [4]State   // the state at the start of each substep (Tangent, Adjoint)
+	times [4]float64 // and the model time there
 }
 
 // DecayDT is the model time advanced by one Decay.Step.
@@ -36,16 +40,23 @@ func NewDecay() *Decay {
 	return &Decay{K: 0.5}
 }
 
+// substep advances x by one substep of h = DecayDT/4 from model time t with
+// forward Euler.
+func (m *Decay) substep(x *State, t float64) {
+	const h = DecayDT / 4
+	k1 := &m.k1
+	m.tendency(k1, x, t)
+	for i := range x {
+		x[i] += h * k1[i]
+	}
+}
+
 // Step advances x by one step of DecayDT from model time t with forward
 // Euler in 4 substeps.
 func (m *Decay) Step(x *State, t float64) {
 	const h = DecayDT / 4
-	k1 := &m.k1
 	for range 4 {
-		m.tendency(k1, x, t)
-		for i := range x {
-			x[i] += h * k1[i]
-		}
+		m.substep(x, t)
 		t += h
 	}
 }
@@ -61,4 +72,109 @@ func (m *Decay) tendency(dx, x *State, t float64) {
 		dx[i] = -k*x[i] + 0.1*(x[i+1]-2*x[i]+x[i-1])
 	}
 	dx[7] = -k*x[7] + 0.1*(x[0]-2*x[7]+x[6])
+}
+
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at input.cyc:11:5.
+func (m *Decay) tendencyTangent(df, x, dx *State, t float64) {
+	k := m.K
+	df[0] = (-k+-(0.1*2))*dx[0] + 0.1*dx[1] + 0.1*dx[7]
+	for i := 1; i < 7; i++ {
+		df[i] = (-k+-(0.1*2))*dx[i] + 0.1*dx[i+1] + 0.1*dx[i-1]
+	}
+	df[7] = (-k+-(0.1*2))*dx[7] + 0.1*dx[0] + 0.1*dx[6]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Decay) tendencyAdjoint(ax, x, af *State, t float64) {
+	k := m.K
+	ax[0] += (-k + -(0.1 * 2)) * af[0]
+	ax[1] += 0.1 * af[0]
+	ax[7] += 0.1 * af[0]
+	for i := 1; i < 7; i++ {
+		ax[i] += (-k + -(0.1 * 2)) * af[i]
+		ax[i+1] += 0.1 * af[i]
+		ax[i-1] += 0.1 * af[i]
+	}
+	ax[7] += (-k + -(0.1 * 2)) * af[7]
+	ax[0] += 0.1 * af[7]
+	ax[6] += 0.1 * af[7]
+}
+
+// tangentSubstep replaces dx by M dx, M the Jacobian of one substep of Step
+// at x (the state at model time t, which is left unchanged): the exact
+// derivative of the forward Euler stages as Step computes them.
+func (m *Decay) tangentSubstep(x, dx *State, t float64) {
+	const h = DecayDT / 4
+	df := &m.k1
+	m.tendencyTangent(df, x, dx, t)
+	for i := range x {
+		dx[i] += h * df[i]
+	}
+}
+
+// adjointSubstep replaces ax by Mᵀ ax, M the Jacobian of one substep of
+// Step at x (the state at model time t, which is left unchanged): the
+// transpose of tangentSubstep, stage by stage in reverse.
+func (m *Decay) adjointSubstep(x, ax *State, t float64) {
+	const h = DecayDT / 4
+	l := &m.k1
+	for i := range x {
+		l[i] = h * ax[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the substeps' tangent-linears chained along the substeps'
+// states.
+func (m *Decay) Tangent(x, dx *State, t float64) {
+	const h = DecayDT / 4
+	base := &m.subs[0] // the state at the start of each substep in turn
+	*base = *x
+	for range 4 {
+		m.tangentSubstep(base, dx, t)
+		m.substep(base, t)
+		t += h
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the substeps' adjoints in reverse order.
+func (m *Decay) Adjoint(x, ax *State, t float64) {
+	const h = DecayDT / 4
+	// The state at the start of every substep, as Step computes them.
+	m.subs[0], m.times[0] = *x, t
+	for s := 1; s < 4; s++ {
+		m.subs[s] = m.subs[s-1]
+		m.substep(&m.subs[s], m.times[s-1])
+		m.times[s] = m.times[s-1] + h
+	}
+	for s := 3; s >= 0; s-- {
+		m.adjointSubstep(&m.subs[s], ax, m.times[s])
+	}
+}
+
+// cycDecaySlices adapts Decay to cycrt.TangentModel, whose methods take
+// slices of StateSize values.
+type cycDecaySlices struct {
+	m *Decay
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycDecaySlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycDecaySlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycDecaySlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
 }

@@ -28,8 +28,9 @@ const (
 // Diffuse is the forward model Diffuse declared at input.cyc:6:1: an ODE on
 // Field integrated with forward Euler, one substep per step of DiffuseDT.
 // Its exported fields are the run-time parameters; the zero value has them
-// all 0, so use NewDiffuse for the defaults. It is not safe for concurrent
-// use.
+// all 0, so use NewDiffuse for the defaults. Tangent and Adjoint are the
+// exact tangent-linear and adjoint of Step, which the variational analyses
+// use; the generated tests check them. It is not safe for concurrent use.
 type Diffuse struct {
 	Kappa float64 // param kappa (default 0.1)
 
@@ -81,4 +82,151 @@ func (m *Diffuse) tendency(dq, q *Field, t float64) {
 		dq[j+18] = kappa * (q[j] + q[j+12] + q[j+19] + q[j+17] - 4*q[j+18])
 	}
 	dq[23] = kappa * (q[5] + q[17] + q[18] + q[22] - 4*q[23])
+}
+
+// tendencyTangent writes into df the derivative of the tendency at q in the
+// direction dq (its Jacobian at q times dq), from the symbolic partials of
+// the equations declared at input.cyc:10:5.
+func (m *Diffuse) tendencyTangent(df, q, dq *Field, t float64) {
+	kappa := m.Kappa
+	df[0] = kappa*dq[6] + kappa*dq[18] + kappa*dq[1] + kappa*dq[5] - kappa*4*dq[0]
+	for j := 1; j < 5; j++ {
+		df[j] = kappa*dq[j+6] + kappa*dq[j+18] + kappa*dq[j+1] + kappa*dq[j-1] - kappa*4*dq[j]
+	}
+	df[5] = kappa*dq[11] + kappa*dq[23] + kappa*dq[0] + kappa*dq[4] - kappa*4*dq[5]
+	df[6] = kappa*dq[12] + kappa*dq[0] + kappa*dq[7] + kappa*dq[11] - kappa*4*dq[6]
+	for j := 1; j < 5; j++ {
+		df[j+6] = kappa*dq[j+12] + kappa*dq[j] + kappa*dq[j+7] + kappa*dq[j+5] - kappa*4*dq[j+6]
+	}
+	df[11] = kappa*dq[17] + kappa*dq[5] + kappa*dq[6] + kappa*dq[10] - kappa*4*dq[11]
+	df[12] = kappa*dq[18] + kappa*dq[6] + kappa*dq[13] + kappa*dq[17] - kappa*4*dq[12]
+	for j := 1; j < 5; j++ {
+		df[j+12] = kappa*dq[j+18] + kappa*dq[j+6] + kappa*dq[j+13] + kappa*dq[j+11] - kappa*4*dq[j+12]
+	}
+	df[17] = kappa*dq[23] + kappa*dq[11] + kappa*dq[12] + kappa*dq[16] - kappa*4*dq[17]
+	df[18] = kappa*dq[0] + kappa*dq[12] + kappa*dq[19] + kappa*dq[23] - kappa*4*dq[18]
+	for j := 1; j < 5; j++ {
+		df[j+18] = kappa*dq[j] + kappa*dq[j+12] + kappa*dq[j+19] + kappa*dq[j+17] - kappa*4*dq[j+18]
+	}
+	df[23] = kappa*dq[5] + kappa*dq[17] + kappa*dq[18] + kappa*dq[22] - kappa*4*dq[23]
+}
+
+// tendencyAdjoint adds to aq the transpose of the Jacobian of the tendency
+// at q applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Diffuse) tendencyAdjoint(aq, q, af *Field, t float64) {
+	kappa := m.Kappa
+	aq[6] += kappa * af[0]
+	aq[18] += kappa * af[0]
+	aq[1] += kappa * af[0]
+	aq[5] += kappa * af[0]
+	aq[0] -= kappa * 4 * af[0]
+	for j := 1; j < 5; j++ {
+		aq[j+6] += kappa * af[j]
+		aq[j+18] += kappa * af[j]
+		aq[j+1] += kappa * af[j]
+		aq[j-1] += kappa * af[j]
+		aq[j] -= kappa * 4 * af[j]
+	}
+	aq[11] += kappa * af[5]
+	aq[23] += kappa * af[5]
+	aq[0] += kappa * af[5]
+	aq[4] += kappa * af[5]
+	aq[5] -= kappa * 4 * af[5]
+	aq[12] += kappa * af[6]
+	aq[0] += kappa * af[6]
+	aq[7] += kappa * af[6]
+	aq[11] += kappa * af[6]
+	aq[6] -= kappa * 4 * af[6]
+	for j := 1; j < 5; j++ {
+		aq[j+12] += kappa * af[j+6]
+		aq[j] += kappa * af[j+6]
+		aq[j+7] += kappa * af[j+6]
+		aq[j+5] += kappa * af[j+6]
+		aq[j+6] -= kappa * 4 * af[j+6]
+	}
+	aq[17] += kappa * af[11]
+	aq[5] += kappa * af[11]
+	aq[6] += kappa * af[11]
+	aq[10] += kappa * af[11]
+	aq[11] -= kappa * 4 * af[11]
+	aq[18] += kappa * af[12]
+	aq[6] += kappa * af[12]
+	aq[13] += kappa * af[12]
+	aq[17] += kappa * af[12]
+	aq[12] -= kappa * 4 * af[12]
+	for j := 1; j < 5; j++ {
+		aq[j+18] += kappa * af[j+12]
+		aq[j+6] += kappa * af[j+12]
+		aq[j+13] += kappa * af[j+12]
+		aq[j+11] += kappa * af[j+12]
+		aq[j+12] -= kappa * 4 * af[j+12]
+	}
+	aq[23] += kappa * af[17]
+	aq[11] += kappa * af[17]
+	aq[12] += kappa * af[17]
+	aq[16] += kappa * af[17]
+	aq[17] -= kappa * 4 * af[17]
+	aq[0] += kappa * af[18]
+	aq[12] += kappa * af[18]
+	aq[19] += kappa * af[18]
+	aq[23] += kappa * af[18]
+	aq[18] -= kappa * 4 * af[18]
+	for j := 1; j < 5; j++ {
+		aq[j] += kappa * af[j+18]
+		aq[j+12] += kappa * af[j+18]
+		aq[j+19] += kappa * af[j+18]
+		aq[j+17] += kappa * af[j+18]
+		aq[j+18] -= kappa * 4 * af[j+18]
+	}
+	aq[5] += kappa * af[23]
+	aq[17] += kappa * af[23]
+	aq[18] += kappa * af[23]
+	aq[22] += kappa * af[23]
+	aq[23] -= kappa * 4 * af[23]
+}
+
+// Tangent replaces dq by M dq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the exact derivative of the
+// forward Euler stages as Step computes them.
+func (m *Diffuse) Tangent(q, dq *Field, t float64) {
+	const h = DiffuseDT
+	df := &m.k1
+	m.tendencyTangent(df, q, dq, t)
+	for i := range q {
+		dq[i] += h * df[i]
+	}
+}
+
+// Adjoint replaces aq by Mᵀ aq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Diffuse) Adjoint(q, aq *Field, t float64) {
+	const h = DiffuseDT
+	l := &m.k1
+	for i := range q {
+		l[i] = h * aq[i]
+	}
+	m.tendencyAdjoint(aq, q, l, t)
+}
+
+// cycDiffuseSlices adapts Diffuse to cycrt.TangentModel, whose methods take
+// slices of FieldSize values.
+type cycDiffuseSlices struct {
+	m *Diffuse
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycDiffuseSlices) Step(x []float64, t float64) {
+	a.m.Step((*Field)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycDiffuseSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Field)(x), (*Field)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycDiffuseSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Field)(x), (*Field)(ax), t)
 }

@@ -20,7 +20,9 @@ const StateSize = 5
 
 // Shift is the forward model Shift declared at input.cyc:6:1: a discrete map
 // on State. Its exported fields are the run-time parameters; the zero value
-// has them all 0, so use NewShift for the defaults. It is not safe for
+// has them all 0, so use NewShift for the defaults. Tangent and Adjoint are
+// the exact tangent-linear and adjoint of Step, which the variational
+// analyses use; the generated tests check them. It is not safe for
 // concurrent use.
 type Shift struct {
 	C float64 // param c (default 0.9)
@@ -52,4 +54,63 @@ func (m *Shift) next(dst, x *State, t float64) {
 	for i := 1; i < 5; i++ {
 		dst[i] = c*x[i-1] + (1-c)*x[i]
 	}
+}
+
+// nextTangent writes into dn the derivative of the map at x in the direction
+// dx (its Jacobian at x times dx), from the symbolic partials of the
+// equations declared at input.cyc:9:5.
+func (m *Shift) nextTangent(dn, x, dx *State, t float64) {
+	c := m.C
+	dn[0] = c*dx[4] + (1-c)*dx[0]
+	for i := 1; i < 5; i++ {
+		dn[i] = c*dx[i-1] + (1-c)*dx[i]
+	}
+}
+
+// nextAdjoint adds to ax the transpose of the Jacobian of the map at x
+// applied to an: each element's partials scattered to the elements it reads.
+func (m *Shift) nextAdjoint(ax, x, an *State, t float64) {
+	c := m.C
+	ax[4] += c * an[0]
+	ax[0] += (1 - c) * an[0]
+	for i := 1; i < 5; i++ {
+		ax[i-1] += c * an[i]
+		ax[i] += (1 - c) * an[i]
+	}
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the tangent-linear model of Shift.
+func (m *Shift) Tangent(x, dx *State, t float64) {
+	m.nextTangent(&m.nx, x, dx, t)
+	*dx = m.nx
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the adjoint model of Shift.
+func (m *Shift) Adjoint(x, ax *State, t float64) {
+	m.nx = State{}
+	m.nextAdjoint(&m.nx, x, ax, t)
+	*ax = m.nx
+}
+
+// cycShiftSlices adapts Shift to cycrt.TangentModel, whose methods take
+// slices of StateSize values.
+type cycShiftSlices struct {
+	m *Shift
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycShiftSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycShiftSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycShiftSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
 }

@@ -25,11 +25,14 @@ const StateSize = 6
 // Forced is the forward model Forced declared at input.cyc:7:1: an ODE on
 // State integrated with RK2 (Heun), one substep per step of ForcedDT. Its
 // exported fields are the run-time parameters; the zero value has them all
-// 0, so use NewForced for the defaults. It is not safe for concurrent use.
+// 0, so use NewForced for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Forced struct {
 	A float64 // param a (default 1)
 
 	k1, k2, tmp State // RK2 stages, allocated once
+	adj         State // adjoint work, allocated once
 }
 
 // ForcedDT is the model time advanced by one Forced.Step.
@@ -66,4 +69,98 @@ func (m *Forced) tendency(dx, x *State, t float64) {
 	for i := 3; i < 6; i++ {
 		dx[i] = a*math.Sin(t+float64(i)) - x[i]*x[i]*x[i] + x[i-3]
 	}
+}
+
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at input.cyc:11:5.
+func (m *Forced) tendencyTangent(df, x, dx *State, t float64) {
+	for i := range 3 {
+		df[i] = -3*(x[i]*x[i])*dx[i] + dx[i+3]
+	}
+	for i := 3; i < 6; i++ {
+		df[i] = -3*(x[i]*x[i])*dx[i] + dx[i-3]
+	}
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Forced) tendencyAdjoint(ax, x, af *State, t float64) {
+	for i := range 3 {
+		ax[i] -= 3 * (x[i] * x[i]) * af[i]
+		ax[i+3] += af[i]
+	}
+	for i := 3; i < 6; i++ {
+		ax[i] -= 3 * (x[i] * x[i]) * af[i]
+		ax[i-3] += af[i]
+	}
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK2
+// (Heun) stages as Step computes them.
+func (m *Forced) Tangent(x, dx *State, t float64) {
+	const h = ForcedDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk1, dxs := &m.k1, &m.tmp, &m.k2, &m.adj
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk1, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk1[i]
+	}
+	dk2 := k // k is not needed again
+	m.tendencyTangent(dk2, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 2 * (dk1[i] + dk2[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Forced) Adjoint(x, ax *State, t float64) {
+	const h = ForcedDT
+	// The base state of the second stage, as Step computes it.
+	k, x2 := &m.k1, &m.tmp
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.k2, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 2 * a0[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x2, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/2*a0[i] + h*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycForcedSlices adapts Forced to cycrt.TangentModel, whose methods take
+// slices of StateSize values.
+type cycForcedSlices struct {
+	m *Forced
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycForcedSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycForcedSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycForcedSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
 }

@@ -42,9 +42,12 @@ const TwoSize = 2
 // Decay is the forward model Decay declared at input.cyc:7:1: an ODE on
 // State integrated with RK4, one substep per step of DecayDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewDecay for the defaults. It is not safe for concurrent use.
+// NewDecay for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Decay struct {
 	k1, k2, k3, k4, tmp State // RK4 stages, allocated once
+	adj                 State // adjoint work, allocated once
 }
 
 // DecayDT is the model time advanced by one Decay.Step.
@@ -88,6 +91,130 @@ func (m *Decay) tendency(dx, x *State, t float64) {
 	dx[5] = x[0] - x[5]
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at input.cyc:9:5.
+func (m *Decay) tendencyTangent(df, x, dx *State, t float64) {
+	for i := range 5 {
+		df[i] = dx[i+1] - dx[i]
+	}
+	df[5] = dx[0] - dx[5]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Decay) tendencyAdjoint(ax, x, af *State, t float64) {
+	for i := range 5 {
+		ax[i+1] += af[i]
+		ax[i] -= af[i]
+	}
+	ax[0] += af[5]
+	ax[5] -= af[5]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Decay) Tangent(x, dx *State, t float64) {
+	const h = DecayDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Decay) Adjoint(x, ax *State, t float64) {
+	const h = DecayDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycDecaySlices adapts Decay to cycrt.TangentModel, whose methods take
+// slices of StateSize values.
+type cycDecaySlices struct {
+	m *Decay
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycDecaySlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycDecaySlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycDecaySlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
 // Half is the observation operator Half declared at input.cyc:13:1: every
 // 2nd element from 0, from State to Three.
 //
@@ -99,6 +226,43 @@ func (h *Half) Apply(y *Three, x *State) {
 	for j := range y {
 		y[j] = x[2*j]
 	}
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Half at x).
+func (h *Half) Tangent(dy *Three, x, dx *State) {
+	for j := range dy {
+		dy[j] = dx[2*j]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Half at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Half) Adjoint(ax, x *State, ay *Three) {
+	for j := range ay {
+		ax[2*j] += ay[j]
+	}
+}
+
+// cycHalfSlices adapts Half to cycrt.TangentObs, whose methods take slices
+// of StateSize and ThreeSize values.
+type cycHalfSlices struct {
+	h *Half
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycHalfSlices) Apply(y, x []float64) {
+	a.h.Apply((*Three)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycHalfSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Three)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycHalfSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Three)(ay))
 }
 
 // Mix is the observation operator Mix declared at input.cyc:16:1: y = H x
@@ -127,20 +291,92 @@ func (h *Mix) Apply(y *Two, x *Three) {
 	h.H.MulVec(y[:], x[:])
 }
 
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Mix at x).
+func (h *Mix) Tangent(dy *Two, x, dx *Three) {
+	h.H.MulVec(dy[:], dx[:])
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Mix at x applied to ay
+// (ax += Hᵀ ay).
+func (h *Mix) Adjoint(ax, x *Three, ay *Two) {
+	h.H.MulTransAdd(ax[:], ay[:])
+}
+
+// cycMixSlices adapts Mix to cycrt.TangentObs, whose methods take slices of
+// ThreeSize and TwoSize values.
+type cycMixSlices struct {
+	h *Mix
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycMixSlices) Apply(y, x []float64) {
+	a.h.Apply((*Two)(y), (*Three)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycMixSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Two)(dy), (*Three)(x), (*Three)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycMixSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Three)(ax), (*Three)(x), (*Two)(ay))
+}
+
 // Seen is the observation operator Seen declared at input.cyc:19:1:
 // compose(Half, Mix), the parts applied in that order, from State to Two.
 //
 // Seen is what the instrument sees: Mix of Half.
 type Seen struct {
-	Half Half  // the part Half
-	Mix  Mix   // the part Mix
-	mid1 Three // the output of Half
+	Half  Half  // the part Half
+	Mix   Mix   // the part Mix
+	mid1  Three // the output of Half
+	dmid1 Three // its perturbation (Tangent) or adjoint (Adjoint)
 }
 
 // Apply writes into y the observation of x.
 func (h *Seen) Apply(y *Two, x *State) {
 	h.Half.Apply(&h.mid1, x)
 	h.Mix.Apply(y, &h.mid1)
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Seen at x).
+func (h *Seen) Tangent(dy *Two, x, dx *State) {
+	h.Half.Apply(&h.mid1, x)
+	h.Half.Tangent(&h.dmid1, x, dx)
+	h.Mix.Tangent(dy, &h.mid1, &h.dmid1)
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Seen at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Seen) Adjoint(ax, x *State, ay *Two) {
+	h.Half.Apply(&h.mid1, x)
+	h.dmid1 = Three{}
+	h.Mix.Adjoint(&h.dmid1, &h.mid1, ay)
+	h.Half.Adjoint(ax, x, &h.dmid1)
+}
+
+// cycSeenSlices adapts Seen to cycrt.TangentObs, whose methods take slices
+// of StateSize and TwoSize values.
+type cycSeenSlices struct {
+	h *Seen
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycSeenSlices) Apply(y, x []float64) {
+	a.h.Apply((*Two)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycSeenSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Two)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycSeenSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Two)(ay))
 }
 
 // NewSeen returns Seen with the data files of its parts read under dir, the

@@ -34,3 +34,40 @@ func (h *Sq) Apply(y *Obs, x *State) {
 		y[j] = x[2*j] * x[2*j]
 	}
 }
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Sq at x).
+func (h *Sq) Tangent(dy *Obs, x, dx *State) {
+	for j := range 4 {
+		dy[j] = 2 * x[2*j] * dx[2*j]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Sq at x applied to ay
+// (ax += Hᵀ ay).
+func (h *Sq) Adjoint(ax, x *State, ay *Obs) {
+	for j := range 4 {
+		ax[2*j] += 2 * x[2*j] * ay[j]
+	}
+}
+
+// cycSqSlices adapts Sq to cycrt.TangentObs, whose methods take slices of
+// StateSize and ObsSize values.
+type cycSqSlices struct {
+	h *Sq
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycSqSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycSqSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycSqSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs)(ay))
+}

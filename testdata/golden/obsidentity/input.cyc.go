@@ -26,3 +26,38 @@ type Full struct{}
 func (h *Full) Apply(y *State, x *State) {
 	*y = *x
 }
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Full at x).
+func (h *Full) Tangent(dy *State, x, dx *State) {
+	*dy = *dx
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Full at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Full) Adjoint(ax, x *State, ay *State) {
+	for i, v := range ay {
+		ax[i] += v
+	}
+}
+
+// cycFullSlices adapts Full to cycrt.TangentObs, whose methods take slices
+// of StateSize and StateSize values.
+type cycFullSlices struct {
+	h *Full
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycFullSlices) Apply(y, x []float64) {
+	a.h.Apply((*State)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycFullSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*State)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycFullSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*State)(ay))
+}

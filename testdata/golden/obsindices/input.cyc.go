@@ -35,3 +35,42 @@ func (h *Pick) Apply(y *Obs4, x *State) {
 	y[2] = x[10]
 	y[3] = x[15]
 }
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Pick at x).
+func (h *Pick) Tangent(dy *Obs4, x, dx *State) {
+	dy[0] = dx[0]
+	dy[1] = dx[5]
+	dy[2] = dx[10]
+	dy[3] = dx[15]
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Pick at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Pick) Adjoint(ax, x *State, ay *Obs4) {
+	ax[0] += ay[0]
+	ax[5] += ay[1]
+	ax[10] += ay[2]
+	ax[15] += ay[3]
+}
+
+// cycPickSlices adapts Pick to cycrt.TangentObs, whose methods take slices
+// of StateSize and Obs4Size values.
+type cycPickSlices struct {
+	h *Pick
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycPickSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs4)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycPickSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs4)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycPickSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs4)(ay))
+}

@@ -52,3 +52,36 @@ func NewLin(dir string) (*Lin, error) {
 func (h *Lin) Apply(y *Obs, x *State) {
 	h.H.MulVec(y[:], x[:])
 }
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Lin at x).
+func (h *Lin) Tangent(dy *Obs, x, dx *State) {
+	h.H.MulVec(dy[:], dx[:])
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Lin at x applied to ay
+// (ax += Hᵀ ay).
+func (h *Lin) Adjoint(ax, x *State, ay *Obs) {
+	h.H.MulTransAdd(ax[:], ay[:])
+}
+
+// cycLinSlices adapts Lin to cycrt.TangentObs, whose methods take slices of
+// StateSize and ObsSize values.
+type cycLinSlices struct {
+	h *Lin
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycLinSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycLinSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycLinSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs)(ay))
+}

@@ -34,3 +34,40 @@ func (h *Half) Apply(y *Obs, x *State) {
 		y[j] = x[2*j+1]
 	}
 }
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Half at x).
+func (h *Half) Tangent(dy *Obs, x, dx *State) {
+	for j := range dy {
+		dy[j] = dx[2*j+1]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Half at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Half) Adjoint(ax, x *State, ay *Obs) {
+	for j := range ay {
+		ax[2*j+1] += ay[j]
+	}
+}
+
+// cycHalfSlices adapts Half to cycrt.TangentObs, whose methods take slices
+// of StateSize and ObsSize values.
+type cycHalfSlices struct {
+	h *Half
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycHalfSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycHalfSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycHalfSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs)(ay))
+}

@@ -68,8 +68,10 @@ const ObsSize = 6
 
 // Plume is the forward model Plume declared at bounds.cyc:7:1: a discrete
 // map on Line. Its exported fields are the run-time parameters; the zero
-// value has them all 0, so use NewPlume for the defaults. It is not safe for
-// concurrent use.
+// value has them all 0, so use NewPlume for the defaults. Tangent and
+// Adjoint are the exact tangent-linear and adjoint of Step, which the
+// variational analyses use; the generated tests check them. It is not safe
+// for concurrent use.
 type Plume struct {
 	C float64 // param c (default 0.3)
 
@@ -106,12 +108,84 @@ func (m *Plume) next(dst, x *Line, t float64) {
 	dst[11] = x[11] - 0.5/0.5 + 0.5
 }
 
+// nextTangent writes into dn the derivative of the map at x in the direction
+// dx (its Jacobian at x times dx), from the symbolic partials of the
+// equations declared at bounds.cyc:8:5.
+func (m *Plume) nextTangent(dn, x, dx *Line, t float64) {
+	c := m.C
+	dn[0] = 0
+	dn[1] = (1+-c+-(0.1*2))*dx[1] + c*dx[0] + 0.1*dx[3]
+	for i := 2; i < 10; i++ {
+		dn[i] = (1+-c+-(0.1*2))*dx[i] + c*dx[i-1] + 0.1*dx[i-2] + 0.1*dx[i+2]
+	}
+	dn[10] = (1+-c+-(0.1*2))*dx[10] + c*dx[9] + 0.1*dx[8]
+	dn[11] = dx[11]
+}
+
+// nextAdjoint adds to ax the transpose of the Jacobian of the map at x
+// applied to an: each element's partials scattered to the elements it reads.
+func (m *Plume) nextAdjoint(ax, x, an *Line, t float64) {
+	c := m.C
+	ax[1] += (1 + -c + -(0.1 * 2)) * an[1]
+	ax[0] += c * an[1]
+	ax[3] += 0.1 * an[1]
+	for i := 2; i < 10; i++ {
+		ax[i] += (1 + -c + -(0.1 * 2)) * an[i]
+		ax[i-1] += c * an[i]
+		ax[i-2] += 0.1 * an[i]
+		ax[i+2] += 0.1 * an[i]
+	}
+	ax[10] += (1 + -c + -(0.1 * 2)) * an[10]
+	ax[9] += c * an[10]
+	ax[8] += 0.1 * an[10]
+	ax[11] += an[11]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the tangent-linear model of Plume.
+func (m *Plume) Tangent(x, dx *Line, t float64) {
+	m.nextTangent(&m.nx, x, dx, t)
+	*dx = m.nx
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the adjoint model of Plume.
+func (m *Plume) Adjoint(x, ax *Line, t float64) {
+	m.nx = Line{}
+	m.nextAdjoint(&m.nx, x, ax, t)
+	*ax = m.nx
+}
+
+// cycPlumeSlices adapts Plume to cycrt.TangentModel, whose methods take
+// slices of LineSize values.
+type cycPlumeSlices struct {
+	m *Plume
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycPlumeSlices) Step(x []float64, t float64) {
+	a.m.Step((*Line)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycPlumeSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Line)(x), (*Line)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycPlumeSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Line)(x), (*Line)(ax), t)
+}
+
 // Slope is the forward model Slope declared at bounds.cyc:11:1: an ODE on
 // Edge integrated with RK4, one substep per step of SlopeDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewSlope for the defaults. It is not safe for concurrent use.
+// NewSlope for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Slope struct {
 	k1, k2, k3, k4, tmp Edge // RK4 stages, allocated once
+	adj                 Edge // adjoint work, allocated once
 }
 
 // SlopeDT is the model time advanced by one Slope.Step.
@@ -162,14 +236,191 @@ func (m *Slope) tendency(dx, x *Edge, t float64) {
 	dx[11] = x[11] - x[10] + x[11] - x[0] + x[0] + 0.1*x[11]
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at bounds.cyc:12:5.
+func (m *Slope) tendencyTangent(df, x, dx *Edge, t float64) {
+	df[0] = dx[1] - dx[0] + dx[0] - dx[0] + dx[3] + 0.1*dx[0]
+	df[1] = dx[2] - dx[0] + dx[2] - dx[0] + dx[2] + 0.1*dx[0]
+	df[2] = dx[3] - dx[1] + dx[4] - dx[0] + dx[1] + 0.1*dx[0]
+	df[3] = dx[4] - dx[2] + dx[6] - dx[0] + dx[0] + 0.1*dx[1]
+	df[4] = dx[5] - dx[3] + dx[8] - dx[0] + dx[0] + 0.1*dx[8]
+	df[5] = dx[6] - dx[4] + dx[10] - dx[0] + dx[0] + 0.1*dx[11]
+	for i := 6; i < 11; i++ {
+		df[i] = dx[i+1] - dx[i-1] + dx[11] - dx[0] + dx[0] + 0.1*dx[11]
+	}
+	df[11] = dx[11] - dx[10] + dx[11] - dx[0] + dx[0] + 0.1*dx[11]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Slope) tendencyAdjoint(ax, x, af *Edge, t float64) {
+	ax[1] += af[0]
+	ax[0] -= af[0]
+	ax[0] += af[0]
+	ax[0] -= af[0]
+	ax[3] += af[0]
+	ax[0] += 0.1 * af[0]
+	ax[2] += af[1]
+	ax[0] -= af[1]
+	ax[2] += af[1]
+	ax[0] -= af[1]
+	ax[2] += af[1]
+	ax[0] += 0.1 * af[1]
+	ax[3] += af[2]
+	ax[1] -= af[2]
+	ax[4] += af[2]
+	ax[0] -= af[2]
+	ax[1] += af[2]
+	ax[0] += 0.1 * af[2]
+	ax[4] += af[3]
+	ax[2] -= af[3]
+	ax[6] += af[3]
+	ax[0] -= af[3]
+	ax[0] += af[3]
+	ax[1] += 0.1 * af[3]
+	ax[5] += af[4]
+	ax[3] -= af[4]
+	ax[8] += af[4]
+	ax[0] -= af[4]
+	ax[0] += af[4]
+	ax[8] += 0.1 * af[4]
+	ax[6] += af[5]
+	ax[4] -= af[5]
+	ax[10] += af[5]
+	ax[0] -= af[5]
+	ax[0] += af[5]
+	ax[11] += 0.1 * af[5]
+	for i := 6; i < 11; i++ {
+		ax[i+1] += af[i]
+		ax[i-1] -= af[i]
+		ax[11] += af[i]
+		ax[0] -= af[i]
+		ax[0] += af[i]
+		ax[11] += 0.1 * af[i]
+	}
+	ax[11] += af[11]
+	ax[10] -= af[11]
+	ax[11] += af[11]
+	ax[0] -= af[11]
+	ax[0] += af[11]
+	ax[11] += 0.1 * af[11]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Slope) Tangent(x, dx *Edge, t float64) {
+	const h = SlopeDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Slope) Adjoint(x, ax *Edge, t float64) {
+	const h = SlopeDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Edge{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Edge{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Edge{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycSlopeSlices adapts Slope to cycrt.TangentModel, whose methods take
+// slices of EdgeSize values.
+type cycSlopeSlices struct {
+	m *Slope
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycSlopeSlices) Step(x []float64, t float64) {
+	a.m.Step((*Edge)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycSlopeSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Edge)(x), (*Edge)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycSlopeSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Edge)(x), (*Edge)(ax), t)
+}
+
 // Sheet is the forward model Sheet declared at bounds.cyc:13:1: an ODE on
 // Plate integrated with RK4, one substep per step of SheetDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewSheet for the defaults. It is not safe for concurrent use.
+// NewSheet for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Sheet struct {
 	K float64 // param k (default 0.2)
 
 	k1, k2, k3, k4, tmp Plate // RK4 stages, allocated once
+	adj                 Plate // adjoint work, allocated once
 
 	term0      Plate   // a term of the equation at bounds.cyc:15:5 that reads neither the state nor the time, by element
 	termsForK  float64 // the K the terms were computed for
@@ -235,6 +486,193 @@ func (m *Sheet) tendency(dq, q *Plate, t float64) {
 	dq[29] = k*(q[29]+q[23]+(-1.0)+q[28]-4*q[29]) + (0.01*q[25] + m.term0[29])
 }
 
+// tendencyTangent writes into df the derivative of the tendency at q in the
+// direction dq (its Jacobian at q times dq), from the symbolic partials of
+// the equations declared at bounds.cyc:14:5.
+func (m *Sheet) tendencyTangent(df, q, dq *Plate, t float64) {
+	k := m.K
+	for j := range 5 {
+		df[j] = dq[j] - dq[j+1]
+	}
+	df[5] = dq[5]
+	for i := 1; i < 4; i++ {
+		df[6*i] = k*dq[6*i+6] + k*dq[6*i-6] + k*dq[6*i+1] - k*4*dq[6*i]
+		for j := 1; j < 5; j++ {
+			df[6*i+j] = k*dq[6*i+j+6] + k*dq[6*i+j-6] + k*dq[6*i+j+1] + k*dq[6*i+j-1] - k*4*dq[6*i+j] + 0.01*cycPick(cycIn(-i+j, 6), dq[6*cycClamp(i+j, 5)+cycClamp(-i+j, 6)], 0.0)
+		}
+		df[6*i+5] = k*dq[6*i+11] + k*dq[6*i-1] + k*dq[6*i+4] - k*4*dq[6*i+5] + 0.01*dq[29-i]
+	}
+	df[24] = k*dq[24] + k*dq[18] + k*dq[25] - k*4*dq[24]
+	for j := 1; j < 4; j++ {
+		df[j+24] = k*dq[j+24] + k*dq[j+18] + k*dq[j+25] + k*dq[j+23] - k*4*dq[j+24]
+	}
+	df[28] = k*dq[28] + k*dq[22] + k*dq[29] + k*dq[27] - k*4*dq[28] + 0.01*dq[24]
+	df[29] = k*dq[29] + k*dq[23] + k*dq[28] - k*4*dq[29] + 0.01*dq[25]
+}
+
+// tendencyAdjoint adds to aq the transpose of the Jacobian of the tendency
+// at q applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Sheet) tendencyAdjoint(aq, q, af *Plate, t float64) {
+	k := m.K
+	for j := range 5 {
+		aq[j] += af[j]
+		aq[j+1] -= af[j]
+	}
+	aq[5] += af[5]
+	for i := 1; i < 4; i++ {
+		aq[6*i+6] += k * af[6*i]
+		aq[6*i-6] += k * af[6*i]
+		aq[6*i+1] += k * af[6*i]
+		aq[6*i] -= k * 4 * af[6*i]
+		for j := 1; j < 5; j++ {
+			aq[6*i+j+6] += k * af[6*i+j]
+			aq[6*i+j-6] += k * af[6*i+j]
+			aq[6*i+j+1] += k * af[6*i+j]
+			aq[6*i+j-1] += k * af[6*i+j]
+			aq[6*i+j] -= k * 4 * af[6*i+j]
+			if cycIn(-i+j, 6) {
+				aq[6*cycClamp(i+j, 5)+cycClamp(-i+j, 6)] += 0.01 * af[6*i+j]
+			}
+		}
+		aq[6*i+11] += k * af[6*i+5]
+		aq[6*i-1] += k * af[6*i+5]
+		aq[6*i+4] += k * af[6*i+5]
+		aq[6*i+5] -= k * 4 * af[6*i+5]
+		aq[29-i] += 0.01 * af[6*i+5]
+	}
+	aq[24] += k * af[24]
+	aq[18] += k * af[24]
+	aq[25] += k * af[24]
+	aq[24] -= k * 4 * af[24]
+	for j := 1; j < 4; j++ {
+		aq[j+24] += k * af[j+24]
+		aq[j+18] += k * af[j+24]
+		aq[j+25] += k * af[j+24]
+		aq[j+23] += k * af[j+24]
+		aq[j+24] -= k * 4 * af[j+24]
+	}
+	aq[28] += k * af[28]
+	aq[22] += k * af[28]
+	aq[29] += k * af[28]
+	aq[27] += k * af[28]
+	aq[28] -= k * 4 * af[28]
+	aq[24] += 0.01 * af[28]
+	aq[29] += k * af[29]
+	aq[23] += k * af[29]
+	aq[28] += k * af[29]
+	aq[29] -= k * 4 * af[29]
+	aq[25] += 0.01 * af[29]
+}
+
+// Tangent replaces dq by M dq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Sheet) Tangent(q, dq *Plate, t float64) {
+	const h = SheetDT
+	if !m.termsReady || m.termsForK != m.K {
+		m.computeTerms()
+	}
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	m.tendencyTangent(dk, q, dq, t)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h*k[i]
+		dxs[i] = dq[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range q {
+		dq[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces aq by Mᵀ aq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Sheet) Adjoint(q, aq *Plate, t float64) {
+	const h = SheetDT
+	if !m.termsReady || m.termsForK != m.K {
+		m.computeTerms()
+	}
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	for i := range q {
+		x2[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range q {
+		x3[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range q {
+		x4[i] = q[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *aq
+	for i := range q {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Plate{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Plate{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Plate{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(aq, q, l, t)
+}
+
+// cycSheetSlices adapts Sheet to cycrt.TangentModel, whose methods take
+// slices of PlateSize values.
+type cycSheetSlices struct {
+	m *Sheet
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycSheetSlices) Step(x []float64, t float64) {
+	a.m.Step((*Plate)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycSheetSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Plate)(x), (*Plate)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycSheetSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Plate)(x), (*Plate)(ax), t)
+}
+
 // computeTerms fills the tables of the terms of Sheet's equations that read
 // neither the state nor the time, for the parameters as they are now; Step
 // calls it when they change.
@@ -252,9 +690,12 @@ func (m *Sheet) computeTerms() {
 // Corner is the forward model Corner declared at bounds.cyc:16:1: an ODE on
 // Box integrated with RK4, one substep per step of CornerDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewCorner for the defaults. It is not safe for concurrent use.
+// NewCorner for the defaults. Tangent and Adjoint are the exact
+// tangent-linear and adjoint of Step, which the variational analyses use;
+// the generated tests check them. It is not safe for concurrent use.
 type Corner struct {
 	k1, k2, k3, k4, tmp Box // RK4 stages, allocated once
+	adj                 Box // adjoint work, allocated once
 }
 
 // CornerDT is the model time advanced by one Corner.Step.
@@ -311,6 +752,169 @@ func (m *Corner) tendency(dq, q *Box, t float64) {
 	dq[15] = q[10] + 2.0 - (-3.0) + 2.0 - 2.0
 }
 
+// tendencyTangent writes into df the derivative of the tendency at q in the
+// direction dq (its Jacobian at q times dq), from the symbolic partials of
+// the equations declared at bounds.cyc:17:5.
+func (m *Corner) tendencyTangent(df, q, dq *Box, t float64) {
+	df[0] = dq[5] + dq[3]
+	df[1] = dq[6] + dq[11]
+	df[2] = dq[7]
+	df[3] = 0
+	df[4] = dq[9] - dq[1] + dq[7]
+	df[5] = dq[0] + dq[10] - dq[2] + dq[15]
+	df[6] = dq[1] + dq[11] - dq[3]
+	df[7] = dq[2]
+	df[8] = dq[13] - dq[5] + dq[11]
+	df[9] = dq[4] + dq[14] - dq[6]
+	df[10] = dq[5] + dq[15] - dq[7]
+	df[11] = dq[6]
+	df[12] = -dq[9] + dq[15]
+	df[13] = dq[8] - dq[10]
+	df[14] = dq[9] - dq[11]
+	df[15] = dq[10]
+}
+
+// tendencyAdjoint adds to aq the transpose of the Jacobian of the tendency
+// at q applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Corner) tendencyAdjoint(aq, q, af *Box, t float64) {
+	aq[5] += af[0]
+	aq[3] += af[0]
+	aq[6] += af[1]
+	aq[11] += af[1]
+	aq[7] += af[2]
+	aq[9] += af[4]
+	aq[1] -= af[4]
+	aq[7] += af[4]
+	aq[0] += af[5]
+	aq[10] += af[5]
+	aq[2] -= af[5]
+	aq[15] += af[5]
+	aq[1] += af[6]
+	aq[11] += af[6]
+	aq[3] -= af[6]
+	aq[2] += af[7]
+	aq[13] += af[8]
+	aq[5] -= af[8]
+	aq[11] += af[8]
+	aq[4] += af[9]
+	aq[14] += af[9]
+	aq[6] -= af[9]
+	aq[5] += af[10]
+	aq[15] += af[10]
+	aq[7] -= af[10]
+	aq[6] += af[11]
+	aq[9] -= af[12]
+	aq[15] += af[12]
+	aq[8] += af[13]
+	aq[10] -= af[13]
+	aq[9] += af[14]
+	aq[11] -= af[14]
+	aq[10] += af[15]
+}
+
+// Tangent replaces dq by M dq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Corner) Tangent(q, dq *Box, t float64) {
+	const h = CornerDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	m.tendencyTangent(dk, q, dq, t)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h*k[i]
+		dxs[i] = dq[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range q {
+		dq[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces aq by Mᵀ aq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Corner) Adjoint(q, aq *Box, t float64) {
+	const h = CornerDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	for i := range q {
+		x2[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range q {
+		x3[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range q {
+		x4[i] = q[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *aq
+	for i := range q {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Box{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Box{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Box{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(aq, q, l, t)
+}
+
+// cycCornerSlices adapts Corner to cycrt.TangentModel, whose methods take
+// slices of BoxSize values.
+type cycCornerSlices struct {
+	m *Corner
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycCornerSlices) Step(x []float64, t float64) {
+	a.m.Step((*Box)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycCornerSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Box)(x), (*Box)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycCornerSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Box)(x), (*Box)(ax), t)
+}
+
 // Near is the observation operator Near declared at bounds.cyc:18:1: the
 // expressions declared at bounds.cyc:18:30, from Edge to Obs.
 type Near struct{}
@@ -320,6 +924,44 @@ func (h *Near) Apply(y *Obs, x *Edge) {
 	for j := range 6 {
 		y[j] = x[2*j] - x[j+1]
 	}
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Near at x).
+func (h *Near) Tangent(dy *Obs, x, dx *Edge) {
+	for j := range 6 {
+		dy[j] = dx[2*j] - dx[j+1]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Near at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Near) Adjoint(ax, x *Edge, ay *Obs) {
+	for j := range 6 {
+		ax[2*j] += ay[j]
+		ax[j+1] -= ay[j]
+	}
+}
+
+// cycNearSlices adapts Near to cycrt.TangentObs, whose methods take slices
+// of EdgeSize and ObsSize values.
+type cycNearSlices struct {
+	h *Near
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycNearSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*Edge)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycNearSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*Edge)(x), (*Edge)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycNearSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Edge)(ax), (*Edge)(x), (*Obs)(ay))
 }
 
 // Rim is the observation operator Rim declared at bounds.cyc:19:1: the
@@ -332,6 +974,45 @@ func (h *Rim) Apply(y *Obs, q *Plate) {
 		y[j] = q[5*j+5]
 	}
 	y[5] = q[24]
+}
+
+// Tangent writes into dy the derivative of the observation at q in the
+// direction dq (H dq, H the Jacobian of Rim at q).
+func (h *Rim) Tangent(dy *Obs, q, dq *Plate) {
+	for j := range 5 {
+		dy[j] = dq[5*j+5]
+	}
+	dy[5] = dq[24]
+}
+
+// Adjoint adds to aq the transpose of the Jacobian of Rim at q applied to ay
+// (aq += Hᵀ ay).
+func (h *Rim) Adjoint(aq, q *Plate, ay *Obs) {
+	for j := range 5 {
+		aq[5*j+5] += ay[j]
+	}
+	aq[24] += ay[5]
+}
+
+// cycRimSlices adapts Rim to cycrt.TangentObs, whose methods take slices of
+// PlateSize and ObsSize values.
+type cycRimSlices struct {
+	h *Rim
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycRimSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*Plate)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycRimSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*Plate)(x), (*Plate)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycRimSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*Plate)(ax), (*Plate)(x), (*Obs)(ay))
 }
 
 // cycClamp returns a clamped to [0, n): the nearest element of a dimension

@@ -32,13 +32,16 @@ const StateSize = 3
 // L63 is the forward model L63 declared at l63.cyc:4:1: an ODE on State
 // integrated with RK4, one substep per step of L63DT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewL63
-// for the defaults. It is not safe for concurrent use.
+// for the defaults. Tangent and Adjoint are the exact tangent-linear and
+// adjoint of Step, which the variational analyses use; the generated tests
+// check them. It is not safe for concurrent use.
 type L63 struct {
 	Sigma float64 // param sigma (default 10)
 	Rho   float64 // param rho (default 28)
 	Beta  float64 // param beta (default 2.667…)
 
 	k1, k2, k3, k4, tmp State // RK4 stages, allocated once
+	adj                 State // adjoint work, allocated once
 }
 
 // L63DT is the model time advanced by one L63.Step.
@@ -82,6 +85,137 @@ func (m *L63) tendency(dx, x *State, t float64) {
 	dx[2] = x[0]*x[1] - beta*x[2]
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at l63.cyc:9:5.
+func (m *L63) tendencyTangent(df, x, dx *State, t float64) {
+	sigma := m.Sigma
+	rho := m.Rho
+	beta := m.Beta
+	df[0] = sigma*dx[1] - sigma*dx[0]
+	df[1] = (rho-x[2])*dx[0] - x[0]*dx[2] - dx[1]
+	df[2] = x[1]*dx[0] + x[0]*dx[1] - beta*dx[2]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *L63) tendencyAdjoint(ax, x, af *State, t float64) {
+	sigma := m.Sigma
+	rho := m.Rho
+	beta := m.Beta
+	ax[1] += sigma * af[0]
+	ax[0] -= sigma * af[0]
+	ax[0] += (rho - x[2]) * af[1]
+	ax[2] -= x[0] * af[1]
+	ax[1] -= af[1]
+	ax[0] += x[1] * af[2]
+	ax[1] += x[0] * af[2]
+	ax[2] -= beta * af[2]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *L63) Tangent(x, dx *State, t float64) {
+	const h = L63DT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *L63) Adjoint(x, ax *State, t float64) {
+	const h = L63DT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycL63Slices adapts L63 to cycrt.TangentModel, whose methods take slices
+// of StateSize values.
+type cycL63Slices struct {
+	m *L63
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycL63Slices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycL63Slices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycL63Slices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
 // Full is the observation operator Full declared at l63.cyc:13:1: the
 // identity, from State to State.
 type Full struct{}
@@ -89,6 +223,41 @@ type Full struct{}
 // Apply writes into y the observation of x.
 func (h *Full) Apply(y *State, x *State) {
 	*y = *x
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Full at x).
+func (h *Full) Tangent(dy *State, x, dx *State) {
+	*dy = *dx
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Full at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Full) Adjoint(ax, x *State, ay *State) {
+	for i, v := range ay {
+		ax[i] += v
+	}
+}
+
+// cycFullSlices adapts Full to cycrt.TangentObs, whose methods take slices
+// of StateSize and StateSize values.
+type cycFullSlices struct {
+	h *Full
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycFullSlices) Apply(y, x []float64) {
+	a.h.Apply((*State)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycFullSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*State)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycFullSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*State)(ay))
 }
 
 // NewF returns the analysis F declared at l63.cyc:15:1: the stochastic EnKF

@@ -49,11 +49,15 @@ const TenSize = 10
 // Damp is the forward model Damp declared at obs.cyc:3:1: an ODE on State
 // integrated with forward Euler, 2 substeps per step of DampDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewDamp for the defaults. It is not safe for concurrent use.
+// NewDamp for the defaults. Tangent and Adjoint are the exact tangent-linear
+// and adjoint of Step, which the variational analyses use; the generated
+// tests check them. It is not safe for concurrent use.
 type Damp struct {
 	K float64 // param k (default 0.5)
 
-	k1 State // the tendency, allocated once
+	k1    State      // the tendency, allocated once
+	subs  [2]State   // the state at the start of each substep (Tangent, Adjoint)
+	times [2]float64 // and the model time there
 }
 
 // DampDT is the model time advanced by one Damp.Step.
@@ -64,16 +68,23 @@ func NewDamp() *Damp {
 	return &Damp{K: 0.5}
 }
 
+// substep advances x by one substep of h = DampDT/2 from model time t with
+// forward Euler.
+func (m *Damp) substep(x *State, t float64) {
+	const h = DampDT / 2
+	k1 := &m.k1
+	m.tendency(k1, x, t)
+	for i := range x {
+		x[i] += h * k1[i]
+	}
+}
+
 // Step advances x by one step of DampDT from model time t with forward Euler
 // in 2 substeps.
 func (m *Damp) Step(x *State, t float64) {
 	const h = DampDT / 2
-	k1 := &m.k1
 	for range 2 {
-		m.tendency(k1, x, t)
-		for i := range x {
-			x[i] += h * k1[i]
-		}
+		m.substep(x, t)
 		t += h
 	}
 }
@@ -91,12 +102,120 @@ func (m *Damp) tendency(dx, x *State, t float64) {
 	dx[11] = -k*x[11] + 0.1*(x[0]-x[10]) + 0.01*math.Sin(t)
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at obs.cyc:4:5.
+func (m *Damp) tendencyTangent(df, x, dx *State, t float64) {
+	k := m.K
+	df[0] = -k*dx[0] + 0.1*dx[1] - 0.1*dx[11]
+	for i := 1; i < 11; i++ {
+		df[i] = -k*dx[i] + 0.1*dx[i+1] - 0.1*dx[i-1]
+	}
+	df[11] = -k*dx[11] + 0.1*dx[0] - 0.1*dx[10]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Damp) tendencyAdjoint(ax, x, af *State, t float64) {
+	k := m.K
+	ax[0] -= k * af[0]
+	ax[1] += 0.1 * af[0]
+	ax[11] -= 0.1 * af[0]
+	for i := 1; i < 11; i++ {
+		ax[i] -= k * af[i]
+		ax[i+1] += 0.1 * af[i]
+		ax[i-1] -= 0.1 * af[i]
+	}
+	ax[11] -= k * af[11]
+	ax[0] += 0.1 * af[11]
+	ax[10] -= 0.1 * af[11]
+}
+
+// tangentSubstep replaces dx by M dx, M the Jacobian of one substep of Step
+// at x (the state at model time t, which is left unchanged): the exact
+// derivative of the forward Euler stages as Step computes them.
+func (m *Damp) tangentSubstep(x, dx *State, t float64) {
+	const h = DampDT / 2
+	df := &m.k1
+	m.tendencyTangent(df, x, dx, t)
+	for i := range x {
+		dx[i] += h * df[i]
+	}
+}
+
+// adjointSubstep replaces ax by Mᵀ ax, M the Jacobian of one substep of
+// Step at x (the state at model time t, which is left unchanged): the
+// transpose of tangentSubstep, stage by stage in reverse.
+func (m *Damp) adjointSubstep(x, ax *State, t float64) {
+	const h = DampDT / 2
+	l := &m.k1
+	for i := range x {
+		l[i] = h * ax[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the substeps' tangent-linears chained along the substeps'
+// states.
+func (m *Damp) Tangent(x, dx *State, t float64) {
+	const h = DampDT / 2
+	base := &m.subs[0] // the state at the start of each substep in turn
+	*base = *x
+	for range 2 {
+		m.tangentSubstep(base, dx, t)
+		m.substep(base, t)
+		t += h
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the substeps' adjoints in reverse order.
+func (m *Damp) Adjoint(x, ax *State, t float64) {
+	const h = DampDT / 2
+	// The state at the start of every substep, as Step computes them.
+	m.subs[0], m.times[0] = *x, t
+	for s := 1; s < 2; s++ {
+		m.subs[s] = m.subs[s-1]
+		m.substep(&m.subs[s], m.times[s-1])
+		m.times[s] = m.times[s-1] + h
+	}
+	for s := 1; s >= 0; s-- {
+		m.adjointSubstep(&m.subs[s], ax, m.times[s])
+	}
+}
+
+// cycDampSlices adapts Damp to cycrt.TangentModel, whose methods take slices
+// of StateSize values.
+type cycDampSlices struct {
+	m *Damp
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycDampSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycDampSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycDampSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
 // Heun is the forward model Heun declared at obs.cyc:5:1: an ODE on State
 // integrated with RK2 (Heun), one substep per step of HeunDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewHeun for the defaults. It is not safe for concurrent use.
+// NewHeun for the defaults. Tangent and Adjoint are the exact tangent-linear
+// and adjoint of Step, which the variational analyses use; the generated
+// tests check them. It is not safe for concurrent use.
 type Heun struct {
 	k1, k2, tmp State // RK2 stages, allocated once
+	adj         State // adjoint work, allocated once
 }
 
 // HeunDT is the model time advanced by one Heun.Step.
@@ -132,6 +251,96 @@ func (m *Heun) tendency(dx, x *State, t float64) {
 	}
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at obs.cyc:5:40.
+func (m *Heun) tendencyTangent(df, x, dx *State, t float64) {
+	df[0] = dx[11] - dx[0]
+	for i := 1; i < 12; i++ {
+		df[i] = dx[i-1] - dx[i]
+	}
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Heun) tendencyAdjoint(ax, x, af *State, t float64) {
+	ax[11] += af[0]
+	ax[0] -= af[0]
+	for i := 1; i < 12; i++ {
+		ax[i-1] += af[i]
+		ax[i] -= af[i]
+	}
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK2
+// (Heun) stages as Step computes them.
+func (m *Heun) Tangent(x, dx *State, t float64) {
+	const h = HeunDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk1, dxs := &m.k1, &m.tmp, &m.k2, &m.adj
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk1, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk1[i]
+	}
+	dk2 := k // k is not needed again
+	m.tendencyTangent(dk2, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 2 * (dk1[i] + dk2[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Heun) Adjoint(x, ax *State, t float64) {
+	const h = HeunDT
+	// The base state of the second stage, as Step computes it.
+	k, x2 := &m.k1, &m.tmp
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.k2, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 2 * a0[i]
+	}
+	*w = State{}
+	m.tendencyAdjoint(w, x2, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/2*a0[i] + h*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycHeunSlices adapts Heun to cycrt.TangentModel, whose methods take slices
+// of StateSize values.
+type cycHeunSlices struct {
+	m *Heun
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycHeunSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycHeunSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycHeunSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
 // Odd is the observation operator Odd declared at obs.cyc:6:1: every 2nd
 // element from 1, from State to Six.
 type Odd struct{}
@@ -141,6 +350,43 @@ func (h *Odd) Apply(y *Six, x *State) {
 	for j := range y {
 		y[j] = x[2*j+1]
 	}
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Odd at x).
+func (h *Odd) Tangent(dy *Six, x, dx *State) {
+	for j := range dy {
+		dy[j] = dx[2*j+1]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Odd at x applied to ay
+// (ax += Hᵀ ay).
+func (h *Odd) Adjoint(ax, x *State, ay *Six) {
+	for j := range ay {
+		ax[2*j+1] += ay[j]
+	}
+}
+
+// cycOddSlices adapts Odd to cycrt.TangentObs, whose methods take slices of
+// StateSize and SixSize values.
+type cycOddSlices struct {
+	h *Odd
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycOddSlices) Apply(y, x []float64) {
+	a.h.Apply((*Six)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycOddSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Six)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycOddSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Six)(ay))
 }
 
 // Pick is the observation operator Pick declared at obs.cyc:7:1: the
@@ -155,6 +401,45 @@ func (h *Pick) Apply(y *Four, x *State) {
 	y[3] = x[11]
 }
 
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Pick at x).
+func (h *Pick) Tangent(dy *Four, x, dx *State) {
+	dy[0] = dx[0]
+	dy[1] = dx[5]
+	dy[2] = dx[7]
+	dy[3] = dx[11]
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Pick at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Pick) Adjoint(ax, x *State, ay *Four) {
+	ax[0] += ay[0]
+	ax[5] += ay[1]
+	ax[7] += ay[2]
+	ax[11] += ay[3]
+}
+
+// cycPickSlices adapts Pick to cycrt.TangentObs, whose methods take slices
+// of StateSize and FourSize values.
+type cycPickSlices struct {
+	h *Pick
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycPickSlices) Apply(y, x []float64) {
+	a.h.Apply((*Four)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycPickSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Four)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycPickSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Four)(ay))
+}
+
 // cycManyIndex lists the elements of State that Many observes.
 var cycManyIndex = [10]int{11, 10, 9, 8, 7, 6, 5, 4, 3, 2}
 
@@ -167,6 +452,43 @@ func (h *Many) Apply(y *Ten, x *State) {
 	for j, i := range &cycManyIndex {
 		y[j] = x[i]
 	}
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Many at x).
+func (h *Many) Tangent(dy *Ten, x, dx *State) {
+	for j, i := range &cycManyIndex {
+		dy[j] = dx[i]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Many at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Many) Adjoint(ax, x *State, ay *Ten) {
+	for j, i := range &cycManyIndex {
+		ax[i] += ay[j]
+	}
+}
+
+// cycManySlices adapts Many to cycrt.TangentObs, whose methods take slices
+// of StateSize and TenSize values.
+type cycManySlices struct {
+	h *Many
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycManySlices) Apply(y, x []float64) {
+	a.h.Apply((*Ten)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycManySlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Ten)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycManySlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Ten)(ay))
 }
 
 // Lin is the observation operator Lin declared at obs.cyc:9:1: y = H x with
@@ -193,6 +515,39 @@ func (h *Lin) Apply(y *Four, x *State) {
 	h.H.MulVec(y[:], x[:])
 }
 
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Lin at x).
+func (h *Lin) Tangent(dy *Four, x, dx *State) {
+	h.H.MulVec(dy[:], dx[:])
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Lin at x applied to ay
+// (ax += Hᵀ ay).
+func (h *Lin) Adjoint(ax, x *State, ay *Four) {
+	h.H.MulTransAdd(ax[:], ay[:])
+}
+
+// cycLinSlices adapts Lin to cycrt.TangentObs, whose methods take slices of
+// StateSize and FourSize values.
+type cycLinSlices struct {
+	h *Lin
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycLinSlices) Apply(y, x []float64) {
+	a.h.Apply((*Four)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycLinSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Four)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycLinSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Four)(ay))
+}
+
 // Sq is the observation operator Sq declared at obs.cyc:10:1: the
 // expressions declared at obs.cyc:10:35, from State to Six.
 type Sq struct{}
@@ -202,6 +557,43 @@ func (h *Sq) Apply(y *Six, x *State) {
 	for j := range 6 {
 		y[j] = x[2*j] * x[2*j]
 	}
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Sq at x).
+func (h *Sq) Tangent(dy *Six, x, dx *State) {
+	for j := range 6 {
+		dy[j] = 2 * x[2*j] * dx[2*j]
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Sq at x applied to ay
+// (ax += Hᵀ ay).
+func (h *Sq) Adjoint(ax, x *State, ay *Six) {
+	for j := range 6 {
+		ax[2*j] += 2 * x[2*j] * ay[j]
+	}
+}
+
+// cycSqSlices adapts Sq to cycrt.TangentObs, whose methods take slices of
+// StateSize and SixSize values.
+type cycSqSlices struct {
+	h *Sq
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycSqSlices) Apply(y, x []float64) {
+	a.h.Apply((*Six)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycSqSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Six)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycSqSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Six)(ay))
 }
 
 // Edge is the observation operator Edge declared at obs.cyc:11:1: the

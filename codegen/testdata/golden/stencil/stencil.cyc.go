@@ -55,11 +55,14 @@ const (
 // Odd is the forward model Odd declared at stencil.cyc:3:1: an ODE on Ring
 // integrated with RK4, one substep per step of OddDT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewOdd
-// for the defaults. It is not safe for concurrent use.
+// for the defaults. Tangent and Adjoint are the exact tangent-linear and
+// adjoint of Step, which the variational analyses use; the generated tests
+// check them. It is not safe for concurrent use.
 type Odd struct {
 	A float64 // param a (default 0.5)
 
 	k1, k2, k3, k4, tmp Ring // RK4 stages, allocated once
+	adj                 Ring // adjoint work, allocated once
 }
 
 // OddDT is the model time advanced by one Odd.Step.
@@ -117,12 +120,210 @@ func (m *Odd) tendency(dx, x *Ring, t float64) {
 	dx[39] = x[2] - x[37] + a*x[38] - x[2]*x[4] + 0.01*float64(39) + x[5] + t*OddDT
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at stencil.cyc:4:5.
+func (m *Odd) tendencyTangent(df, x, dx *Ring, t float64) {
+	a := m.A
+	df[0] = dx[3] - dx[38] + a*dx[0] - x[7]*dx[1] - x[1]*dx[7] + dx[5]
+	df[1] = dx[4] - dx[39] + a*dx[2] - x[10]*dx[0] - x[0]*dx[10] + dx[5]
+	for i := 2; i < 11; i++ {
+		df[i] = dx[i+3] - dx[i-2] + a*dx[2*i] - x[3*i+7]*dx[41-i] - x[41-i]*dx[3*i+7] + dx[5]
+	}
+	for i := 11; i < 20; i++ {
+		df[i] = dx[i+3] - dx[i-2] + a*dx[2*i] - x[3*i-33]*dx[41-i] - x[41-i]*dx[3*i-33] + dx[5]
+	}
+	for i := 20; i < 25; i++ {
+		df[i] = dx[i+3] - dx[i-2] + a*dx[2*i-40] - x[3*i-33]*dx[41-i] - x[41-i]*dx[3*i-33] + dx[5]
+	}
+	for i := 25; i < 37; i++ {
+		df[i] = dx[i+3] - dx[i-2] + a*dx[2*i-40] - x[3*i-73]*dx[41-i] - x[41-i]*dx[3*i-73] + dx[5]
+	}
+	df[37] = dx[0] - dx[35] + a*dx[34] - x[38]*dx[4] - x[4]*dx[38] + dx[5]
+	df[38] = dx[1] - dx[36] + a*dx[36] - x[1]*dx[3] - x[3]*dx[1] + dx[5]
+	df[39] = dx[2] - dx[37] + a*dx[38] - x[4]*dx[2] - x[2]*dx[4] + dx[5]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Odd) tendencyAdjoint(ax, x, af *Ring, t float64) {
+	a := m.A
+	ax[3] += af[0]
+	ax[38] -= af[0]
+	ax[0] += a * af[0]
+	ax[1] -= x[7] * af[0]
+	ax[7] -= x[1] * af[0]
+	ax[5] += af[0]
+	ax[4] += af[1]
+	ax[39] -= af[1]
+	ax[2] += a * af[1]
+	ax[0] -= x[10] * af[1]
+	ax[10] -= x[0] * af[1]
+	ax[5] += af[1]
+	for i := 2; i < 11; i++ {
+		ax[i+3] += af[i]
+		ax[i-2] -= af[i]
+		ax[2*i] += a * af[i]
+		ax[41-i] -= x[3*i+7] * af[i]
+		ax[3*i+7] -= x[41-i] * af[i]
+		ax[5] += af[i]
+	}
+	for i := 11; i < 20; i++ {
+		ax[i+3] += af[i]
+		ax[i-2] -= af[i]
+		ax[2*i] += a * af[i]
+		ax[41-i] -= x[3*i-33] * af[i]
+		ax[3*i-33] -= x[41-i] * af[i]
+		ax[5] += af[i]
+	}
+	for i := 20; i < 25; i++ {
+		ax[i+3] += af[i]
+		ax[i-2] -= af[i]
+		ax[2*i-40] += a * af[i]
+		ax[41-i] -= x[3*i-33] * af[i]
+		ax[3*i-33] -= x[41-i] * af[i]
+		ax[5] += af[i]
+	}
+	for i := 25; i < 37; i++ {
+		ax[i+3] += af[i]
+		ax[i-2] -= af[i]
+		ax[2*i-40] += a * af[i]
+		ax[41-i] -= x[3*i-73] * af[i]
+		ax[3*i-73] -= x[41-i] * af[i]
+		ax[5] += af[i]
+	}
+	ax[0] += af[37]
+	ax[35] -= af[37]
+	ax[34] += a * af[37]
+	ax[4] -= x[38] * af[37]
+	ax[38] -= x[4] * af[37]
+	ax[5] += af[37]
+	ax[1] += af[38]
+	ax[36] -= af[38]
+	ax[36] += a * af[38]
+	ax[3] -= x[1] * af[38]
+	ax[1] -= x[3] * af[38]
+	ax[5] += af[38]
+	ax[2] += af[39]
+	ax[37] -= af[39]
+	ax[38] += a * af[39]
+	ax[2] -= x[4] * af[39]
+	ax[4] -= x[2] * af[39]
+	ax[5] += af[39]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Odd) Tangent(x, dx *Ring, t float64) {
+	const h = OddDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Odd) Adjoint(x, ax *Ring, t float64) {
+	const h = OddDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycOddSlices adapts Odd to cycrt.TangentModel, whose methods take slices
+// of RingSize values.
+type cycOddSlices struct {
+	m *Odd
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycOddSlices) Step(x []float64, t float64) {
+	a.m.Step((*Ring)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycOddSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Ring)(x), (*Ring)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycOddSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Ring)(x), (*Ring)(ax), t)
+}
+
 // Tail is the forward model Tail declared at stencil.cyc:5:1: an ODE on Ring
 // integrated with RK4, one substep per step of TailDT. Its exported fields
 // are the run-time parameters; the zero value has them all 0, so use NewTail
-// for the defaults. It is not safe for concurrent use.
+// for the defaults. Tangent and Adjoint are the exact tangent-linear and
+// adjoint of Step, which the variational analyses use; the generated tests
+// check them. It is not safe for concurrent use.
 type Tail struct {
 	k1, k2, k3, k4, tmp Ring // RK4 stages, allocated once
+	adj                 Ring // adjoint work, allocated once
 }
 
 // TailDT is the model time advanced by one Tail.Step.
@@ -166,9 +367,137 @@ func (m *Tail) tendency(dx, x *Ring, t float64) {
 	dx[39] = math.Pow(math.Abs(x[0]), 1.5) - x[39]/(2+math.Abs(x[0]))
 }
 
+// tendencyTangent writes into df the derivative of the tendency at x in the
+// direction dx (its Jacobian at x times dx), from the symbolic partials of
+// the equations declared at stencil.cyc:5:30.
+func (m *Tail) tendencyTangent(df, x, dx *Ring, t float64) {
+	for i := range 39 {
+		df[i] = 1.5*math.Pow(math.Abs(x[i+1]), 0.5)*(x[i+1]/math.Abs(x[i+1]))*dx[i+1] - 1/(2+math.Abs(x[i+1]))*dx[i] + x[i]*(x[i+1]/math.Abs(x[i+1]))/((2+math.Abs(x[i+1]))*(2+math.Abs(x[i+1])))*dx[i+1]
+	}
+	df[39] = 1.5*math.Pow(math.Abs(x[0]), 0.5)*(x[0]/math.Abs(x[0]))*dx[0] - 1/(2+math.Abs(x[0]))*dx[39] + x[39]*(x[0]/math.Abs(x[0]))/((2+math.Abs(x[0]))*(2+math.Abs(x[0])))*dx[0]
+}
+
+// tendencyAdjoint adds to ax the transpose of the Jacobian of the tendency
+// at x applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Tail) tendencyAdjoint(ax, x, af *Ring, t float64) {
+	for i := range 39 {
+		ax[i+1] += 1.5 * math.Pow(math.Abs(x[i+1]), 0.5) * (x[i+1] / math.Abs(x[i+1])) * af[i]
+		ax[i] -= 1 / (2 + math.Abs(x[i+1])) * af[i]
+		ax[i+1] += x[i] * (x[i+1] / math.Abs(x[i+1])) / ((2 + math.Abs(x[i+1])) * (2 + math.Abs(x[i+1]))) * af[i]
+	}
+	ax[0] += 1.5 * math.Pow(math.Abs(x[0]), 0.5) * (x[0] / math.Abs(x[0])) * af[39]
+	ax[39] -= 1 / (2 + math.Abs(x[0])) * af[39]
+	ax[0] += x[39] * (x[0] / math.Abs(x[0])) / ((2 + math.Abs(x[0])) * (2 + math.Abs(x[0]))) * af[39]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Tail) Tangent(x, dx *Ring, t float64) {
+	const h = TailDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	m.tendencyTangent(dk, x, dx, t)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h/2*k[i]
+		dxs[i] = dx[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range x {
+		xs[i] = x[i] + h*k[i]
+		dxs[i] = dx[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range x {
+		dx[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Tail) Adjoint(x, ax *Ring, t float64) {
+	const h = TailDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, x, t)
+	for i := range x {
+		x2[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range x {
+		x3[i] = x[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range x {
+		x4[i] = x[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *ax
+	for i := range x {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Ring{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range x {
+		ax[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(ax, x, l, t)
+}
+
+// cycTailSlices adapts Tail to cycrt.TangentModel, whose methods take slices
+// of RingSize values.
+type cycTailSlices struct {
+	m *Tail
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycTailSlices) Step(x []float64, t float64) {
+	a.m.Step((*Ring)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycTailSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Ring)(x), (*Ring)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycTailSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Ring)(x), (*Ring)(ax), t)
+}
+
 // Logistic is the forward model Logistic declared at stencil.cyc:6:1: a
 // discrete map on Small. Its exported fields are the run-time parameters;
-// the zero value has them all 0, so use NewLogistic for the defaults. It is
+// the zero value has them all 0, so use NewLogistic for the defaults.
+// Tangent and Adjoint are the exact tangent-linear and adjoint of Step,
+// which the variational analyses use; the generated tests check them. It is
 // not safe for concurrent use.
 type Logistic struct {
 	R float64 // param r (default 3.7)
@@ -203,14 +532,82 @@ func (m *Logistic) next(dst, x *Small, t float64) {
 	dst[6] = r*x[6]*(1-x[6]) + 0.05*(x[5]-2*x[6]+x[0])
 }
 
+// nextTangent writes into dn the derivative of the map at x in the direction
+// dx (its Jacobian at x times dx), from the symbolic partials of the
+// equations declared at stencil.cyc:7:5.
+func (m *Logistic) nextTangent(dn, x, dx *Small, t float64) {
+	r := m.R
+	dn[0] = (r*(1-x[0])+-(r*x[0])+-(0.05*2))*dx[0] + 0.05*dx[6] + 0.05*dx[1]
+	for i := 1; i < 6; i++ {
+		dn[i] = (r*(1-x[i])+-(r*x[i])+-(0.05*2))*dx[i] + 0.05*dx[i-1] + 0.05*dx[i+1]
+	}
+	dn[6] = (r*(1-x[6])+-(r*x[6])+-(0.05*2))*dx[6] + 0.05*dx[5] + 0.05*dx[0]
+}
+
+// nextAdjoint adds to ax the transpose of the Jacobian of the map at x
+// applied to an: each element's partials scattered to the elements it reads.
+func (m *Logistic) nextAdjoint(ax, x, an *Small, t float64) {
+	r := m.R
+	ax[0] += (r*(1-x[0]) + -(r * x[0]) + -(0.05 * 2)) * an[0]
+	ax[6] += 0.05 * an[0]
+	ax[1] += 0.05 * an[0]
+	for i := 1; i < 6; i++ {
+		ax[i] += (r*(1-x[i]) + -(r * x[i]) + -(0.05 * 2)) * an[i]
+		ax[i-1] += 0.05 * an[i]
+		ax[i+1] += 0.05 * an[i]
+	}
+	ax[6] += (r*(1-x[6]) + -(r * x[6]) + -(0.05 * 2)) * an[6]
+	ax[5] += 0.05 * an[6]
+	ax[0] += 0.05 * an[6]
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the tangent-linear model of Logistic.
+func (m *Logistic) Tangent(x, dx *Small, t float64) {
+	m.nextTangent(&m.nx, x, dx, t)
+	*dx = m.nx
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the adjoint model of Logistic.
+func (m *Logistic) Adjoint(x, ax *Small, t float64) {
+	m.nx = Small{}
+	m.nextAdjoint(&m.nx, x, ax, t)
+	*ax = m.nx
+}
+
+// cycLogisticSlices adapts Logistic to cycrt.TangentModel, whose methods
+// take slices of SmallSize values.
+type cycLogisticSlices struct {
+	m *Logistic
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycLogisticSlices) Step(x []float64, t float64) {
+	a.m.Step((*Small)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycLogisticSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Small)(x), (*Small)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycLogisticSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Small)(x), (*Small)(ax), t)
+}
+
 // Heat is the forward model Heat declared at stencil.cyc:8:1: an ODE on
 // Field integrated with RK4, one substep per step of HeatDT. Its exported
 // fields are the run-time parameters; the zero value has them all 0, so use
-// NewHeat for the defaults. It is not safe for concurrent use.
+// NewHeat for the defaults. Tangent and Adjoint are the exact tangent-linear
+// and adjoint of Step, which the variational analyses use; the generated
+// tests check them. It is not safe for concurrent use.
 type Heat struct {
 	Kappa float64 // param kappa (default 0.1)
 
 	k1, k2, k3, k4, tmp Field // RK4 stages, allocated once
+	adj                 Field // adjoint work, allocated once
 }
 
 // HeatDT is the model time advanced by one Heat.Step.
@@ -266,6 +663,231 @@ func (m *Heat) tendency(dq, q *Field, t float64) {
 	dq[27] = kappa*(q[2]+q[22]+q[28]+q[26]-4*q[27]) + 0.001*q[9]
 	dq[28] = kappa*(q[3]+q[23]+q[29]+q[27]-4*q[28]) + 0.001*q[11]
 	dq[29] = kappa*(q[4]+q[24]+q[25]+q[28]-4*q[29]) + 0.001*q[18]
+}
+
+// tendencyTangent writes into df the derivative of the tendency at q in the
+// direction dq (its Jacobian at q times dq), from the symbolic partials of
+// the equations declared at stencil.cyc:9:5.
+func (m *Heat) tendencyTangent(df, q, dq *Field, t float64) {
+	kappa := m.Kappa
+	df[0] = kappa*dq[5] + kappa*dq[25] + kappa*dq[1] + kappa*dq[4] - kappa*4*dq[0] + 0.001*dq[0]
+	df[1] = kappa*dq[6] + kappa*dq[26] + kappa*dq[2] + kappa*dq[0] - kappa*4*dq[1] + 0.001*dq[7]
+	df[2] = kappa*dq[7] + kappa*dq[27] + kappa*dq[3] + kappa*dq[1] - kappa*4*dq[2] + 0.001*dq[14]
+	df[3] = kappa*dq[8] + kappa*dq[28] + kappa*dq[4] + kappa*dq[2] - kappa*4*dq[3] + 0.001*dq[16]
+	df[4] = kappa*dq[9] + kappa*dq[29] + kappa*dq[0] + kappa*dq[3] - kappa*4*dq[4] + 0.001*dq[23]
+	for i := 1; i < 5; i++ {
+		df[5*i] = kappa*dq[5*i+5] + kappa*dq[5*i-5] + kappa*dq[5*i+1] + kappa*dq[5*i+4] - kappa*4*dq[5*i] + 0.001*dq[5*i]
+		df[5*i+1] = kappa*dq[5*i+6] + kappa*dq[5*i-4] + kappa*dq[5*i+2] + kappa*dq[5*i] - kappa*4*dq[5*i+1] + 0.001*dq[5*i+7]
+		df[5*i+2] = kappa*dq[5*i+7] + kappa*dq[5*i-3] + kappa*dq[5*i+3] + kappa*dq[5*i+1] - kappa*4*dq[5*i+2] + 0.001*dq[5*cycWrap(i+2, 6)+4]
+		df[5*i+3] = kappa*dq[5*i+8] + kappa*dq[5*i-2] + kappa*dq[5*i+4] + kappa*dq[5*i+2] - kappa*4*dq[5*i+3] + 0.001*dq[5*cycWrap(i+3, 6)+1]
+		df[5*i+4] = kappa*dq[5*i+9] + kappa*dq[5*i-1] + kappa*dq[5*i] + kappa*dq[5*i+3] - kappa*4*dq[5*i+4] + 0.001*dq[5*cycWrap(i+4, 6)+3]
+	}
+	df[25] = kappa*dq[0] + kappa*dq[20] + kappa*dq[26] + kappa*dq[29] - kappa*4*dq[25] + 0.001*dq[25]
+	df[26] = kappa*dq[1] + kappa*dq[21] + kappa*dq[27] + kappa*dq[25] - kappa*4*dq[26] + 0.001*dq[2]
+	df[27] = kappa*dq[2] + kappa*dq[22] + kappa*dq[28] + kappa*dq[26] - kappa*4*dq[27] + 0.001*dq[9]
+	df[28] = kappa*dq[3] + kappa*dq[23] + kappa*dq[29] + kappa*dq[27] - kappa*4*dq[28] + 0.001*dq[11]
+	df[29] = kappa*dq[4] + kappa*dq[24] + kappa*dq[25] + kappa*dq[28] - kappa*4*dq[29] + 0.001*dq[18]
+}
+
+// tendencyAdjoint adds to aq the transpose of the Jacobian of the tendency
+// at q applied to af: each element's partials scattered to the elements it
+// reads.
+func (m *Heat) tendencyAdjoint(aq, q, af *Field, t float64) {
+	kappa := m.Kappa
+	aq[5] += kappa * af[0]
+	aq[25] += kappa * af[0]
+	aq[1] += kappa * af[0]
+	aq[4] += kappa * af[0]
+	aq[0] -= kappa * 4 * af[0]
+	aq[0] += 0.001 * af[0]
+	aq[6] += kappa * af[1]
+	aq[26] += kappa * af[1]
+	aq[2] += kappa * af[1]
+	aq[0] += kappa * af[1]
+	aq[1] -= kappa * 4 * af[1]
+	aq[7] += 0.001 * af[1]
+	aq[7] += kappa * af[2]
+	aq[27] += kappa * af[2]
+	aq[3] += kappa * af[2]
+	aq[1] += kappa * af[2]
+	aq[2] -= kappa * 4 * af[2]
+	aq[14] += 0.001 * af[2]
+	aq[8] += kappa * af[3]
+	aq[28] += kappa * af[3]
+	aq[4] += kappa * af[3]
+	aq[2] += kappa * af[3]
+	aq[3] -= kappa * 4 * af[3]
+	aq[16] += 0.001 * af[3]
+	aq[9] += kappa * af[4]
+	aq[29] += kappa * af[4]
+	aq[0] += kappa * af[4]
+	aq[3] += kappa * af[4]
+	aq[4] -= kappa * 4 * af[4]
+	aq[23] += 0.001 * af[4]
+	for i := 1; i < 5; i++ {
+		aq[5*i+5] += kappa * af[5*i]
+		aq[5*i-5] += kappa * af[5*i]
+		aq[5*i+1] += kappa * af[5*i]
+		aq[5*i+4] += kappa * af[5*i]
+		aq[5*i] -= kappa * 4 * af[5*i]
+		aq[5*i] += 0.001 * af[5*i]
+		aq[5*i+6] += kappa * af[5*i+1]
+		aq[5*i-4] += kappa * af[5*i+1]
+		aq[5*i+2] += kappa * af[5*i+1]
+		aq[5*i] += kappa * af[5*i+1]
+		aq[5*i+1] -= kappa * 4 * af[5*i+1]
+		aq[5*i+7] += 0.001 * af[5*i+1]
+		aq[5*i+7] += kappa * af[5*i+2]
+		aq[5*i-3] += kappa * af[5*i+2]
+		aq[5*i+3] += kappa * af[5*i+2]
+		aq[5*i+1] += kappa * af[5*i+2]
+		aq[5*i+2] -= kappa * 4 * af[5*i+2]
+		aq[5*cycWrap(i+2, 6)+4] += 0.001 * af[5*i+2]
+		aq[5*i+8] += kappa * af[5*i+3]
+		aq[5*i-2] += kappa * af[5*i+3]
+		aq[5*i+4] += kappa * af[5*i+3]
+		aq[5*i+2] += kappa * af[5*i+3]
+		aq[5*i+3] -= kappa * 4 * af[5*i+3]
+		aq[5*cycWrap(i+3, 6)+1] += 0.001 * af[5*i+3]
+		aq[5*i+9] += kappa * af[5*i+4]
+		aq[5*i-1] += kappa * af[5*i+4]
+		aq[5*i] += kappa * af[5*i+4]
+		aq[5*i+3] += kappa * af[5*i+4]
+		aq[5*i+4] -= kappa * 4 * af[5*i+4]
+		aq[5*cycWrap(i+4, 6)+3] += 0.001 * af[5*i+4]
+	}
+	aq[0] += kappa * af[25]
+	aq[20] += kappa * af[25]
+	aq[26] += kappa * af[25]
+	aq[29] += kappa * af[25]
+	aq[25] -= kappa * 4 * af[25]
+	aq[25] += 0.001 * af[25]
+	aq[1] += kappa * af[26]
+	aq[21] += kappa * af[26]
+	aq[27] += kappa * af[26]
+	aq[25] += kappa * af[26]
+	aq[26] -= kappa * 4 * af[26]
+	aq[2] += 0.001 * af[26]
+	aq[2] += kappa * af[27]
+	aq[22] += kappa * af[27]
+	aq[28] += kappa * af[27]
+	aq[26] += kappa * af[27]
+	aq[27] -= kappa * 4 * af[27]
+	aq[9] += 0.001 * af[27]
+	aq[3] += kappa * af[28]
+	aq[23] += kappa * af[28]
+	aq[29] += kappa * af[28]
+	aq[27] += kappa * af[28]
+	aq[28] -= kappa * 4 * af[28]
+	aq[11] += 0.001 * af[28]
+	aq[4] += kappa * af[29]
+	aq[24] += kappa * af[29]
+	aq[25] += kappa * af[29]
+	aq[28] += kappa * af[29]
+	aq[29] -= kappa * 4 * af[29]
+	aq[18] += 0.001 * af[29]
+}
+
+// Tangent replaces dq by M dq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the exact derivative of the RK4
+// stages as Step computes them.
+func (m *Heat) Tangent(q, dq *Field, t float64) {
+	const h = HeatDT
+	// The stage arrays of Step hold the stages' base states and their perturbations.
+	k, xs, dk, dxs, dsum := &m.k1, &m.tmp, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	m.tendencyTangent(dk, q, dq, t)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] = dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h/2*k[i]
+		dxs[i] = dq[i] + h/2*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendency(k, xs, t+h/2)
+	m.tendencyTangent(dk, xs, dxs, t+h/2)
+	for i := range q {
+		xs[i] = q[i] + h*k[i]
+		dxs[i] = dq[i] + h*dk[i]
+		dsum[i] += 2 * dk[i]
+	}
+	m.tendencyTangent(dk, xs, dxs, t+h)
+	for i := range q {
+		dq[i] += h / 6 * (dsum[i] + dk[i])
+	}
+}
+
+// Adjoint replaces aq by Mᵀ aq, M the Jacobian of Step at q (the state at
+// model time t, which is left unchanged): the transpose of Tangent, stage by
+// stage in reverse.
+func (m *Heat) Adjoint(q, aq *Field, t float64) {
+	const h = HeatDT
+	// The base states of the later stages, as Step computes them.
+	k, x2, x3, x4 := &m.k1, &m.k2, &m.k3, &m.k4
+	m.tendency(k, q, t)
+	for i := range q {
+		x2[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x2, t+h/2)
+	for i := range q {
+		x3[i] = q[i] + h/2*k[i]
+	}
+	m.tendency(k, x3, t+h/2)
+	for i := range q {
+		x4[i] = q[i] + h*k[i]
+	}
+	// Back through the stages: a0 is the adjoint of the result, l that of a stage's
+	// tendency and w that of its input.
+	a0, l, w := &m.k1, &m.tmp, &m.adj
+	*a0 = *aq
+	for i := range q {
+		l[i] = h / 6 * a0[i]
+	}
+	*w = Field{}
+	m.tendencyAdjoint(w, x4, l, t+h)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h*w[i]
+	}
+	*w = Field{}
+	m.tendencyAdjoint(w, x3, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/3*a0[i] + h/2*w[i]
+	}
+	*w = Field{}
+	m.tendencyAdjoint(w, x2, l, t+h/2)
+	for i := range q {
+		aq[i] += w[i]
+		l[i] = h/6*a0[i] + h/2*w[i]
+	}
+	m.tendencyAdjoint(aq, q, l, t)
+}
+
+// cycHeatSlices adapts Heat to cycrt.TangentModel, whose methods take slices
+// of FieldSize values.
+type cycHeatSlices struct {
+	m *Heat
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycHeatSlices) Step(x []float64, t float64) {
+	a.m.Step((*Field)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycHeatSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*Field)(x), (*Field)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycHeatSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*Field)(x), (*Field)(ax), t)
 }
 
 // Iterate is the cycle Iterate declared at stencil.cyc:10:1: one trajectory
