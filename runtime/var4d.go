@@ -169,10 +169,11 @@ var errVarNonFinite = errors.New("non-finite values in the trajectory, its cost 
 // through the [Minimisation] methods, and [Var4D.Forecast] gives the
 // background propagated to the window end.
 //
-// When no value of any observation is present, Analyze returns
-// [ErrNoObservations] (not wrapped), leaves x0 as it was and sets xEnd to
-// the background's forecast. On any other error x0 and xEnd are
-// unchanged. It does not allocate in any case.
+// x0 and xEnd must not overlap. When no value of any observation is
+// present, Analyze returns [ErrNoObservations] (not wrapped), leaves x0
+// as it was and sets xEnd to the background's forecast. On any other
+// error x0 and xEnd are unchanged (the Minimisation methods then describe
+// the outer loops finished before it). It does not allocate in any case.
 func (v *Var4D) Analyze(x0, xEnd []float64, t0 float64, m TangentModel, h TangentObs, ys [][]float64) error {
 	n, p := v.cfg.Dim, v.cfg.Obs
 	switch {
