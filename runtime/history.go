@@ -58,7 +58,7 @@ type HistoryMeta struct {
 
 	// ObsSize is the number of values in an observation; 0 records no
 	// observations. ObsDim names their dimension ("" gives "obs"); it must
-	// differ from the state's dimensions, "time" and "member", so an
+	// differ from the state's dimensions, "time", "member" and "outer", so an
 	// observation carrier indexed by the state's own index variable keeps
 	// the default.
 	ObsSize int
@@ -68,6 +68,11 @@ type HistoryMeta struct {
 	RecordMembers bool // also record every member's forecast and analysis state (NetCDF only)
 	Truth         bool // the run has a truth (a twin experiment)
 	Smoothed      bool // the records carry a smoother's finished states (see HistoryRecord)
+
+	// Outer is the number of outer loops of a variational analysis whose
+	// minimisation the records carry (HistoryRecord's Cost and
+	// GradNorm); 0 records none.
+	Outer int
 
 	Dt        float64 // the model step, in time units
 	TimeUnits string  // units of the model time; "" gives "1" (dimensionless)
@@ -120,6 +125,13 @@ type HistoryRecord struct {
 	SmoothedTime                 float64
 	SmoothedMean, SmoothedSpread []float64
 	RMSESmoothed, SpreadSmoothed float64
+
+	// A variational analysis's record also carries its minimisation, one
+	// value per outer loop made (at most HistoryMeta.Outer; the loops not
+	// made are written as fill): the nonlinear cost at the end of each
+	// outer loop and the norm of its gradient at the start. nil means
+	// none.
+	Cost, GradNorm []float64
 }
 
 // IsNetCDFPath reports whether a history at path is written as NetCDF:

@@ -20,7 +20,9 @@ type NetCDFHistory struct {
 	fMean, fSpread, aMean, aSpread, obs                int
 	rmseF, rmseA, spreadF, spreadA, fMembers, aMembers int
 	sStep, sTime, sMean, sSpread, rmseS, spreadS       int // a smoother's finished states; -1 without
+	outer, cost, gradNorm                              int // a variational minimisation: outer loops, variables (-1 without)
 	scalar                                             [1]float64
+	loops                                              []float64 // Outer values: a record's per-loop values padded with fill
 }
 
 // CreateNetCDFHistory creates the NetCDF history file at path. Like
@@ -91,8 +93,8 @@ func defineNetCDFHistory(path string, meta HistoryMeta) (*NetCDFHistory, error) 
 		}
 		n *= l
 	}
-	if meta.ObsSize < 0 || meta.Members < 0 {
-		return nil, fmt.Errorf("history %s: observation size %d and ensemble size %d, want >= 0", path, meta.ObsSize, meta.Members)
+	if meta.ObsSize < 0 || meta.Members < 0 || meta.Outer < 0 {
+		return nil, fmt.Errorf("history %s: observation size %d, ensemble size %d and %d outer loops, want >= 0", path, meta.ObsSize, meta.Members, meta.Outer)
 	}
 	if meta.RecordMembers && meta.Members == 0 {
 		return nil, fmt.Errorf("history %s: members recorded but the ensemble size is 0", path)
@@ -106,7 +108,8 @@ func defineNetCDFHistory(path string, meta HistoryMeta) (*NetCDFHistory, error) 
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	h := &NetCDFHistory{w: w, path: path, n: n, p: meta.ObsSize, truth: -1, obs: -1, fMembers: -1, aMembers: -1,
-		sStep: -1, sTime: -1, sMean: -1, sSpread: -1, rmseS: -1, spreadS: -1}
+		sStep: -1, sTime: -1, sMean: -1, sSpread: -1, rmseS: -1, spreadS: -1,
+		outer: meta.Outer, cost: -1, gradNorm: -1, loops: make([]float64, meta.Outer)}
 	if meta.RecordMembers {
 		h.m = meta.Members
 	}
@@ -137,6 +140,9 @@ func (h *NetCDFHistory) define(meta HistoryMeta, obsDim string) error {
 	}
 	if h.p > 0 {
 		dims = append(dims, dim{obsDim, h.p})
+	}
+	if h.outer > 0 {
+		dims = append(dims, dim{"outer", h.outer})
 	}
 	for _, d := range dims {
 		if _, err := w.AddDim(d.name, d.n); err != nil {
@@ -251,6 +257,14 @@ func (h *NetCDFHistory) define(meta HistoryMeta, obsDim string) error {
 			}
 		}
 	}
+	if h.outer > 0 {
+		if h.cost, err = field("cost", []string{"time", "outer"}, "nonlinear cost of the variational analysis at the end of each outer loop (fill: loop not made)"); err != nil {
+			return err
+		}
+		if h.gradNorm, err = field("grad_norm", []string{"time", "outer"}, "norm of the cost's gradient in the preconditioned control variable at the start of each outer loop"); err != nil {
+			return err
+		}
+	}
 	if h.m > 0 {
 		if h.fMembers, err = field("forecast_members", members, "forecast ensemble members"); err != nil {
 			return err
@@ -311,6 +325,15 @@ func (h *NetCDFHistory) Append(r *HistoryRecord) error {
 			return fmt.Errorf("history %s: step %d: variable %s has %d values, want %d", h.path, r.Step, h.w.vars[f.id].Name, len(f.vals), f.want)
 		}
 	}
+	loops := [...]struct {
+		id   int
+		vals []float64
+	}{{h.cost, r.Cost}, {h.gradNorm, r.GradNorm}}
+	for _, f := range loops {
+		if f.vals != nil && f.id >= 0 && len(f.vals) > h.outer {
+			return fmt.Errorf("history %s: step %d: variable %s has %d values, want at most %d", h.path, r.Step, h.w.vars[f.id].Name, len(f.vals), h.outer)
+		}
+	}
 	scalars := [...]struct {
 		id int
 		v  float64
@@ -338,6 +361,18 @@ func (h *NetCDFHistory) Append(r *HistoryRecord) error {
 			continue
 		}
 		if err := h.w.PutRecord(f.id, f.vals); err != nil {
+			return fmt.Errorf("history: step %d: %w", r.Step, err)
+		}
+	}
+	for _, f := range loops {
+		if f.id < 0 || f.vals == nil {
+			continue
+		}
+		n := copy(h.loops, f.vals)
+		for i := n; i < h.outer; i++ {
+			h.loops[i] = math.NaN()
+		}
+		if err := h.w.PutRecord(f.id, h.loops); err != nil {
 			return fmt.Errorf("history: step %d: %w", r.Step, err)
 		}
 	}

@@ -9,8 +9,9 @@ import "math"
 // HistoryRecorder assembles one [HistoryRecord] at a time from the state
 // of a cycle and appends it to a [History]. A generated cycle calls, at a
 // recorded analysis, Truth and Forecast before the analysis, then
-// Observation, Analysis and Append after it; a forecast calls Forecast
-// (an ensemble) or State (one trajectory) and Append. What is not given
+// Observation, Analysis (and, for a variational analysis, Minimisation)
+// and Append after it; a forecast calls Forecast (an ensemble) or State
+// (one trajectory) and Append. What is not given
 // for a record is written as missing, and its scores are NaN.
 //
 // The means, spreads and scores are computed into buffers allocated by
@@ -26,6 +27,7 @@ type HistoryRecorder struct {
 	fMean, fSpread, aMean, aSpread []float64
 	sMean, sSpread                 []float64 // a smoother's finished state
 	fMembers, aMembers             []float64
+	cost, gradNorm                 []float64 // a variational minimisation, meta.Outer values
 	spreadF, spreadA               float64
 }
 
@@ -42,6 +44,9 @@ func NewHistoryRecorder(h History, meta HistoryMeta) *HistoryRecorder {
 	if r.members {
 		r.fMembers = make([]float64, n*meta.Members)
 		r.aMembers = make([]float64, n*meta.Members)
+	}
+	if meta.Outer > 0 {
+		r.cost, r.gradNorm = make([]float64, meta.Outer), make([]float64, meta.Outer)
 	}
 	r.reset()
 	return r
@@ -96,6 +101,23 @@ func (r *HistoryRecorder) Smoothed(E *Ensemble, step int, t float64, truth []flo
 	rec.SpreadSmoothed = r.ensemble(E, r.sMean, r.sSpread, nil)
 	rec.SmoothedMean, rec.SmoothedSpread = r.sMean, r.sSpread
 	rec.RMSESmoothed = rmse(r.sMean, truth)
+}
+
+// Minimisation records what the variational analysis m reports about the
+// minimisation it has just made: the cost at the end and the gradient
+// norm at the start of each outer loop, at most the meta's Outer of them.
+// The recorder must have been made for a history with Outer set;
+// otherwise nothing is recorded.
+func (r *HistoryRecorder) Minimisation(m Minimisation) {
+	if r.cost == nil {
+		return
+	}
+	k := min(m.Outer(), len(r.cost))
+	for o := 0; o < k; o++ {
+		_, r.cost[o] = m.Cost(o)
+		r.gradNorm[o] = m.GradNorm(o)
+	}
+	r.rec.Cost, r.rec.GradNorm = r.cost[:k], r.gradNorm[:k]
 }
 
 // ensemble writes E's mean and element-wise spread, copies its members

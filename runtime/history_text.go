@@ -40,7 +40,11 @@ const historyFormat = "cyclec history v1"
 // A [HistoryRecord] gives up to three lines, in this order: its truth
 // (kind truth), its forecast (kind forecast, or state for a run without
 // an ensemble) and its analysis (kind analysis); absent parts give no
-// line. Every line has 3 + 2·dim whitespace-separated fields: the integer
+// line. A variational analysis's record (meta.Outer > 0, the header then
+// has an outer line) adds one line of kind outer per outer loop made, in
+// loop order: mean_0 is the cost at the loop's end, spread_0 the
+// gradient norm at its start, every other column nan. A smoother's record
+// ends with the line of kind smoothed, at the smoothed state's own step. Every line has 3 + 2·dim whitespace-separated fields: the integer
 // step, the model time, the kind, dim means and dim spreads. A line
 // without spread (the truth, a deterministic state) has nan spreads.
 // Observations, scores and members are only in the NetCDF format.
@@ -125,6 +129,12 @@ func newTextHistory(path string, meta HistoryMeta) (*TextHistory, []byte, error)
 	if meta.ConfigHash != "" {
 		fmt.Fprintf(&b, "# config_hash: %s\n", oneLine(meta.ConfigHash))
 	}
+	if meta.Outer < 0 {
+		return nil, nil, fmt.Errorf("history %s: %d outer loops, want >= 0", path, meta.Outer)
+	}
+	if meta.Outer > 0 {
+		fmt.Fprintf(&b, "# outer: %d\n", meta.Outer)
+	}
 	b.WriteString("# columns: step time kind")
 	for _, name := range []string{"mean", "spread"} {
 		for i := 0; i < dim; i++ {
@@ -136,7 +146,7 @@ func newTextHistory(path string, meta HistoryMeta) (*TextHistory, []byte, error)
 	if meta.Members == 0 {
 		stateKind = "state"
 	}
-	return &TextHistory{path: path, dim: dim, stateKind: stateKind}, []byte(b.String()), nil
+	return &TextHistory{path: path, dim: dim, stateKind: stateKind, outer: meta.Outer}, []byte(b.String()), nil
 }
 
 // TextHistory writes a text history file; see [CreateTextHistory].
@@ -147,14 +157,17 @@ type TextHistory struct {
 	size      int64 // bytes handed to w so far
 	dim       int
 	stateKind string // kind of the forecast line: forecast, or state without an ensemble
+	outer     int    // outer loops a record's minimisation may have (0: none recorded)
 	buf       []byte
 	err       error // first error; the history is then dead
 	done      bool
 }
 
-// Append implements History: the record's truth, forecast and analysis
-// lines. Every state slice must have length dim or be nil. Once the
-// buffer has grown to a line's length it allocates nothing.
+// Append implements History: the record's truth, forecast, analysis,
+// outer-loop and smoothed lines. Every state slice must have length dim
+// or be nil, Cost and GradNorm at most the meta's Outer values (the
+// same number, or one of them nil). Once the buffer has grown to a
+// record's length it allocates nothing.
 func (h *TextHistory) Append(r *HistoryRecord) error {
 	if h.err != nil {
 		return h.err
@@ -182,32 +195,80 @@ func (h *TextHistory) Append(r *HistoryRecord) error {
 			return fmt.Errorf("history %s: %s at step %d has %d means and %d spreads, want %d or none", h.path, p.kind, r.Step, len(p.mean), len(p.spread), h.dim)
 		}
 	}
-	b := h.buf[:0]
-	for _, p := range parts {
-		if p.mean == nil {
-			continue
+	loops := 0
+	if h.outer > 0 {
+		loops = max(len(r.Cost), len(r.GradNorm))
+		if loops > h.outer || (r.Cost != nil && r.GradNorm != nil && len(r.Cost) != len(r.GradNorm)) {
+			return fmt.Errorf("history %s: step %d has %d costs and %d gradient norms, want the same number, at most %d", h.path, r.Step, len(r.Cost), len(r.GradNorm), h.outer)
 		}
-		b = strconv.AppendInt(b, int64(p.step), 10)
-		b = append(b, ' ')
-		b = appendNumber(b, p.time)
-		b = append(b, ' ')
-		b = append(b, p.kind...)
-		for _, v := range p.mean {
-			b = append(b, ' ')
-			b = appendNumber(b, v)
-		}
-		for i := 0; i < h.dim; i++ {
-			b = append(b, ' ')
-			if p.spread == nil {
-				b = append(b, "nan"...)
-			} else {
-				b = appendNumber(b, p.spread[i])
-			}
-		}
-		b = append(b, '\n')
 	}
+	b := h.buf[:0]
+	for _, p := range parts[:3] {
+		b = h.appendState(b, p.step, p.time, p.kind, p.mean, p.spread)
+	}
+	// The minimisation belongs to the record's own analysis; a smoother's
+	// earlier state comes last.
+	for o := 0; o < loops; o++ {
+		b = h.appendOuter(b, r, o)
+	}
+	sm := parts[3]
+	b = h.appendState(b, sm.step, sm.time, sm.kind, sm.mean, sm.spread)
 	h.buf = b
 	return h.write(b)
+}
+
+// appendState appends the line of a state of kind kind (none when mean
+// is nil); a nil spread is written as nan.
+func (h *TextHistory) appendState(b []byte, step int, time float64, kind string, mean, spread []float64) []byte {
+	if mean == nil {
+		return b
+	}
+	b = strconv.AppendInt(b, int64(step), 10)
+	b = append(b, ' ')
+	b = appendNumber(b, time)
+	b = append(b, ' ')
+	b = append(b, kind...)
+	for _, v := range mean {
+		b = append(b, ' ')
+		b = appendNumber(b, v)
+	}
+	for i := 0; i < h.dim; i++ {
+		b = append(b, ' ')
+		if spread == nil {
+			b = append(b, "nan"...)
+		} else {
+			b = appendNumber(b, spread[i])
+		}
+	}
+	return append(b, '\n')
+}
+
+// appendOuter appends the line of kind outer of outer loop o of r: the
+// cost at its end as mean_0, the gradient norm at its start as spread_0
+// (nan where r has none) and nan in every other column.
+func (h *TextHistory) appendOuter(b []byte, r *HistoryRecord, o int) []byte {
+	at := func(v []float64) float64 {
+		if o < len(v) {
+			return v[o]
+		}
+		return math.NaN()
+	}
+	b = strconv.AppendInt(b, int64(r.Step), 10)
+	b = append(b, ' ')
+	b = appendNumber(b, r.Time)
+	b = append(b, " outer"...)
+	for i := 0; i < 2*h.dim; i++ {
+		b = append(b, ' ')
+		switch i {
+		case 0:
+			b = appendNumber(b, at(r.Cost))
+		case h.dim:
+			b = appendNumber(b, at(r.GradNorm))
+		default:
+			b = append(b, "nan"...)
+		}
+	}
+	return append(b, '\n')
 }
 
 // write hands b to the buffered writer, killing the history on failure.

@@ -60,6 +60,11 @@ type Summary struct {
 	ESSMean     float64 `json:"ess_mean"`    // time mean of the effective sample size after each scored analysis
 	ESSMin      float64 `json:"ess_min"`     // its least value
 	Resamplings int     `json:"resamplings"` // scored analyses after which the particles were resampled
+
+	// Variational scores (see [VarStats]), reported when HasVar is set.
+	HasVar        bool    `json:"-"`
+	InnerMean     float64 `json:"inner_mean"`     // mean inner (conjugate-gradient) iterations per outer loop of the scored analyses
+	CostIncreases int     `json:"cost_increases"` // scored analyses whose last outer loop did not reduce the nonlinear cost
 }
 
 // jsonFloat encodes NaN and ±Inf as JSON null and other values as
@@ -105,6 +110,8 @@ type summaryJSON struct {
 	ESSMean          *jsonFloat `json:"ess_mean,omitempty"`
 	ESSMin           *jsonFloat `json:"ess_min,omitempty"`
 	Resamplings      *int       `json:"resamplings,omitempty"`
+	InnerMean        *jsonFloat `json:"inner_mean,omitempty"`
+	CostIncreases    *int       `json:"cost_increases,omitempty"`
 }
 
 // MarshalJSON encodes the summary with the field names of its tags; a
@@ -145,6 +152,10 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		mean, least, n := jsonFloat(s.ESSMean), jsonFloat(s.ESSMin), s.Resamplings
 		out.ESSMean, out.ESSMin, out.Resamplings = &mean, &least, &n
 	}
+	if s.HasVar {
+		inner, n := jsonFloat(s.InnerMean), s.CostIncreases
+		out.InnerMean, out.CostIncreases = &inner, &n
+	}
 	return json.Marshal(out)
 }
 
@@ -180,6 +191,10 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 //	o-f       mean 0.0123     rms 1.0412
 //	o-a       mean 0.0050     rms 0.6021
 //	ratio     0.9871 (mean (O-F)² / mean (HPH' + R))
+//
+// and a variational analysis adds how its minimisations went:
+//
+//	minimiser inner 8.3333    per outer loop, cost not reduced in 0 analyses
 func (s *Summary) WriteText(w io.Writer) error {
 	var line string
 	kind := ""
@@ -224,6 +239,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if s.HasESS {
 		line += fmt.Sprintf("%-9s mean %-10s least %s, resampled after %d analyses\n", "ess", fmtScore(s.ESSMean), fmtScore(s.ESSMin), s.Resamplings)
+	}
+	if s.HasVar {
+		line += fmt.Sprintf("%-9s inner %-9s per outer loop, cost not reduced in %d analyses\n", "minimiser", fmtScore(s.InnerMean), s.CostIncreases)
 	}
 	line += fmt.Sprintf("%-9s %.3f s wall, %s per cycle\n", "time", s.WallSeconds, fmtDuration(s.SecondsPerCycle))
 	if s.ConfigHash != "" {

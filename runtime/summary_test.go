@@ -62,3 +62,51 @@ func TestSummaryText(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryVar checks the minimisation fields of a variational
+// analysis: present in JSON (null for a NaN mean) and text only with
+// HasVar.
+func TestSummaryVar(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		sum    Summary
+		json   map[string]any // fields to check; nil: none of them
+		text   string         // line to find; "": no minimiser line
+		fields int            // field count of the JSON object
+	}{
+		{"without", Summary{Cycle: "c", InnerMean: 3, CostIncreases: 2}, nil, "", 14},
+		{"with", Summary{Cycle: "c", HasVar: true, InnerMean: 9.9125, CostIncreases: 2},
+			map[string]any{"inner_mean": 9.9125, "cost_increases": 2.0},
+			"minimiser inner 9.9125    per outer loop, cost not reduced in 2 analyses\n", 16},
+		{"no outer loops counted", Summary{Cycle: "c", HasVar: true, InnerMean: math.NaN()},
+			map[string]any{"inner_mean": nil, "cost_increases": 0.0},
+			"minimiser inner NaN       per outer loop, cost not reduced in 0 analyses\n", 16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tc.sum.WriteJSON(&buf); err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+				t.Fatalf("invalid JSON %q: %v", buf.String(), err)
+			}
+			if len(got) != tc.fields {
+				t.Errorf("%d fields, want %d: %s", len(got), tc.fields, buf.String())
+			}
+			for k, v := range tc.json {
+				if g, ok := got[k]; !ok || g != v {
+					t.Errorf("%s = %#v, want %#v", k, g, v)
+				}
+			}
+			buf.Reset()
+			if err := tc.sum.WriteText(&buf); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if tc.text == "" && strings.Contains(out, "minimiser") || tc.text != "" && !strings.Contains(out, tc.text) {
+				t.Errorf("text summary:\n%s\nwant the line %q", out, tc.text)
+			}
+		})
+	}
+}
