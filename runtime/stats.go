@@ -18,7 +18,9 @@ import (
 // scored by its weighted mean and unbiased weighted spread, as
 // [Ensemble.MeanSpread] computes them.
 //
-// Call Forecast then Analysis once per analysis time. Neither allocates.
+// Call Forecast then Analysis once per analysis time (ForecastState then
+// AnalysisState for the single state of a `da` cycle, scored with the
+// element-wise error variance its analysis reports). None allocates.
 // A shape mismatch records NaN scores and is reported by [Stats.Err].
 //
 // A run with no truth (observations from a file) passes a nil truth: the
@@ -48,7 +50,37 @@ func NewStats(dim, spinup int) *Stats {
 // analysis. It counts toward the forecast scores when the analysis that
 // follows is past the spin-up.
 func (s *Stats) Forecast(E *Ensemble, truth []float64) {
-	rmse, spread := s.score(E, truth)
+	s.addForecast(s.score(E, truth))
+}
+
+// Analysis scores the analysis ensemble E (after inflation) against the
+// truth. The first spinup analyses are not counted.
+func (s *Stats) Analysis(E *Ensemble, truth []float64) {
+	s.addAnalysis(s.score(E, truth))
+}
+
+// ForecastState scores a single forecast state x (the `da` cycles' EKF,
+// 3D-Var, OI) against the truth just before an analysis, as Forecast
+// scores an ensemble: the RMSE of x, and the spread sqrt(mean_i
+// variance_i) from the element-wise error variance the analysis reports
+// (the diagonal of its covariance, DAPPER's rmv). A nil variance means the
+// method has none: the spread is NaN, and so is its time mean in the
+// summary (printed as not available). A nil truth is handled as by
+// Forecast.
+func (s *Stats) ForecastState(x, variance, truth []float64) {
+	s.addForecast(s.scoreState(x, variance, truth))
+}
+
+// AnalysisState scores a single analysis state x and its element-wise
+// error variance (nil for none) as [Stats.ForecastState] does, counted
+// as [Stats.Analysis] counts an ensemble: the first spinup analyses are
+// not.
+func (s *Stats) AnalysisState(x, variance, truth []float64) {
+	s.addAnalysis(s.scoreState(x, variance, truth))
+}
+
+// addForecast records the forecast scores before an analysis.
+func (s *Stats) addForecast(rmse, spread float64) {
 	s.lastF = rmse
 	if s.n >= s.spinup {
 		s.sumRF += rmse
@@ -57,10 +89,8 @@ func (s *Stats) Forecast(E *Ensemble, truth []float64) {
 	}
 }
 
-// Analysis scores the analysis ensemble E (after inflation) against the
-// truth. The first spinup analyses are not counted.
-func (s *Stats) Analysis(E *Ensemble, truth []float64) {
-	rmse, spread := s.score(E, truth)
+// addAnalysis records the scores of an analysis and counts it.
+func (s *Stats) addAnalysis(rmse, spread float64) {
 	s.lastA = rmse
 	if s.n >= s.spinup {
 		s.sumRA += rmse
@@ -113,12 +143,43 @@ func (s *Stats) score(E *Ensemble, truth []float64) (rmse, spread float64) {
 		return math.NaN(), math.NaN()
 	}
 	spread = E.MeanSpread(s.mean)
+	return rmseOf(s.mean, truth), spread
+}
+
+// scoreState returns the RMSE of x against truth and the spread
+// sqrt(mean(variance)), NaN for a nil variance.
+func (s *Stats) scoreState(x, variance, truth []float64) (rmse, spread float64) {
+	if len(x) != s.dim || s.dim == 0 || (variance != nil && len(variance) != s.dim) || (truth != nil && len(truth) != s.dim) {
+		if s.err == nil {
+			s.err = fmt.Errorf("statistics: state, variance or truth does not have dimension %d", s.dim)
+		}
+		return math.NaN(), math.NaN()
+	}
+	spread = math.NaN()
+	if variance != nil {
+		var sum float64
+		for _, v := range variance {
+			sum += v
+		}
+		spread = math.Sqrt(sum / float64(s.dim))
+	}
+	if truth == nil {
+		s.noTruth = true
+		return math.NaN(), spread
+	}
+	return rmseOf(x, truth), spread
+}
+
+// rmseOf returns sqrt(mean_i (x_i − truth_i)²); the slices have the same
+// non-zero length.
+func rmseOf(x, truth []float64) float64 {
+	truth = truth[:len(x)]
 	var ss float64
-	for i, m := range s.mean {
+	for i, m := range x {
 		d := m - truth[i]
 		ss += d * d
 	}
-	return math.Sqrt(ss / float64(s.dim)), spread
+	return math.Sqrt(ss / float64(len(x)))
 }
 
 // ratio returns sum/n, or NaN when n is 0.
