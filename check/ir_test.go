@@ -335,7 +335,7 @@ func TestCycles(t *testing.T) {
 	eq(t, "Reanalysis", []any{re.Window, re.Stride, viewAnalysis(re.Analysis).B.Size, re.Seed}, []any{8, 4, 3, uint64(3)})
 
 	lag := findCycle(t, p, "Lagged")
-	eq(t, "Lagged", []any{lag.Window, lag.Stride, lag.Members, lag.Source.Seed, lag.Seed}, []any{8, 8, 10, uint64(1), uint64(1)})
+	eq(t, "Lagged", []any{lag.Window, lag.Stride, lag.Members, lag.Source.Seed, lag.Seed}, []any{8, 8, 0, uint64(1), uint64(1)})
 
 	roll := findCycle(t, p, "Rolling")
 	eq(t, "Rolling", []any{roll.Step.Name, roll.Model == nil, roll.Window, roll.Stride, roll.Steps}, []any{"Lorenz63L63", true, 8, 4, 80})
