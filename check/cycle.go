@@ -347,13 +347,13 @@ func (w *wiring) analysis() {
 	if a.Kind() == ir.AnalysisKF {
 		if m := w.cy.Model; m != nil && !m.Linear {
 			d := w.c.diags.Add(w.s.at("model"), "linear", "kf needs a linear model, but %s is not linear in its state%s", w.model.srcName, reasonText(m.NonlinearAt))
-			noteAt(d, m.NonlinearAt, "the nonlinear term")
+			noteAt(d, m.NonlinearAt, "nonlinear here")
 			d.With(w.model.pos, "%s declared here", w.model.srcName)
 			w.fail()
 		}
 		if op := w.cy.Obs; op != nil && !op.Linear {
 			d := w.c.diags.Add(w.s.at("obs"), "linear", "kf needs a linear obs operator, but %s is not linear%s", w.obs.srcName, reasonText(op.NonlinearAt))
-			noteAt(d, op.NonlinearAt, "the nonlinear term")
+			noteAt(d, op.NonlinearAt, "nonlinear here")
 			d.With(w.obs.pos, "%s declared here", w.obs.srcName)
 			w.fail()
 			linearFailed = true
@@ -388,14 +388,22 @@ func (w *wiring) analysis() {
 		return
 	}
 	state := "the state " + w.carrier.SourceName + " of " + w.owner().srcName
+	// The errors are at the analysis's B or mean, with a note at the
+	// cycle that uses it.
+	used := func() {
+		if n := len(w.c.diags); n > 0 {
+			w.c.diags[n-1].With(w.s.at("analysis"), "used here, by cycle %s", w.o.srcName)
+		}
+		w.fail()
+	}
 	if b := backgroundOf(a); b != nil {
 		if !w.c.sizeMatrix(b, w.an.bFile, w.carrier.Size(), state) {
-			w.fail()
+			used()
 		}
 	}
 	if oi, ok := a.Method.(*ir.OI); ok && oi.Mean != nil {
 		if !w.c.sizeVector(oi.Mean, w.an.meanFile, w.carrier.Size(), state) {
-			w.fail()
+			used()
 		}
 	}
 }
@@ -822,8 +830,10 @@ func (w *wiring) recurrence() {
 	switch {
 	case w.stepAny != nil && w.stepAny.fwd != nil && w.stepAny.fwd.Var != "":
 		v.state, v.carrier = w.stepAny.fwd.Var, w.stepAny.fwd.Carrier
-	case w.s.has("step"):
-		return // the step model is unknown, and so is its state
+	default:
+		// The step model is unknown or missing (reported), and so is the
+		// state the condition reads.
+		return
 	}
 	x := v.expr(e)
 	switch {

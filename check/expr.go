@@ -454,6 +454,7 @@ func (v *env) power(pw *lang.PowerExpr) val {
 // nonlinearTerm says why the operation l op r, written text, is not
 // linear in the state although neither operand is nonlinear by itself.
 func nonlinearTerm(op string, l, r val, text string) string {
+	text = tightIndices(text)
 	read := func(x val) bool { _, ok := x.e.(*ir.Index); return ok }
 	switch op {
 	case "*":
@@ -785,10 +786,31 @@ func (v *env) call(cl *lang.Call) val {
 	return out
 }
 
-// callText prints a call as written.
+// callText prints a call as written, its indices as the formatter does.
 func callText(cl *lang.Call) string {
 	var b strings.Builder
 	printCall(&b, cl)
+	return tightIndices(b.String())
+}
+
+// tightIndices removes the spaces inside index brackets that the printer
+// puts around operators, so that a term reads as the formatter prints it:
+// "x[i+1] * x[i-1]". Index expressions hold no strings, and the space
+// after a comma between the indices of a grid stays.
+func tightIndices(s string) string {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch == '[':
+			depth++
+		case ch == ']':
+			depth--
+		case ch == ' ' && depth > 0 && (i == 0 || s[i-1] != ','):
+			continue
+		}
+		b.WriteByte(s[i])
+	}
 	return b.String()
 }
 

@@ -97,14 +97,17 @@ func (c *checker) matrixOf(v *env, val *lang.Value, label string) (*ir.Matrix, *
 	if k == nil {
 		return c.matrixForm(v, val, label)
 	}
+	if !isMatrixForm(m) {
+		d := c.diags.Add(lang.Pos(m.Pos), "value", "%s = k * M needs a matrix M after the scale: %s", label, matrixForms)
+		if isMatrixForm(k) {
+			d.Msg += "; the scale comes first, as in 0.5 * diag(1.0)"
+		}
+		return nil, nil, false
+	}
 	scale, ok := c.numberOf(v, k, "the scale of "+label)
 	if ok && !(scale > 0) {
 		c.diags.Add(lang.Pos(k.Pos), "value", "the scale of %s must be positive, got %s: k * M with k > 0 is a covariance when M is", label, fmtNum(scale))
 		ok = false
-	}
-	if !isMatrixForm(m) {
-		c.diags.Add(lang.Pos(m.Pos), "value", "%s = k * M needs a matrix M after the scale: %s", label, matrixForms)
-		return nil, nil, false
 	}
 	mx, df, good := c.matrixForm(v, m, label)
 	if mx == nil {
