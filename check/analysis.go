@@ -28,7 +28,7 @@ var analysisOptions = map[ir.AnalysisKind][]string{
 	ir.AnalysisEnSRF: append(append([]string{"members"}, inflationOptions...), "rotate", "localize"),
 	ir.AnalysisLETKF: append(append([]string{"members"}, inflationOptions...), "rotate", "localize"),
 	ir.AnalysisPF:    {"particles", "resample", "threshold", "jitter"},
-	ir.AnalysisOI:    {"B"},
+	ir.AnalysisOI:    {"B", "mean"},
 	ir.AnalysisVar3D: {"B"},
 	ir.AnalysisVar4D: {"B", "inner", "outer"},
 	ir.AnalysisEnKS:  append(append([]string{"members", "lag"}, inflationOptions...), "rotate"),
@@ -43,7 +43,7 @@ var analysisRequired = map[ir.AnalysisKind][]string{
 	ir.AnalysisEnSRF: {"members"},
 	ir.AnalysisLETKF: {"members", "localize"},
 	ir.AnalysisPF:    {"particles"},
-	ir.AnalysisOI:    {"B"},
+	ir.AnalysisOI:    {"B", "mean"},
 	ir.AnalysisVar3D: {"B"},
 	ir.AnalysisVar4D: {"B"},
 	ir.AnalysisEnKS:  {"members", "lag"},
@@ -74,6 +74,7 @@ type analysisOpts struct {
 	localize *ir.Localization
 	pf       ir.PF
 	b        *ir.Matrix
+	mean     *ir.Vector
 	inner    int
 	outer    int
 	lag      int
@@ -103,7 +104,7 @@ func (a *analysisOpts) method() ir.Method {
 		pf := a.pf
 		return &pf
 	case ir.AnalysisOI:
-		return &ir.OI{B: a.b}
+		return &ir.OI{B: a.b, Mean: a.mean}
 	case ir.AnalysisVar3D:
 		return &ir.Var3D{B: a.b}
 	case ir.AnalysisVar4D:
@@ -190,6 +191,11 @@ func (c *checker) checkAnalysis(o *object, d *lang.AnalysisDecl) {
 		m, df, good := c.matrixOf(s.v, s.value("B"), "B")
 		a.b = m
 		o.bFile = df
+		check(good)
+	}
+	if s.has("mean") {
+		m, good := c.meanOf(o, s)
+		a.mean = m
 		check(good)
 	}
 	if a.kind == ir.AnalysisVar4D {
@@ -387,4 +393,31 @@ func valueOrNil(val *lang.Value) *lang.Expr {
 		return nil
 	}
 	return val.Expr
+}
+
+// meanOf reads oi's climatological mean: a file of numbers ("mean.csv",
+// counted against the state where the analysis is used) or a vector (a
+// list or a vector constant), one value per state element.
+func (c *checker) meanOf(o *object, s *optSet) (*ir.Vector, bool) {
+	val := s.value("mean")
+	p := lang.Pos(val.Pos)
+	if path, ok := stringOf(val); ok {
+		df := c.readData(o.mod, path, p)
+		o.meanFile = df
+		return &ir.Vector{Pos: p, Path: path}, df == nil || df.ok
+	}
+	const want = `a file ("mean.csv") or a vector, one value per state element`
+	e := c.valueExpr(val, "mean", want)
+	if e == nil {
+		return nil, false
+	}
+	x := s.v.expr(e)
+	switch {
+	case x.kind == vBad:
+		return nil, false
+	case x.kind == vVec:
+		return &ir.Vector{Pos: p, Values: x.vec}, true
+	}
+	s.errorf("mean", "mean must be %s, not %s", want, describe(x))
+	return nil, false
 }

@@ -175,13 +175,20 @@ func TestNotes(t *testing.T) {
 		{"wrong_kind.cyc", 12, []string{"std/lorenz96.cyc:28"}},
 		{"forward_overlap.cyc", 9, []string{"forward_overlap.cyc:8"}},
 		{"members_mismatch.cyc", 15, []string{"members_mismatch.cyc:6"}},
-		{"kf_nonlinear.cyc", 20, []string{"std/lorenz96.cyc:20"}},
+		{"kf_nonlinear.cyc", 21, []string{"std/lorenz96.cyc:24", "std/lorenz96.cyc:20"}},
+		{"kf_nonlinear.cyc", 65, []string{"kf_nonlinear.cyc:49", "kf_nonlinear.cyc:46"}},
 		{"wiring_carrier.cyc", 15, []string{"wiring_carrier.cyc:9", "std/lorenz96.cyc:20"}},
 		{"import_cycle.cyc", 4, []string{"imports/cyc_b.cyc:4"}},
 		{"const_cycle.cyc", 4, []string{"const_cycle.cyc:5"}},
 		{"compose_forward.cyc", 23, []string{"compose_forward.cyc:12"}},
 		{"sequence_errors.cyc", 10, []string{"sequence_errors.cyc:8", "sequence_errors.cyc:7"}},
 		{"gonames.cyc", 14, []string{"gonames.cyc:10"}},
+		{"derivatives.cyc", 40, []string{"derivatives.cyc:15"}},
+		{"derivatives.cyc", 44, []string{"derivatives.cyc:17"}},
+		{"derivatives.cyc", 57, []string{"derivatives.cyc:31"}},
+		{"oi_mean.cyc", 10, []string{"oi_mean.cyc:21"}},
+		{"climatology.cyc", 16, []string{"climatology.cyc:16"}},
+		{"obs_go.cyc", 23, []string{"obs_go.cyc:9"}},
 	}
 	for _, tc := range cases {
 		diags, _ := checkFile(t, tc.file)

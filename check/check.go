@@ -44,6 +44,8 @@ const (
 	GoJacobian                   // func(J, x []float64)
 	GoAnalysis                   // func(cycrt.GoAnalysisConfig) (cycrt.Analysis, error)
 	GoSource                     // func(t float64, y []float64) (ok bool, err error)
+	GoTangent                    // func(x, dx []float64, t, dt float64): dx ← M dx at x
+	GoAdjoint                    // func(x, ax []float64, t, dt float64): ax ← Mᵀ ax at x
 )
 
 // GoRequest is one Go reference to resolve.
@@ -98,6 +100,7 @@ func Check(f *lang.File, src []byte, cfg Config) (*ir.Program, diag.List) {
 	c.checkGoNames()
 	c.checkAll()
 	c.resolveGo()
+	c.afterGo()
 	prog := c.program(root)
 	c.diags.Sort()
 	if c.diags.HasErrors() {
@@ -138,9 +141,17 @@ type checker struct {
 	stack []*object // declarations being resolved, for cycle reports
 
 	goRefs []pendingGo // Go references to resolve once every declaration is checked
+	// late are the checks that need what the Go resolver found (whether
+	// a go model is a type, and so has derivatives), run by afterGo in
+	// the order they were queued.
+	late []func()
 
 	data  map[string]*dataFile    // parsed data files by resolved path
 	means map[filledKey][]float64 // broadcast initial means, shared
+	// sizedFor says what first gave a shared matrix or vector its size
+	// ("the state lorenz96.State of lorenz96.L96"), for the message when
+	// a second use needs another.
+	sizedFor map[any]string
 }
 
 func newChecker(cfg Config) *checker {
@@ -150,6 +161,25 @@ func newChecker(cfg Config) *checker {
 		loading: map[string]bool{},
 		data:    map[string]*dataFile{},
 		means:   map[filledKey][]float64{},
+
+		sizedFor: map[any]string{},
+	}
+}
+
+// afterGo completes what depends on the Go resolver's answers: the
+// derivatives of composed models, whose go parts may have turned out to
+// be types, and then the late checks of cycles.
+func (c *checker) afterGo() {
+	done := map[*ir.Forward]bool{}
+	for _, m := range c.modules {
+		for _, o := range m.objs {
+			if o.kind == kindForward && o.fwd != nil {
+				composeDerivatives(o.fwd, done)
+			}
+		}
+	}
+	for _, f := range c.late {
+		f()
 	}
 }
 

@@ -56,12 +56,15 @@ var fakeWant = map[GoRole]string{
 	GoJacobian: "func([]float64, []float64)",
 	GoAnalysis: "func(cycrt.GoAnalysisConfig) (cycrt.Analysis, error)",
 	GoSource:   "func(float64, []float64) (bool, error)",
+	GoTangent:  "func([]float64, []float64, float64, float64)",
+	GoAdjoint:  "func([]float64, []float64, float64, float64)",
 }
 
 // fakeRole names a role as the old messages did.
 var fakeRole = map[GoRole]string{
 	GoForward: "go forward model", GoObs: "go obs operator", GoJacobian: "jacobian",
 	GoAnalysis: "go analysis", GoSource: "go observation source",
+	GoTangent: "tangent", GoAdjoint: "adjoint",
 }
 
 func (f fakeGo) Resolve(reqs []GoRequest) ([]GoResult, error) {
@@ -110,14 +113,16 @@ func canonicalSig(s string) string {
 
 // testGo is the Go world of the test programs.
 var testGo = fakeGo{
-	"example.com/ocean.Step":       "func(x []float64, t float64, dt float64)",
-	"example.com/ocean.Wrong":      "func(x []float64, t float64)",
-	"example.com/inst.Radiance":    "func(y, x []float64)",
-	"example.com/inst.Jacobian":    "func(jac []float64, x []float64)",
-	"example.com/myfilter.New":     "func(cfg cycrt.GoAnalysisConfig) (cycrt.Analysis, error)",
-	"example.com/obsfeed.Next":     "func(t float64, y []float64) (ok bool, err error)",
-	"example.com/ocean.Model":      "type Kappa U",
-	"example.com/ocean.StepSimple": "func([]float64, float64, float64)",
+	"example.com/ocean.Step":        "func(x []float64, t float64, dt float64)",
+	"example.com/ocean.Wrong":       "func(x []float64, t float64)",
+	"example.com/inst.Radiance":     "func(y, x []float64)",
+	"example.com/inst.Jacobian":     "func(jac []float64, x []float64)",
+	"example.com/myfilter.New":      "func(cfg cycrt.GoAnalysisConfig) (cycrt.Analysis, error)",
+	"example.com/obsfeed.Next":      "func(t float64, y []float64) (ok bool, err error)",
+	"example.com/ocean.Model":       "type Kappa U",
+	"example.com/ocean.StepSimple":  "func([]float64, float64, float64)",
+	"example.com/ocean.StepTangent": "func(x, dx []float64, t, dt float64)",
+	"example.com/ocean.StepAdjoint": "func(x, ax []float64, t, dt float64)",
 }
 
 func testConfig(r *testReader) Config {

@@ -4,6 +4,7 @@
 package check
 
 import (
+	"path"
 	"strings"
 
 	"github.com/cyclec/cyclec/diag"
@@ -19,7 +20,7 @@ var cycleKinds = []ir.CycleKind{
 
 // cycleOptions lists the options of each kind.
 var cycleOptions = map[ir.CycleKind][]string{
-	ir.CycleForecast:         {"model", "steps", "init", "seed", "history", "checkpoint"},
+	ir.CycleForecast:         {"model", "steps", "init", "seed", "history", "checkpoint", "climatology", "spinup"},
 	ir.CycleEnsembleForecast: {"model", "members", "steps", "init", "seed", "history", "history_members", "checkpoint"},
 	ir.CycleDA:               {"model", "truth", "obs", "obs_err", "analysis", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "checkpoint"},
 	ir.CycleEnsembleDA:       {"model", "truth", "obs", "obs_err", "analysis", "members", "obs_every", "steps", "spinup", "init", "source", "seed", "history", "history_members", "checkpoint"},
@@ -40,11 +41,25 @@ var cycleRequired = map[ir.CycleKind][]string{
 	ir.CycleRecurrence:       {"step", "until", "max_iters"},
 }
 
-// analysesFor lists the analysis kinds each DA cycle kind accepts.
+// analysesFor lists the analysis kinds each DA cycle kind accepts. A go
+// analysis in a da cycle sees the state as a 1-member ensemble. The
+// smoother runs 4D-Var over its windows; the fixed-lag enks smooths in an
+// ensemble_da cycle instead.
 var analysesFor = map[ir.CycleKind][]ir.AnalysisKind{
-	ir.CycleDA:         {ir.AnalysisKF, ir.AnalysisEKF, ir.AnalysisOI, ir.AnalysisVar3D, ir.AnalysisVar4D},
+	ir.CycleDA:         {ir.AnalysisKF, ir.AnalysisEKF, ir.AnalysisOI, ir.AnalysisVar3D, ir.AnalysisVar4D, ir.AnalysisGo},
 	ir.CycleEnsembleDA: ensembleKinds,
-	ir.CycleSmoother:   {ir.AnalysisVar4D, ir.AnalysisEnKS},
+	ir.CycleSmoother:   {ir.AnalysisVar4D},
+}
+
+// linearisingKinds are the analyses that use the linearisation of the
+// obs operator (its Jacobian, or its tangent-linear and adjoint).
+var linearisingKinds = []ir.AnalysisKind{ir.AnalysisKF, ir.AnalysisEKF, ir.AnalysisOI, ir.AnalysisVar3D, ir.AnalysisVar4D}
+
+// modelDerivatives says, for the analyses that use the derivatives of
+// the forward model, which ones they use.
+var modelDerivatives = map[ir.AnalysisKind]string{
+	ir.AnalysisEKF:   "the tangent-linear",
+	ir.AnalysisVar4D: "the tangent-linear and adjoint",
 }
 
 // defaultSeed seeds cycles that name no seed.
@@ -136,6 +151,7 @@ func (w *wiring) check() {
 	w.outputs()
 	w.windows()
 	w.recurrence()
+	w.climatology()
 	w.memory()
 }
 
@@ -294,7 +310,8 @@ func (w *wiring) observations() {
 }
 
 // analysis checks the analysis kind against the cycle kind, kf's
-// linearity requirement, and the size of B.
+// linearity requirement, the derivatives the analysis needs of the model
+// and the obs operator, and the sizes of B and of oi's mean.
 func (w *wiring) analysis() {
 	a := w.cy.Analysis
 	if a == nil {
@@ -309,24 +326,53 @@ func (w *wiring) analysis() {
 		if w.cy.Kind == ir.CycleEnsembleDA {
 			need = "an ensemble analysis (" + orList(names) + ")"
 		}
-		w.c.diags.Add(w.s.at("analysis"), "analysis", "%s needs %s, but %s is %s", w.cy.Kind, need, w.an.srcName, a.Kind()).
+		hint := ""
+		switch {
+		case w.cy.Kind == ir.CycleDA && containsKind(ensembleKinds, a.Kind()):
+			hint = ": an ensemble analysis runs in an ensemble_da cycle"
+		case w.cy.Kind == ir.CycleSmoother && a.Kind() == ir.AnalysisEnKS:
+			hint = ": enks smooths in an ensemble_da cycle, over its lag"
+		case w.cy.Kind == ir.CycleSmoother:
+			hint = ": a smoother runs 4D-Var over its windows"
+		}
+		w.c.diags.Add(w.s.at("analysis"), "analysis", "%s needs %s, but %s is %s%s", w.cy.Kind, need, w.an.srcName, a.Kind(), hint).
 			With(w.an.pos, "%s declared here", w.an.srcName)
 		w.fail()
 		w.kindMismatch = true
 	}
-	if a.Kind() == ir.AnalysisKF && !w.kindMismatch {
+	if w.kindMismatch {
+		return
+	}
+	linearFailed := false
+	if a.Kind() == ir.AnalysisKF {
 		if m := w.cy.Model; m != nil && !m.Linear {
-			w.c.diags.Add(w.s.at("model"), "linear", "kf needs a linear model, but %s is not linear in its state", w.model.srcName).
-				With(w.model.pos, "%s declared here", w.model.srcName)
+			d := w.c.diags.Add(w.s.at("model"), "linear", "kf needs a linear model, but %s is not linear in its state%s", w.model.srcName, reasonText(m.NonlinearAt))
+			noteAt(d, m.NonlinearAt, "nonlinear here")
+			d.With(w.model.pos, "%s declared here", w.model.srcName)
 			w.fail()
 		}
 		if op := w.cy.Obs; op != nil && !op.Linear {
-			w.c.diags.Add(w.s.at("obs"), "linear", "kf needs a linear obs operator, but %s is not linear", w.obs.srcName).
-				With(w.obs.pos, "%s declared here", w.obs.srcName)
+			d := w.c.diags.Add(w.s.at("obs"), "linear", "kf needs a linear obs operator, but %s is not linear%s", w.obs.srcName, reasonText(op.NonlinearAt))
+			noteAt(d, op.NonlinearAt, "nonlinear here")
+			d.With(w.obs.pos, "%s declared here", w.obs.srcName)
 			w.fail()
+			linearFailed = true
 		}
 	}
-	if l := a.Localization(); l != nil && !w.kindMismatch {
+	if op := w.cy.Obs; op != nil && containsKind(linearisingKinds, a.Kind()) && !linearFailed {
+		if r := op.NoDerivative; r != nil {
+			d := w.c.diags.Add(w.s.at("obs"), "derivative", "%s needs the linearisation of obs %s, but %s", a.Kind(), w.obs.srcName, r.Msg)
+			noteAt(d, r, "no derivative here")
+			w.fail()
+		} else if g := goObsWithoutJacobian(op); g != nil {
+			w.c.diags.Warn(w.s.at("obs"), "jacobian", "obs %s has no jacobian: %s analysis %s will linearise it by finite differences (add jacobian = go \"…\" to it)", g.SourceName, a.Kind(), w.an.srcName).
+				With(g.Pos, "%s declared here", g.SourceName)
+		}
+	}
+	if need, ok := modelDerivatives[a.Kind()]; ok && w.cy.Model != nil {
+		w.lateModelDerivatives(a.Kind(), need)
+	}
+	if l := a.Localization(); l != nil {
 		if op := w.cy.Obs; op != nil && op.Sites() == nil {
 			hint := "add locations = indices(…) or locations = subsample(start = s, step = k) to it"
 			if _, body := op.Def.(*ir.ExprObs); body {
@@ -338,11 +384,78 @@ func (w *wiring) analysis() {
 			w.fail()
 		}
 	}
-	if b := backgroundOf(a); b != nil && w.carrier != nil {
-		if !w.c.sizeMatrix(b, w.an.bFile, w.carrier.Size(), "the state "+w.carrier.SourceName+" of "+w.owner().srcName) {
-			w.fail()
+	if w.carrier == nil {
+		return
+	}
+	state := "the state " + w.carrier.SourceName + " of " + w.owner().srcName
+	// The errors are at the analysis's B or mean, with a note at the
+	// cycle that uses it.
+	used := func() {
+		if n := len(w.c.diags); n > 0 {
+			w.c.diags[n-1].With(w.s.at("analysis"), "used here, by cycle %s", w.o.srcName)
+		}
+		w.fail()
+	}
+	if b := backgroundOf(a); b != nil {
+		if !w.c.sizeMatrix(b, w.an.bFile, w.carrier.Size(), state) {
+			used()
 		}
 	}
+	if oi, ok := a.Method.(*ir.OI); ok && oi.Mean != nil {
+		if !w.c.sizeVector(oi.Mean, w.an.meanFile, w.carrier.Size(), state) {
+			used()
+		}
+	}
+}
+
+// lateModelDerivatives queues the check that the cycle's model has the
+// derivatives the analysis kind needs (need names them): whether a go
+// model has any is known only once the Go resolver has said whether it is
+// a type.
+func (w *wiring) lateModelDerivatives(kind ir.AnalysisKind, need string) {
+	m, mo, at, o := w.cy.Model, w.model, w.s.at("model"), w.o
+	w.c.late = append(w.c.late, func() {
+		if mo.bad || m.NoDerivative == nil {
+			return
+		}
+		r := m.NoDerivative
+		d := w.c.diags.Add(at, "derivative", "%s needs %s of %s, but %s", kind, need, mo.srcName, r.Msg)
+		noteAt(d, r, "no derivative here")
+		o.bad = true
+	})
+}
+
+// reasonText is ": " and the reason's message, or "" for none.
+func reasonText(r *ir.Reason) string {
+	if r == nil {
+		return ""
+	}
+	return ": " + r.Msg
+}
+
+// noteAt adds a note at the reason's position, when there is one.
+func noteAt(d *diag.Diagnostic, r *ir.Reason, msg string) {
+	if r != nil && r.Pos.IsValid() {
+		d.With(r.Pos, "%s", msg)
+	}
+}
+
+// goObsWithoutJacobian returns the go operator without a jacobian that
+// op is or chains, or nil: its linearisation is by finite differences.
+func goObsWithoutJacobian(op *ir.ObsOp) *ir.ObsOp {
+	switch d := op.Def.(type) {
+	case *ir.GoObs:
+		if d.Jacobian == nil {
+			return op
+		}
+	case *ir.ComposeObs:
+		for _, p := range d.Parts {
+			if g := goObsWithoutJacobian(p); g != nil {
+				return g
+			}
+		}
+	}
+	return nil
 }
 
 // backgroundOf is the B of a variational analysis, or nil.
@@ -395,6 +508,15 @@ func (w *wiring) ensemble() {
 		}
 		if a != nil && !containsKind(ensembleKinds, a.Kind()) && !w.kindMismatch {
 			w.s.errorf("members", "members means nothing with %s analysis %s", a.Kind(), w.an.srcName).
+				With(w.an.pos, "%s declared here", w.an.srcName)
+			w.fail()
+		}
+		return
+	}
+	if a != nil && a.Kind() == ir.AnalysisGo && w.cy.Kind == ir.CycleDA {
+		if a.Members() > 0 {
+			w.c.diags.Add(w.s.at("analysis"), "option", "analysis %s has members = %d, but a da cycle has one state: a go analysis in a da cycle is given a 1-member ensemble (drop members, or use ensemble_da)",
+				w.an.srcName, a.Members()).
 				With(w.an.pos, "%s declared here", w.an.srcName)
 			w.fail()
 		}
@@ -640,13 +762,21 @@ func (w *wiring) outputs() {
 	}
 }
 
-// windows reads window and stride (stride ≤ window, default window).
+// windows reads window (at most steps) and stride (at most window,
+// default window). A smoother's window and stride are whole numbers of
+// obs_every, so that every window ends at an observation time and every
+// window sees the same observation times.
 func (w *wiring) windows() {
 	if !contains(cycleOptions[w.cy.Kind], "window") {
 		return
 	}
 	win, ok := w.atLeast("window", 1)
 	if !ok {
+		return
+	}
+	if w.cy.Steps > 0 && win > w.cy.Steps {
+		w.s.errorf("window", "window = %d is longer than the run, steps = %d", win, w.cy.Steps)
+		w.fail()
 		return
 	}
 	w.cy.Window, w.cy.Stride = win, win
@@ -657,6 +787,24 @@ func (w *wiring) windows() {
 			return
 		}
 		w.cy.Stride = stride
+	} else if w.s.has("stride") {
+		return
+	}
+	if w.cy.Kind != ir.CycleSmoother || w.cy.ObsEvery <= 1 {
+		return
+	}
+	for _, name := range []string{"window", "stride"} {
+		n := w.cy.Window
+		if name == "stride" {
+			if !w.s.has("stride") {
+				continue
+			}
+			n = w.cy.Stride
+		}
+		if n%w.cy.ObsEvery != 0 {
+			w.s.errorf(name, "%s = %d must be a multiple of obs_every = %d, so that every window ends at an observation time and all windows see the same ones", name, n, w.cy.ObsEvery)
+			w.fail()
+		}
 	}
 }
 
@@ -682,8 +830,10 @@ func (w *wiring) recurrence() {
 	switch {
 	case w.stepAny != nil && w.stepAny.fwd != nil && w.stepAny.fwd.Var != "":
 		v.state, v.carrier = w.stepAny.fwd.Var, w.stepAny.fwd.Carrier
-	case w.s.has("step"):
-		return // the step model is unknown, and so is its state
+	default:
+		// The step model is unknown or missing (reported), and so is the
+		// state the condition reads.
+		return
 	}
 	x := v.expr(e)
 	switch {
@@ -692,11 +842,95 @@ func (w *wiring) recurrence() {
 	case x.kind != vBool || x.e == nil:
 		w.s.errorf("until", "until must be a condition on the state, such as abs(x[0]) < 1e-9, not %s", describe(x))
 		w.fail()
+	case x.deps&depState == 0 && v.state != "":
+		w.s.errorf("until", "until never reads %s, so it cannot stop the recurrence", v.state)
+		w.fail()
 	default:
 		w.cy.Until = x.e
 		if w.cy.Step == nil {
 			w.fail()
 		}
+	}
+}
+
+// climatology reads a forecast's climatology = files(mean = "m.csv", cov
+// = "c.csv"), the files the run writes the sample mean and covariance of
+// its states to, and spinup, the model steps left out of them (default
+// 0, and only with a climatology). The sample must hold at least two
+// states.
+func (w *wiring) climatology() {
+	if w.cy.Kind != ir.CycleForecast {
+		return
+	}
+	const form = `climatology = files(mean = "mean.csv", cov = "cov.csv")`
+	spinup, spinOK := w.atLeast("spinup", 0)
+	if w.s.has("spinup") && !spinOK {
+		return
+	}
+	if !w.s.has("climatology") {
+		if w.s.has("spinup") {
+			w.s.errorf("spinup", "spinup leaves model steps out of a forecast's climatology, but %s has none (add %s)", w.o.srcName, form)
+			w.fail()
+		}
+		return
+	}
+	cl := callOf(w.s.value("climatology"))
+	if cl == nil || callName(cl) != "files" || cl.Args == nil {
+		w.s.errorf("climatology", "climatology must be files(mean = \"mean.csv\", cov = \"cov.csv\"): the files the run writes the sample mean and covariance of its states to")
+		w.fail()
+		return
+	}
+	args, ok := w.c.bindArgs(cl, []string{"mean", "cov"})
+	if !ok {
+		w.fail()
+		return
+	}
+	var missing []string
+	paths := map[string]string{}
+	for _, name := range []string{"mean", "cov"} {
+		a := args[name]
+		if a == nil {
+			missing = append(missing, name)
+			continue
+		}
+		p, isStr := stringOf(a)
+		switch {
+		case !isStr:
+			w.c.diags.Add(lang.Pos(a.Pos), "value", "%s must be a file name, such as \"%s.csv\"", name, name)
+			ok = false
+		case p == "":
+			w.c.diags.Add(lang.Pos(a.Pos), "file", "empty file name")
+			ok = false
+		default:
+			paths[name] = p
+		}
+	}
+	if len(missing) > 0 {
+		what := map[string]string{"mean": "the file for the sample mean", "cov": "the file for the sample covariance"}[missing[0]]
+		if len(missing) == 2 {
+			what = "the files for the sample mean and covariance"
+		}
+		w.c.diags.Add(lang.Pos(cl.Pos), "call", "files needs %s: %s", strings.Join(missing, " and "), what)
+		ok = false
+	}
+	if m, cv := paths["mean"], paths["cov"]; m != "" && cv != "" && path.Clean(m) == path.Clean(cv) {
+		w.c.diags.Add(lang.Pos(args["cov"].Pos), "value", "cov is %q, the file mean is written to: the mean and the covariance need a file each", cv).
+			With(lang.Pos(args["mean"].Pos), "mean here")
+		ok = false
+	}
+	if !ok {
+		w.fail()
+		return
+	}
+	w.cy.Climatology = &ir.Climatology{Pos: lang.Pos(cl.Pos), MeanPath: paths["mean"], CovPath: paths["cov"]}
+	w.cy.Spinup = spinup
+	if steps := w.cy.Steps; steps > 0 && steps-spinup < 2 {
+		if w.s.has("spinup") {
+			w.s.errorf("spinup", "spinup = %d leaves %d of the %d states for the climatology, but a sample covariance needs at least 2", spinup, max(steps-spinup, 0), steps)
+		} else {
+			w.s.errorf("steps", "steps = %d gives one state, but the climatology's sample covariance needs at least 2", steps)
+		}
+		w.fail()
 	}
 }
 
@@ -781,6 +1015,7 @@ type cycleDraft struct {
 	Until          ir.Expr
 	MaxIters       int
 	Parts          []*ir.Cycle
+	Climatology    *ir.Climatology
 }
 
 // build returns the cycle's IR, or nil for an unknown kind.
@@ -794,7 +1029,7 @@ func (d *cycleDraft) build(o *object) *ir.Cycle {
 		ObsEvery: d.ObsEvery, Spinup: d.Spinup, Source: d.Source}
 	switch d.Kind {
 	case ir.CycleForecast:
-		cy.Def = &ir.Forecast{Model: d.Model}
+		cy.Def = &ir.Forecast{Model: d.Model, Climatology: d.Climatology, Spinup: d.Spinup}
 	case ir.CycleEnsembleForecast:
 		cy.Def = &ir.EnsembleForecast{Model: d.Model, Members: d.Members}
 	case ir.CycleDA:

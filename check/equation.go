@@ -18,8 +18,10 @@ type eqInfo struct {
 	kind  string // "ddt", "next" or "" (obs)
 	lhs   string // as written, e.g. "x[i]"
 	lin   int
-	cover bool // the left-hand side is valid: the equation counts for coverage
-	ok    bool // no error in the equation
+	nl    *ir.Reason // the first nonlinear term of the right-hand side
+	nd    *ir.Reason // the first call of the right-hand side with no derivative
+	cover bool       // the left-hand side is valid: the equation counts for coverage
+	ok    bool       // no error in the equation
 }
 
 // eqSet collects the checked equations of one forward or obs body.
@@ -28,6 +30,10 @@ type eqSet struct {
 	eqs    []*ir.Equation // the equations that checked, for the IR
 	ok     bool           // no equation had an error
 	linear bool           // every right-hand side is affine in the state
+	// nonlinearAt is the first nonlinear term of the first nonlinear
+	// equation, noDerivative the first call with no derivative, in
+	// source order.
+	nonlinearAt, noDerivative *ir.Reason
 }
 
 func newEqSet() *eqSet { return &eqSet{ok: true, linear: true} }
@@ -39,7 +45,9 @@ func (s *eqSet) add(info *eqInfo) {
 	}
 	if info.lin != linFree && info.lin != linAffine {
 		s.linear = false
+		s.nonlinearAt = firstReason(s.nonlinearAt, info.nl)
 	}
+	s.noDerivative = firstReason(s.noDerivative, info.nd)
 	s.infos = append(s.infos, info)
 	if info.eq != nil {
 		s.eqs = append(s.eqs, info.eq)
@@ -187,7 +195,7 @@ func (c *checker) equation(base *env, eq *lang.Equation, car *ir.Carrier) *eqInf
 		info.eq = &ir.Equation{Pos: p, LHS: lhs}
 		return info
 	}
-	info.lin = x.lin
+	info.lin, info.nl, info.nd = x.lin, x.nl, x.nd
 	info.eq = &ir.Equation{Pos: p, LHS: lhs, RHS: x.e}
 	return info
 }

@@ -59,6 +59,18 @@ type val struct {
 	lin   int
 	pos   diag.Pos
 	from  *object // the constant a plain name refers to
+	// nl is the first term that makes the value nonlinear in the state
+	// (nil while lin is not linNonlinear), nd the first call with no
+	// derivative (min or max of the state), for ir.Reason.
+	nl, nd *ir.Reason
+}
+
+// firstReason returns a, or b when a is nil.
+func firstReason(a, b *ir.Reason) *ir.Reason {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 // affine is Offset + Σ Coef[d]·loop_d with integer coefficients.
@@ -270,7 +282,7 @@ func (v *env) add(a *lang.AddExpr) val {
 		if t == nil {
 			return bad()
 		}
-		l = v.binary(t.Op, l, v.mul(t.Right), lang.Pos(t.Pos))
+		l = v.binary(t.Op, l, v.mul(t.Right), lang.Pos(t.Pos), nil)
 	}
 	return l
 }
@@ -280,22 +292,40 @@ func (v *env) mul(m *lang.MulExpr) val {
 		return bad()
 	}
 	l := v.unary(m.Left)
-	for _, t := range m.Rest {
+	for k, t := range m.Rest {
 		if t == nil {
 			return bad()
 		}
-		l = v.binary(t.Op, l, v.unary(t.Right), lang.Pos(t.Pos))
+		l = v.binary(t.Op, l, v.unary(t.Right), lang.Pos(t.Pos), func() string { return mulString(m, k+1) })
 	}
 	return l
 }
 
-// binary applies an arithmetic operator, folding constants.
-func (v *env) binary(op string, l, r val, p diag.Pos) val {
+// mulString prints the first n+1 factors of a product as written, with
+// the operators spaced: "(x[i+1] - x[i-2]) * x[i-1]".
+func mulString(m *lang.MulExpr, n int) string {
+	var b strings.Builder
+	printUnary(&b, m.Left)
+	for _, t := range m.Rest[:n] {
+		if t != nil {
+			b.WriteString(" " + t.Op + " ")
+			printUnary(&b, t.Right)
+		}
+	}
+	return b.String()
+}
+
+// binary applies an arithmetic operator, folding constants. term prints
+// the operation as written (nil for + and -, which never make a value
+// nonlinear), for the reason a nonlinear product, quotient or power
+// gives.
+func (v *env) binary(op string, l, r val, p diag.Pos, term func() string) val {
 	okL, okR := v.number(l, op), v.number(r, op)
 	if !okL || !okR {
 		return bad()
 	}
-	out := val{kind: vNum, deps: l.deps | r.deps, pos: l.pos}
+	out := val{kind: vNum, deps: l.deps | r.deps, pos: l.pos,
+		nl: firstReason(l.nl, r.nl), nd: firstReason(l.nd, r.nd)}
 	switch op {
 	case "+", "-":
 		out.lin = max(l.lin, r.lin)
@@ -322,6 +352,9 @@ func (v *env) binary(op string, l, r val, p diag.Pos) val {
 		default:
 			out.lin = linNonlinear
 		}
+	}
+	if out.lin == linNonlinear && out.nl == nil && term != nil {
+		out.nl = &ir.Reason{Pos: l.pos, Msg: nonlinearTerm(op, l, r, term())}
 	}
 	if l.konst && r.konst {
 		var x float64
@@ -409,7 +442,33 @@ func (v *env) power(pw *lang.PowerExpr) val {
 		return base
 	}
 	exp := v.unary(pw.Exponent)
-	return v.binary("^", base, exp, lang.Pos(pw.Pos))
+	return v.binary("^", base, exp, lang.Pos(pw.Pos), func() string {
+		var b strings.Builder
+		printPostfix(&b, pw.Base)
+		b.WriteString("^")
+		printUnary(&b, pw.Exponent)
+		return b.String()
+	})
+}
+
+// nonlinearTerm says why the operation l op r, written text, is not
+// linear in the state although neither operand is nonlinear by itself.
+func nonlinearTerm(op string, l, r val, text string) string {
+	text = tightIndices(text)
+	read := func(x val) bool { _, ok := x.e.(*ir.Index); return ok }
+	switch op {
+	case "*":
+		if read(l) && read(r) {
+			return text + " multiplies two state reads"
+		}
+		return text + " multiplies two terms that read the state"
+	case "/":
+		return text + " divides by a term that reads the state"
+	}
+	if r.lin != linFree {
+		return "the exponent of " + text + " reads the state"
+	}
+	return text + " raises a term that reads the state to a power"
 }
 
 func (v *env) postfix(p *lang.Postfix) val {
@@ -699,8 +758,16 @@ func (v *env) call(cl *lang.Call) val {
 		if a.lin != linFree {
 			out.lin = linNonlinear
 		}
+		out.nl = firstReason(out.nl, a.nl)
+		out.nd = firstReason(out.nd, a.nd)
 		allConst = allConst && a.konst
 		allInt = allInt && a.isInt
+	}
+	if out.lin == linNonlinear && out.nl == nil {
+		out.nl = &ir.Reason{Pos: p, Msg: callText(cl) + " is not linear in the state"}
+	}
+	if (fname == "min" || fname == "max") && out.deps&depState != 0 {
+		out.nd = &ir.Reason{Pos: p, Msg: callText(cl) + " has no derivative where its arguments are equal"}
 	}
 	if allConst {
 		x := fold(fname, args)
@@ -717,6 +784,34 @@ func (v *env) call(cl *lang.Call) val {
 	}
 	out.e = &ir.Call{Func: fname, Args: irArgs}
 	return out
+}
+
+// callText prints a call as written, its indices as the formatter does.
+func callText(cl *lang.Call) string {
+	var b strings.Builder
+	printCall(&b, cl)
+	return tightIndices(b.String())
+}
+
+// tightIndices removes the spaces inside index brackets that the printer
+// puts around operators, so that a term reads as the formatter prints it:
+// "x[i+1] * x[i-1]". Index expressions hold no strings, and the space
+// after a comma between the indices of a grid stays.
+func tightIndices(s string) string {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch == '[':
+			depth++
+		case ch == ']':
+			depth--
+		case ch == ' ' && depth > 0 && (i == 0 || s[i-1] != ','):
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // fold computes a built-in function of constants.

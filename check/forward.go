@@ -4,6 +4,7 @@
 package check
 
 import (
+	"fmt"
 	"math"
 	"path"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // Options of each forward form, in the order messages list them.
 var (
 	forwardBodyOptions    = []string{"dt", "scheme", "substeps"}
-	forwardGoOptions      = []string{"dt"}
+	forwardGoOptions      = []string{"dt", "tangent", "adjoint"}
 	forwardComposeOptions = []string{"dt"}
 	forwardNeuralOptions  = []string{"dt", "residual"}
 )
@@ -137,6 +138,10 @@ func (c *checker) forwardBody(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 		ok = false
 	}
 	f.Linear = set.linear && ok
+	if !set.linear {
+		f.NonlinearAt = set.nonlinearAt
+	}
+	f.NoDerivative = set.noDerivative
 	what := "ddt equation"
 	if isMap {
 		what = "next equation"
@@ -254,6 +259,7 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 		s := c.options(o, opts, "go forward model "+o.name, forwardGoOptions)
 		ok = c.forwardDT(s, f)
 		gf := &ir.GoForward{}
+		f.NonlinearAt = &ir.Reason{Pos: p, Msg: "go model " + o.name + " is Go code the compiler cannot see into, so it is taken to be nonlinear"}
 		ref, good := c.goRef(o, *form.Go, p, GoForward, "go forward model", func(r GoResult) {
 			gf.Type, gf.Fields, gf.HasNew, gf.ReturnsError = r.Type, r.Fields, r.HasNew, r.ReturnsError
 			// A type's exported float64 fields are its run-time parameters;
@@ -261,10 +267,14 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			for _, name := range r.Fields {
 				f.Params = append(f.Params, &ir.Param{Name: name, Pos: p})
 			}
+			if r.Type {
+				c.goTypeDerivatives(o, s, f, gf)
+			}
 		})
 		gf.Ref = ref
 		f.Def = gf
 		ok = ok && good
+		ok = c.goDerivatives(o, s, p, f, gf) && ok
 	case form.Neural != nil:
 		s := c.options(o, opts, "neural forward model "+o.name, forwardNeuralOptions)
 		ok = c.forwardDT(s, f)
@@ -275,6 +285,8 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			ok = ok && good
 		}
 		f.Def = nn
+		f.NoDerivative = &ir.Reason{Pos: p, Msg: "no generated derivatives for neural models yet"}
+		f.NonlinearAt = &ir.Reason{Pos: p, Msg: "the layers of " + nn.Path + " are not known here, so the network is taken to be nonlinear"}
 		// The weights file must exist and its header describe a network
 		// from the carrier to itself (data.md §5).
 		switch {
@@ -307,6 +319,9 @@ func (c *checker) forwardForm(o *object, d *lang.ForwardDecl, f *ir.Forward) boo
 			}
 			cm.Parts = append(cm.Parts, part)
 			f.Linear = f.Linear && part.Model.Linear
+			if r := part.Model.NonlinearAt; r != nil && f.NonlinearAt == nil {
+				f.NonlinearAt = &ir.Reason{Pos: r.Pos, Msg: "in its part " + part.Model.SourceName + ", " + r.Msg}
+			}
 		}
 		f.Linear = f.Linear && ok
 	default:
@@ -333,10 +348,13 @@ func (c *checker) networkSpec(p diag.Pos, o *object, f *ir.Forward, nn *ir.Neura
 		return false
 	}
 	nn.Widths = spec.Widths()
-	f.Linear = true
-	for _, l := range spec.Layers {
+	f.Linear, f.NonlinearAt = true, nil
+	for i, l := range spec.Layers {
 		nn.Activations = append(nn.Activations, l.Activation)
-		f.Linear = f.Linear && l.Activation == "linear"
+		if l.Activation != "linear" && f.Linear {
+			f.Linear = false
+			f.NonlinearAt = &ir.Reason{Pos: p, Msg: fmt.Sprintf("layer %d of %s applies %s", i+1, nn.Path, l.Activation)}
+		}
 	}
 	if spec.DefaultedActivation {
 		c.diags.Warn(p, "weights", "%s names no activation in its metadata: %s is assumed between layers (add \"activation\" to __metadata__)", nn.Path, cycrt.DefaultActivation)
@@ -370,4 +388,88 @@ func (c *checker) composePart(o *object, q *lang.QualIdent, f *ir.Forward) (*ir.
 		return nil, false
 	}
 	return &ir.Component{Model: m, Steps: int(n)}, true
+}
+
+// goDerivatives reads the tangent = go "…" and adjoint = go "…" options
+// of a go forward model, which come together or not at all, and sets
+// NoDerivative when they are missing. Whether the model is a type (which
+// cannot take them) is known only once the resolver has answered; see
+// goTypeDerivatives.
+func (c *checker) goDerivatives(o *object, s *optSet, p diag.Pos, f *ir.Forward, gf *ir.GoForward) bool {
+	ok := true
+	refs := map[string]*ir.GoRef{}
+	for _, name := range []string{"tangent", "adjoint"} {
+		val := s.value(name)
+		if val == nil {
+			continue
+		}
+		if val.Go == nil {
+			s.errorf(name, "%s must be a go reference: %s = go \"example.com/ocean.%s\"", name, name, goDerivativeExample[name])
+			ok = false
+			continue
+		}
+		role := GoTangent
+		if name == "adjoint" {
+			role = GoAdjoint
+		}
+		r, good := c.goRef(o, *val.Go, lang.Pos(val.Pos), role, name, nil)
+		ok = ok && good
+		refs[name] = r
+	}
+	gf.Tangent, gf.Adjoint = refs["tangent"], refs["adjoint"]
+	switch {
+	case s.has("tangent") != s.has("adjoint"):
+		given, missing := "tangent", "adjoint"
+		if s.has("adjoint") {
+			given, missing = missing, given
+		}
+		s.errorf(given, "%s needs %s too: the analyses that use a model's derivatives need both the tangent-linear and its adjoint", given, missing)
+		ok = false
+	case !s.has("tangent"):
+		f.NoDerivative = &ir.Reason{Pos: p, Msg: "go model " + o.name + " gives no tangent = go \"…\" and adjoint = go \"…\""}
+	}
+	return ok
+}
+
+// goDerivativeExample names the example functions of the derivative
+// options' messages.
+var goDerivativeExample = map[string]string{"tangent": "StepTangent", "adjoint": "StepAdjoint"}
+
+// goTypeDerivatives records, once the resolver has found that a go
+// forward model is a type, that it has no derivatives: functions cannot
+// see a type's fields, and derivative methods on the type are not
+// supported yet. Derivative options given to a type are an error.
+func (c *checker) goTypeDerivatives(o *object, s *optSet, f *ir.Forward, gf *ir.GoForward) {
+	ref := gf.Ref.ImportPath + "." + gf.Ref.Name
+	for _, name := range []string{"tangent", "adjoint"} {
+		if s.has(name) {
+			s.errorf(name, "%s is for a go model given as a function, but %s is a type: derivatives of go model types are not supported yet", name, ref)
+			o.bad = true
+			break
+		}
+	}
+	gf.Tangent, gf.Adjoint = nil, nil
+	f.NoDerivative = &ir.Reason{Pos: gf.Ref.Pos, Msg: "go model " + o.name + " is the type " + ref + ", and derivatives of go model types are not supported yet (a function with tangent = go \"…\" and adjoint = go \"…\" is)"}
+}
+
+// composeDerivatives sets the NoDerivative of a composed model from its
+// parts (the first part without derivatives gives the reason), after the
+// Go resolver has said which go parts are types. It is memoised in done.
+func composeDerivatives(f *ir.Forward, done map[*ir.Forward]bool) {
+	if done[f] {
+		return
+	}
+	done[f] = true
+	cm, ok := f.Def.(*ir.Compose)
+	if !ok {
+		return
+	}
+	f.NoDerivative = nil
+	for _, part := range cm.Parts {
+		composeDerivatives(part.Model, done)
+		if r := part.Model.NoDerivative; r != nil {
+			f.NoDerivative = &ir.Reason{Pos: r.Pos, Msg: "in its part " + part.Model.SourceName + ", " + r.Msg}
+			return
+		}
+	}
 }

@@ -335,7 +335,7 @@ func TestCycles(t *testing.T) {
 	eq(t, "Reanalysis", []any{re.Window, re.Stride, viewAnalysis(re.Analysis).B.Size, re.Seed}, []any{8, 4, 3, uint64(3)})
 
 	lag := findCycle(t, p, "Lagged")
-	eq(t, "Lagged", []any{lag.Window, lag.Stride, lag.Members, lag.Source.Seed, lag.Seed}, []any{8, 8, 10, uint64(1), uint64(1)})
+	eq(t, "Lagged", []any{lag.Window, lag.Stride, lag.Members, lag.Source.Seed, lag.Seed}, []any{8, 8, 0, uint64(1), uint64(1)})
 
 	roll := findCycle(t, p, "Rolling")
 	eq(t, "Rolling", []any{roll.Step.Name, roll.Model == nil, roll.Window, roll.Stride, roll.Steps}, []any{"Lorenz63L63", true, 8, 4, 80})
@@ -427,4 +427,95 @@ func TestLocalizationForms(t *testing.T) {
 	}
 	eq(t, "Rad sites", *sites["Rad"], ir.ObsSites{Start: 1, Step: 2})
 	eq(t, "Pick sites", sites["Pick"].Indices[19], 39)
+}
+
+// TestVariational checks what the variational analyses and the remaining
+// cycles find in the IR: scaled matrices, oi's mean, the climatology a
+// forecast writes, derivatives and their absence, the reasons for
+// nonlinearity, a go analysis in a da cycle and nested sequences.
+func TestVariational(t *testing.T) {
+	p := checkGood(t, "variational.cyc")
+
+	type mat struct {
+		Kind  ir.MatrixKind
+		Scale float64
+		Size  int
+	}
+	matOf := func(m *ir.Matrix) mat { return mat{m.Kind, m.Scale, m.Size} }
+	eq(t, "O B", matOf(findAnalysis(t, p, "O").B), mat{ir.MatrixFile, 0.02, 3})
+	eq(t, "O2 B", matOf(findAnalysis(t, p, "O2").B), mat{ir.MatrixDiag, 1, 3})
+	eq(t, "V B", matOf(findAnalysis(t, p, "V").B), mat{ir.MatrixDiag, 0.5, 8})
+	eq(t, "W B", matOf(findAnalysis(t, p, "W").B), mat{ir.MatrixScaledIdentity, 0.2, 40})
+	if b := findAnalysis(t, p, "W8").B; math.Abs(b.Scale-0.2) > 1e-15 || b.Value != 1 {
+		t.Errorf("W8 B = %+v, want 2 * 0.1 folded to the scale of diag(1.0)", b)
+	}
+	eq(t, "Exact R", matOf(findCycle(t, p, "Exact").ObsErr), mat{ir.MatrixDiag, 0.5, 8})
+	eq(t, "Ext R", matOf(findCycle(t, p, "Ext").ObsErr), mat{ir.MatrixDiag, 1, 3})
+
+	o := findAnalysis(t, p, "O")
+	eq(t, "O mean", []any{o.Mean.Path, o.Mean.Values == nil, o.Mean.Pos.Line}, []any{"r3.csv", true, 38})
+	eq(t, "O2 mean", findAnalysis(t, p, "O2").Mean.Values, []float64{0.5, 0.5, 23})
+	w := findAnalysis(t, p, "W")
+	eq(t, "W", []any{w.Inner, w.Outer}, []any{10, 3})
+
+	clim := findCycle(t, p, "Clim")
+	eq(t, "Clim", []any{clim.Climatology.MeanPath, clim.Climatology.CovPath, clim.ClimSpinup, clim.Steps},
+		[]any{"l63_mean.csv", "l63_cov.csv", 500, 5000})
+	eq(t, "Clim settings", len(ir.Settings(clim.Cycle)), 5) // steps, seed, sigma, rho, beta
+
+	// Derivatives and linearity, with the reasons where they are missing.
+	type deriv struct {
+		Linear        bool
+		NonlinearLine int // 0: NonlinearAt is nil
+		NoDerivLine   int // 0: NoDerivative is nil
+	}
+	line := func(r *ir.Reason) int {
+		if r == nil {
+			return 0
+		}
+		if r.Msg == "" {
+			t.Errorf("reason at line %d has no message", r.Pos.Line)
+		}
+		return r.Pos.Line
+	}
+	fwd := func(name string) deriv {
+		f := findForward(t, p, name)
+		return deriv{f.Linear, line(f.NonlinearAt), line(f.NoDerivative)}
+	}
+	eq(t, "Decay", fwd("Decay"), deriv{true, 0, 0})
+	eq(t, "Sea", fwd("Sea"), deriv{false, 18, 0})
+	eq(t, "Both", fwd("Both"), deriv{false, 18, 0})
+	eq(t, "Clip", fwd("Clip"), deriv{false, 29, 29})
+	eq(t, "Typed", fwd("Typed"), deriv{false, 31, 31})
+	eq(t, "Mixed", fwd("Mixed"), deriv{false, 31, 31})
+	eq(t, "Emu", fwd("Emu"), deriv{false, 33, 33})
+	eq(t, "L96", fwd("Lorenz96L96"), deriv{false, 24, 0})
+	eq(t, "L96 term", findForward(t, p, "Lorenz96L96").NonlinearAt.Msg, "(x[i+1] - x[i-2]) * x[i-1] multiplies two terms that read the state")
+	eq(t, "Clip reason", findForward(t, p, "Clip").NoDerivative.Msg, "max(x[i], 0) has no derivative where its arguments are equal")
+	eq(t, "Mixed reason", findForward(t, p, "Mixed").NoDerivative.Msg[:len("in its part Typed, go model Typed is the type")], "in its part Typed, go model Typed is the type")
+	sea := findForward(t, p, "Sea")
+	eq(t, "Sea derivatives", []any{sea.Tangent.ImportPath, sea.Tangent.Name, sea.Adjoint.Name, sea.Tangent.Package}, []any{"example.com/ocean", "StepTangent", "StepAdjoint", ""})
+	eq(t, "Typed derivatives", []any{findForward(t, p, "Typed").Tangent == nil, findForward(t, p, "Decay").Tangent == nil}, []any{true, true})
+	ob := func(name string) deriv {
+		o := findObs(t, p, name)
+		return deriv{o.Linear, line(o.NonlinearAt), line(o.NoDerivative)}
+	}
+	eq(t, "Full8", ob("Full8"), deriv{true, 0, 0})
+	eq(t, "Rad", ob("Rad"), deriv{false, 24, 0})
+	eq(t, "Cut", ob("Cut"), deriv{false, 34, 34})
+
+	// A go analysis in a da cycle, and the kinds each DA cycle holds.
+	user := findCycle(t, p, "User")
+	eq(t, "User", []any{user.Kind, user.Analysis.Kind(), user.Members}, []any{ir.CycleDA, ir.AnalysisGo, 0})
+	sm := findCycle(t, p, "Smooth")
+	eq(t, "Smooth", []any{sm.Kind, sm.Window, sm.Stride, sm.ObsEvery, sm.Analysis.Kind()}, []any{ir.CycleSmoother, 8, 4, 2, ir.AnalysisVar4D})
+	eq(t, "FourD", []any{findCycle(t, p, "FourD").ObsEvery, findCycle(t, p, "FourD").Seed}, []any{4, uint64(3)})
+
+	day := findCycle(t, p, "Day")
+	eq(t, "Day parts", names(day.Parts, func(c *ir.Cycle) string { return c.Name }), []string{"Spin", "Ext", "Ext"})
+	leaves := day.Def.(*ir.Sequence).Leaves()
+	eq(t, "Day leaves", names(leaves, func(c *ir.Cycle) string { return c.Name }), []string{"Clim", "Opt", "Ext", "Ext"})
+	if leaves[2] != leaves[3] {
+		t.Errorf("a part given twice is one cycle run twice")
+	}
 }

@@ -13,6 +13,8 @@ type fwdView struct {
 	Substeps int
 	Eqs      []*ir.Equation
 	Go       *ir.GoRef
+	Tangent  *ir.GoRef
+	Adjoint  *ir.GoRef
 	Parts    []*ir.Component
 	Neural   *ir.Neural
 }
@@ -23,7 +25,7 @@ func viewForward(f *ir.Forward) fwdView {
 	case *ir.ODE:
 		v.Scheme, v.Substeps = d.Scheme, d.Substeps
 	case *ir.GoForward:
-		v.Go = d.Ref
+		v.Go, v.Tangent, v.Adjoint = d.Ref, d.Tangent, d.Adjoint
 	case *ir.Compose:
 		v.Parts = d.Parts
 	case *ir.Neural:
@@ -75,6 +77,7 @@ type anView struct {
 	Resample            string
 	Threshold, Jitter   float64
 	B                   *ir.Matrix
+	Mean                *ir.Vector
 	Inner, Outer, Lag   int
 	Go                  *ir.GoRef
 }
@@ -108,7 +111,7 @@ func viewAnalysis(a *ir.Analysis) anView {
 	case *ir.PF:
 		v.Particles, v.Resample, v.Threshold, v.Jitter = m.Particles, m.Resample, m.Threshold, m.Jitter
 	case *ir.OI:
-		v.B = m.B
+		v.B, v.Mean = m.B, m.Mean
 	case *ir.Var3D:
 		v.B = m.B
 	case *ir.Var4D:
@@ -142,6 +145,8 @@ type cycView struct {
 	Until            ir.Expr
 	MaxIters         int
 	Parts            []*ir.Cycle
+	Climatology      *ir.Climatology
+	ClimSpinup       int // the forecast's spinup, in model steps
 }
 
 func viewCycle(c *ir.Cycle) cycView {
@@ -160,7 +165,7 @@ func viewCycle(c *ir.Cycle) cycView {
 	}
 	switch d := c.Def.(type) {
 	case *ir.Forecast:
-		v.Model = d.Model
+		v.Model, v.Climatology, v.ClimSpinup = d.Model, d.Climatology, d.Spinup
 	case *ir.EnsembleForecast:
 		v.Model = d.Model
 	case *ir.Smoother:

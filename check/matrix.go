@@ -86,16 +86,92 @@ func (c *checker) readData(m *module, rel string, p diag.Pos) *dataFile {
 const matrixForms = `diag(v), diag("v.csv"), "M.csv" or scaled_identity(v)`
 
 // matrixOf reads a matrix value: diag(v > 0), diag("v.csv"), "M.csv" or
-// scaled_identity(v > 0). The data file, when there is one and it can be
-// read, is returned for the size check at the place of use.
+// scaled_identity(v > 0), or k * M for any of them with a constant k > 0.
+// The data file, when there is one and it can be read, is returned for
+// the size check at the place of use.
 func (c *checker) matrixOf(v *env, val *lang.Value, label string) (*ir.Matrix, *dataFile, bool) {
 	if val == nil {
 		return nil, nil, false
 	}
+	k, m := splitScale(val)
+	if k == nil {
+		return c.matrixForm(v, val, label)
+	}
+	if !isMatrixForm(m) {
+		d := c.diags.Add(lang.Pos(m.Pos), "value", "%s = k * M needs a matrix M after the scale: %s", label, matrixForms)
+		if isMatrixForm(k) {
+			d.Msg += "; the scale comes first, as in 0.5 * diag(1.0)"
+		}
+		return nil, nil, false
+	}
+	scale, ok := c.numberOf(v, k, "the scale of "+label)
+	if ok && !(scale > 0) {
+		c.diags.Add(lang.Pos(k.Pos), "value", "the scale of %s must be positive, got %s: k * M with k > 0 is a covariance when M is", label, fmtNum(scale))
+		ok = false
+	}
+	mx, df, good := c.matrixForm(v, m, label)
+	if mx == nil {
+		return nil, nil, false
+	}
+	mx.Scale = scale
+	return mx, df, ok && good
+}
+
+// splitScale splits a value written as a product k * M into the scale
+// (every factor but the last) and the matrix (the last factor), or
+// returns nils when the value is not such a product.
+func splitScale(val *lang.Value) (k, m *lang.Value) {
+	if val.Go != nil || val.Expr == nil {
+		return nil, nil
+	}
+	e := val.Expr
+	if len(e.Rest) > 0 || e.Left == nil || len(e.Left.Rest) > 0 {
+		return nil, nil
+	}
+	cmp := e.Left.Left
+	if cmp == nil || cmp.Op != "" || cmp.Left == nil || len(cmp.Left.Rest) > 0 {
+		return nil, nil
+	}
+	mul := cmp.Left.Left
+	if mul == nil || len(mul.Rest) == 0 {
+		return nil, nil
+	}
+	last := mul.Rest[len(mul.Rest)-1]
+	if last == nil || last.Op != "*" || last.Right == nil {
+		return nil, nil
+	}
+	wrap := func(m *lang.MulExpr) *lang.Value {
+		x := &lang.Expr{Pos: m.Pos, EndPos: m.EndPos, Left: &lang.AndExpr{Pos: m.Pos, EndPos: m.EndPos,
+			Left: &lang.CmpExpr{Pos: m.Pos, EndPos: m.EndPos, Left: &lang.AddExpr{Pos: m.Pos, EndPos: m.EndPos, Left: m}}}}
+		return &lang.Value{Pos: m.Pos, EndPos: m.EndPos, Expr: x}
+	}
+	kEnd := mul.Rest[len(mul.Rest)-1].Pos
+	if len(mul.Rest) > 1 && mul.Rest[len(mul.Rest)-2].Right != nil {
+		kEnd = mul.Rest[len(mul.Rest)-2].Right.EndPos
+	} else if mul.Left != nil {
+		kEnd = mul.Left.EndPos
+	}
+	k = wrap(&lang.MulExpr{Pos: mul.Pos, EndPos: kEnd, Left: mul.Left, Rest: mul.Rest[:len(mul.Rest)-1]})
+	m = wrap(&lang.MulExpr{Pos: last.Right.Pos, EndPos: last.Right.EndPos, Left: last.Right})
+	return k, m
+}
+
+// isMatrixForm reports whether a value is written as one of the matrix
+// forms (a string, or a call of diag or scaled_identity).
+func isMatrixForm(val *lang.Value) bool {
+	if _, ok := stringOf(val); ok {
+		return true
+	}
+	cl := callOf(val)
+	return cl != nil && cl.Args != nil && (callName(cl) == "diag" || callName(cl) == "scaled_identity")
+}
+
+// matrixForm reads one of the unscaled matrix forms.
+func (c *checker) matrixForm(v *env, val *lang.Value, label string) (*ir.Matrix, *dataFile, bool) {
 	p := lang.Pos(val.Pos)
 	if s, ok := stringOf(val); ok {
 		df := c.readData(v.mod, s, p)
-		return &ir.Matrix{Kind: ir.MatrixFile, Pos: p, Path: s}, df, df == nil || df.ok
+		return &ir.Matrix{Kind: ir.MatrixFile, Pos: p, Scale: 1, Path: s}, df, df == nil || df.ok
 	}
 	cl := callOf(val)
 	if cl == nil || cl.Args == nil || (callName(cl) != "diag" && callName(cl) != "scaled_identity") {
@@ -128,11 +204,11 @@ func (c *checker) matrixOf(v *env, val *lang.Value, label string) (*ir.Matrix, *
 				}
 			}
 		}
-		return &ir.Matrix{Kind: ir.MatrixDiagFile, Pos: p, Path: s}, df, df == nil || df.ok
+		return &ir.Matrix{Kind: ir.MatrixDiagFile, Pos: p, Scale: 1, Path: s}, df, df == nil || df.ok
 	}
 	if name == "diag" {
 		if vals, isVec, ok := c.diagVector(v, a); isVec {
-			return &ir.Matrix{Kind: ir.MatrixDiag, Pos: p, Values: vals}, nil, ok
+			return &ir.Matrix{Kind: ir.MatrixDiag, Pos: p, Scale: 1, Values: vals}, nil, ok
 		}
 	}
 	x, ok := c.numberOf(v, a, name+"'s value")
@@ -147,7 +223,7 @@ func (c *checker) matrixOf(v *env, val *lang.Value, label string) (*ir.Matrix, *
 	if name == "scaled_identity" {
 		kind = ir.MatrixScaledIdentity
 	}
-	return &ir.Matrix{Kind: kind, Pos: p, Value: x}, nil, true
+	return &ir.Matrix{Kind: kind, Pos: p, Scale: 1, Value: x}, nil, true
 }
 
 // diagVector reads the argument of diag when it is a vector, inline
@@ -193,6 +269,12 @@ func (c *checker) diagVector(v *env, a *lang.Value) (vals []float64, isVec, ok b
 func (c *checker) sizeMatrix(mx *ir.Matrix, df *dataFile, n int, what string) bool {
 	if mx.Size == 0 {
 		mx.Size = n
+		c.sizedFor[mx] = what
+	} else if mx.Size != n {
+		// One analysis's B serving two cycles of different states.
+		c.diags.Add(mx.Pos, "shape", "this matrix is %d×%d for %s, but %s needs %d×%d: declare one analysis for each state size",
+			mx.Size, mx.Size, c.sizedFor[mx], what, n, n)
+		return false
 	}
 	if mx.Values != nil && len(mx.Values) != n {
 		c.diags.Add(mx.Pos, "shape", "diag has %d variances, but %s needs %d", len(mx.Values), what, n)
@@ -219,6 +301,27 @@ func (c *checker) sizeMatrix(mx *ir.Matrix, df *dataFile, n int, what string) bo
 			}
 		}
 		return c.checkCovariance(mx, df)
+	}
+	return true
+}
+
+// sizeVector checks a vector (oi's mean) used where the n elements of a
+// state are needed (what describes that place): the values given, or
+// those of the file behind it when it can be read.
+func (c *checker) sizeVector(vec *ir.Vector, df *dataFile, n int, what string) bool {
+	if vec.Values != nil {
+		if len(vec.Values) != n {
+			c.diags.Add(vec.Pos, "shape", "mean has %d values, but %s has %d elements", len(vec.Values), what, n)
+			return false
+		}
+		return true
+	}
+	if df == nil || !df.ok {
+		return true
+	}
+	if got := df.count(); got != n {
+		c.diags.Add(vec.Pos, "shape", "%s holds %d values, but %s has %d elements", df.rel, got, what, n)
+		return false
 	}
 	return true
 }

@@ -241,6 +241,12 @@ func (c *checker) obsCompose(o *object, cl *lang.Call, op *ir.ObsOp) bool {
 		prevOut, prevName, prev = m.Out, "the output of "+pt.o.srcName, pt.o
 		cm.Parts = append(cm.Parts, m)
 		op.Linear = op.Linear && m.Linear
+		if r := m.NonlinearAt; r != nil && op.NonlinearAt == nil {
+			op.NonlinearAt = &ir.Reason{Pos: r.Pos, Msg: "in its part " + m.SourceName + ", " + r.Msg}
+		}
+		if r := m.NoDerivative; r != nil && op.NoDerivative == nil {
+			op.NoDerivative = &ir.Reason{Pos: r.Pos, Msg: "in its part " + m.SourceName + ", " + r.Msg}
+		}
 	}
 	if prevOut != nil && op.Out != nil && prevOut != op.Out {
 		c.diags.Add(p, "carrier", "%s is %s, but %s gives %s", prevName, prevOut.SourceName, o.name, op.Out.SourceName).
@@ -283,6 +289,7 @@ func (c *checker) obsLinear(o *object, file string, p diag.Pos, op *ir.ObsOp) bo
 func (c *checker) obsGo(o *object, ref string, p diag.Pos, opts []*lang.Option, op *ir.ObsOp) bool {
 	g := &ir.GoObs{}
 	op.Def = g
+	op.NonlinearAt = &ir.Reason{Pos: p, Msg: "go obs " + o.name + " is Go code the compiler cannot see into, so it is taken to be nonlinear"}
 	s := c.options(o, opts, "go obs "+o.name, []string{"jacobian", "locations"})
 	r, ok := c.goRef(o, ref, p, GoObs, "go obs operator", nil)
 	ok = c.obsLocations(o, s, op) && ok
@@ -295,8 +302,6 @@ func (c *checker) obsGo(o *object, ref string, p diag.Pos, opts []*lang.Option, 
 		j, good := c.goRef(o, *val.Go, lang.Pos(val.Pos), GoJacobian, "jacobian", nil)
 		g.Jacobian = j
 		ok = ok && good
-	} else {
-		c.diags.Warn(p, "jacobian", "obs %s has no jacobian: analyses that need its linearisation will use finite differences (add jacobian = go \"…\")", o.name)
 	}
 	return ok
 }
@@ -354,6 +359,10 @@ func (c *checker) obsBody(o *object, d *lang.ObsDecl, op *ir.ObsOp) bool {
 		}
 	}
 	op.Linear = set.linear && ok
+	if !set.linear {
+		op.NonlinearAt = set.nonlinearAt
+	}
+	op.NoDerivative = set.noDerivative
 	return ok && sizes(op)
 }
 

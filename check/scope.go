@@ -77,14 +77,15 @@ type object struct {
 
 	undefined map[string]bool // names already reported undefined in this declaration
 
-	cval    val // kindConst: folded value
-	konst   *ir.Const
-	carrier *ir.Carrier
-	fwd     *ir.Forward
-	obs     *ir.ObsOp
-	an      *ir.Analysis
-	bFile   *dataFile // the data file behind an analysis's B, for size checks in cycles
-	cyc     *ir.Cycle
+	cval     val // kindConst: folded value
+	konst    *ir.Const
+	carrier  *ir.Carrier
+	fwd      *ir.Forward
+	obs      *ir.ObsOp
+	an       *ir.Analysis
+	bFile    *dataFile // the data file behind an analysis's B, for size checks in cycles
+	meanFile *dataFile // the data file behind oi's mean, for size checks in cycles
+	cyc      *ir.Cycle
 }
 
 // declName returns the kind, name and position of a declaration.

@@ -206,8 +206,16 @@ type PF struct {
 	Jitter    float64
 }
 
-// OI is optimal interpolation with a static B.
-type OI struct{ B *Matrix }
+// OI is optimal interpolation (DAPPER's OptInterp): every analysis is
+// the climatological Mean corrected by the static B's gain, xa = Mean +
+// B Hᵀ (H B Hᵀ + R)⁻¹ (y − H(Mean)).
+type OI struct {
+	B *Matrix
+	// Mean is the climatological mean (option mean, required), with one
+	// value per state element: a file whose values the checker counted
+	// against the state, or the values themselves.
+	Mean *Vector
+}
 
 // Var3D is 3D-Var with a static B.
 type Var3D struct{ B *Matrix }
@@ -276,8 +284,13 @@ const (
 
 // Matrix is a covariance matrix (R or B) of a known size.
 type Matrix struct {
-	Kind  MatrixKind
-	Pos   Pos
+	Kind MatrixKind
+	Pos  Pos
+	// Scale multiplies the whole matrix: k in the source form k * M (a
+	// constant k > 0 and any of the forms above, B = 0.02 * "cov.csv"),
+	// and 1 otherwise. The checker always sets it; the other fields
+	// describe M unscaled.
+	Scale float64
 	Value float64 // MatrixDiag, MatrixScaledIdentity
 	// Values are the variances of diag([v0, v1, …]), one per row (len =
 	// Size), or nil when Value is on every element.

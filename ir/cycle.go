@@ -103,7 +103,28 @@ func (c *Cycle) Members() int {
 }
 
 // Forecast steps one trajectory of Model.
-type Forecast struct{ Model *Forward }
+type Forecast struct {
+	Model *Forward
+	// Climatology, when not nil, is where the run writes the sample mean
+	// and covariance of its states, for the B and the mean of oi, var3d
+	// and var4d (option climatology = files(mean = "m.csv", cov =
+	// "c.csv")).
+	Climatology *Climatology
+	// Spinup is the number of model steps whose states are left out of
+	// the climatology: the sample is the states after steps Spinup+1 …
+	// Steps (option spinup, only with climatology; 0 by default).
+	Spinup int
+}
+
+// Climatology names the files a forecast writes its sample statistics
+// to: MeanPath one value per state element, one per line; CovPath the
+// sample covariance (divided by the number of states less one), one row a
+// line, comma-separated, as "M.csv" matrices are read. Both are relative
+// to the .cyc file, and differ.
+type Climatology struct {
+	Pos               Pos // the files(…) call
+	MeanPath, CovPath string
+}
 
 // EnsembleForecast steps Members independent trajectories of Model.
 type EnsembleForecast struct {
@@ -156,8 +177,25 @@ type Recurrence struct {
 }
 
 // Sequence runs Parts in order, threading the final state of each into the
-// next.
+// next. A part may appear more than once (it runs again from the state it
+// is given) and may itself be a sequence, whose parts then run in its
+// place; Leaves lists the cycles that run.
 type Sequence struct{ Parts []*Cycle }
+
+// Leaves lists the cycles the sequence runs, in order: its parts, with
+// every nested sequence replaced by its own leaves. A cycle that appears
+// twice is listed twice.
+func (s *Sequence) Leaves() []*Cycle {
+	var out []*Cycle
+	for _, p := range s.Parts {
+		if sq, ok := p.Def.(*Sequence); ok {
+			out = append(out, sq.Leaves()...)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
 
 // Kind implements CycleDef.
 func (*Forecast) Kind() CycleKind { return CycleForecast }

@@ -19,6 +19,20 @@ type Forward struct {
 	// equation is linear in the state with coefficients that do not depend
 	// on the state). Needed by kf.
 	Linear bool
+	// NonlinearAt is nil exactly when Linear holds; otherwise it points at
+	// the first term that makes the model nonlinear (the first nonlinear
+	// term of the first such equation, the go reference, the first
+	// nonlinear layer of a network, or that of the first nonlinear part of
+	// a composite).
+	NonlinearAt *Reason
+	// NoDerivative is nil when the model has a tangent-linear and an
+	// adjoint of its step: generated for ddt and next bodies (unless an
+	// equation calls min or max on the state, which has no derivative
+	// where the arguments tie), the user's GoForward.Tangent and Adjoint,
+	// and for a composite those of every part. Otherwise it says why not,
+	// at the place to fix. The analyses that need derivatives (ekf, var4d)
+	// are refused over a model whose NoDerivative is set.
+	NoDerivative *Reason
 
 	Def ForwardDef
 }
@@ -58,6 +72,14 @@ type Map struct {
 // Step(x []float64, t, dt float64) error.
 type GoForward struct {
 	Ref *GoRef
+	// Tangent and Adjoint are the user's derivatives of the function form
+	// (options tangent = go "…" and adjoint = go "…", given together or not
+	// at all), nil when not given. Tangent is func(x, dx []float64, t, dt
+	// float64): it replaces dx by M dx, M the Jacobian of one step at x,
+	// leaving x unchanged; Adjoint is func(x, ax []float64, t, dt float64)
+	// and replaces ax by Mᵀ ax. The type form has neither (its derivatives
+	// are not supported yet, and Forward.NoDerivative says so).
+	Tangent, Adjoint *GoRef
 	// Type reports the type form; Fields are then its exported float64
 	// fields (run-time parameters) and HasNew whether NewT() *T exists.
 	Type   bool

@@ -110,6 +110,26 @@ type GoRef struct {
 	Pos        Pos
 }
 
+// Reason points at what keeps a model or an operator from having a
+// property the checker computes (derivatives, linearity): Pos is the place
+// to fix and Msg says what is there in a few words, such as "x[i+1] *
+// x[i-1] multiplies two state reads". Messages about the property are
+// built around it, and codegen reads only whether it is nil.
+type Reason struct {
+	Pos Pos
+	Msg string
+}
+
+// Vector is a constant vector a declaration gives, inline or from a data
+// file: exactly one of Path and Values is set.
+type Vector struct {
+	Pos  Pos
+	Path string // a CSV file of numbers, read in row-major order; relative to the .cyc file
+	// Values are the elements when the source gives them (a list, a
+	// vector constant, or a number the checker broadcast to the state).
+	Values []float64
+}
+
 // Param is a run-time parameter of a forward model.
 type Param struct {
 	Name    string

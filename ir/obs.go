@@ -16,6 +16,17 @@ type ObsOp struct {
 
 	// Linear reports whether the operator is linear in its input.
 	Linear bool
+	// NonlinearAt is nil exactly when Linear holds; otherwise it points at
+	// the first nonlinear term of an expression body, the go reference, or
+	// that of the first nonlinear part of a composite.
+	NonlinearAt *Reason
+	// NoDerivative is nil when the operator has a linearisation (exact for
+	// identity, subsample, indices and linear; generated for expression
+	// bodies; the jacobian or finite differences for go; chained for
+	// compose). An expression body that calls min or max on its input has
+	// none (no derivative where the arguments tie), nor has a composite
+	// with such a part; NoDerivative then says why, at the place to fix.
+	NoDerivative *Reason
 
 	// Given are the sites the source gave with `locations = …`, for forms
 	// whose observations have no place of their own (nil otherwise).
