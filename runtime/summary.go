@@ -60,6 +60,10 @@ type Summary struct {
 	ESSMean     float64 `json:"ess_mean"`    // time mean of the effective sample size after each scored analysis
 	ESSMin      float64 `json:"ess_min"`     // its least value
 	Resamplings int     `json:"resamplings"` // scored analyses after which the particles were resampled
+
+	// Recurrence, windowed and sequence results (summary_cycles.go says
+	// how they are written).
+	CycleResults
 }
 
 // jsonFloat encodes NaN and ±Inf as JSON null and other values as
@@ -105,6 +109,8 @@ type summaryJSON struct {
 	ESSMean          *jsonFloat `json:"ess_mean,omitempty"`
 	ESSMin           *jsonFloat `json:"ess_min,omitempty"`
 	Resamplings      *int       `json:"resamplings,omitempty"`
+
+	cycleResultsJSON
 }
 
 // MarshalJSON encodes the summary with the field names of its tags; a
@@ -145,6 +151,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		mean, least, n := jsonFloat(s.ESSMean), jsonFloat(s.ESSMin), s.Resamplings
 		out.ESSMean, out.ESSMin, out.Resamplings = &mean, &least, &n
 	}
+	s.fillCycleResults(&out)
 	return json.Marshal(out)
 }
 
@@ -181,6 +188,9 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 //	o-a       mean 0.0050     rms 0.6021
 //	ratio     0.9871 (mean (O-F)² / mean (HPH' + R))
 func (s *Summary) WriteText(w io.Writer) error {
+	if s.Parts != nil {
+		return s.writeSequenceText(w)
+	}
 	var line string
 	kind := ""
 	if s.Kind != "" {
@@ -201,6 +211,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 			line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
 		}
 		line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
+	} else if text := s.CycleResults.text(); text != "" {
+		line += text
 	} else {
 		// A forecast has no observations: no analyses and no errors to
 		// score, only the spread of an ensemble.
