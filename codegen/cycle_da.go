@@ -68,6 +68,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Id("step").Op(",").Id("analyses").Int().Comment("model steps and analyses done"),
 		jen.Id("started").Bool(),
 	)
+	fields = append(fields, cg.handoverFields()...)
 	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
 	src.declare(cg)
 	cg.emitConstructor(append([]jen.Code{
@@ -86,6 +87,7 @@ func (cg *cycleGen) emitEnsembleDA() {
 		jen.Return(cg.self("step").Op("+").Add(cg.self("ObsEvery")).Op(">").Add(cg.self("Steps"))),
 	)
 	_, twin := src.(twinSource)
+	cg.emitDAHandover(twin)
 	cg.emitHistory(out+"Size", twin)
 	parts := []statePart{{name: "counters", counters: []string{"step", "analyses"}, what: "the model steps and analyses done"}}
 	if twin {
@@ -278,12 +280,14 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 	mean, pre := cg.initMean(nm)
 	body = append(body, pre...)
 	std := cg.initStd()
-	body = append(body, src.draw(cg, s, mean, std)...)
-	body = append(body,
+	draw := append(src.draw(cg, s, mean, std),
 		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
 			id(s).Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Uint64().Call(id(k))),
 			jen.Qual(rtPath, "InitNormal").Call(cg.self("E").Dot("Member").Call(id(k)), mean, std, id(s)),
 		),
+	)
+	body = append(body, cg.drawOrTakeOver(draw, cg.takeDA(src, err, std)...)...)
+	body = append(body,
 		jen.List(cg.self("step"), cg.self("analyses"), cg.self("started")).Op("=").List(jen.Lit(0), jen.Lit(0), jen.True()),
 	)
 	if c.History > 0 {

@@ -32,6 +32,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		id("step").Int().Comment("model steps done"),
 		id("started").Bool(),
 	}
+	fields = append(fields, cg.handoverFields()...)
 	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
 	cg.emitConstructor()
 	cg.emitName()
@@ -49,14 +50,17 @@ func (cg *cycleGen) emitEnsembleForecast() {
 		),
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(id(cg.membersConst()), id(cg.fwd.Carrier.Name+"Size")),
 	}
-	body = append(body, cg.modelLoad(nm.name("err"), id(cg.membersConst()))...)
+	err := nm.name("err")
+	body = append(body, cg.modelLoad(err, id(cg.membersConst()))...)
 	body = append(body, pre...)
-	body = append(body,
+	body = append(body, cg.drawOrTakeOver([]jen.Code{
 		id(s).Op(":=").Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Lit(0)),
 		jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
 			id(s).Dot("Reset").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeEnsembleInit"), jen.Uint64().Call(id(k))),
 			jen.Qual(rtPath, "InitNormal").Call(cg.self("E").Dot("Member").Call(id(k)), mean, std, id(s)),
 		),
+	}, cg.takeEnsemble(err, std))...)
+	body = append(body,
 		jen.List(cg.self("step"), cg.self("spreadSum"), cg.self("started")).Op("=").List(jen.Lit(0), jen.Lit(0), jen.True()),
 	)
 	if c.History > 0 {
@@ -75,7 +79,7 @@ func (cg *cycleGen) emitEnsembleForecast() {
 	nm.take(cg.recv)
 	m, t := nm.name("m"), nm.name("t")
 	k = nm.name("k")
-	err := nm.name("err")
+	err = nm.name("err")
 	spread := nm.name("spread")
 	body = []jen.Code{
 		jen.If(jen.Op("!").Add(cg.self("started"))).Block(
@@ -105,6 +109,9 @@ func (cg *cycleGen) emitEnsembleForecast() {
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 
 	cg.emitStepDone()
+	cg.emitHandover("the ensemble E and its mean", "the members", func(h string) []jen.Code {
+		return []jen.Code{jen.Id(h).Dot("SetEnsemble").Call(cg.self("E"))}
+	})
 	cg.emitHistory("", false)
 	cg.emitCheckpoint("model steps",
 		statePart{name: "counters", counters: []string{"step"}, what: "the model steps done"},
@@ -138,6 +145,7 @@ func (cg *cycleGen) emitForecast() {
 		id("step").Int().Comment("model steps done"),
 		id("started").Bool(),
 	}
+	fields = append(fields, cg.handoverFields()...)
 	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
 	cg.emitConstructor()
 	cg.emitName()
@@ -152,11 +160,14 @@ func (cg *cycleGen) emitForecast() {
 			jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", c.SourceName), cg.self("Steps"))),
 		),
 	}
-	body = append(body, cg.modelLoad(nm.name("err"), jen.Lit(1))...)
+	err := nm.name("err")
+	body = append(body, cg.modelLoad(err, jen.Lit(1))...)
 	body = append(body, pre...)
-	body = append(body,
+	body = append(body, cg.drawOrTakeOver([]jen.Code{
 		jen.Qual(rtPath, "InitNormal").Call(cg.self("X").Index(jen.Op(":")), mean, cg.initStd(),
 			jen.Qual(rtPath, "NewStream").Call(cg.self("Seed"), jen.Qual(rtPath, "PurposeTruthInit"), jen.Lit(0))),
+	}, cg.takeState(err, cg.self("X").Index(jen.Op(":"))))...)
+	body = append(body,
 		jen.List(cg.self("step"), cg.self("started")).Op("=").List(jen.Lit(0), jen.True()),
 	)
 	if c.History > 0 {
@@ -198,6 +209,7 @@ func (cg *cycleGen) emitForecast() {
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 
 	cg.emitStepDone()
+	cg.emitHandover("the state X", "the state", cg.handoverState)
 	cg.emitHistory("", false)
 	cg.emitCheckpoint("model steps",
 		statePart{name: "counters", counters: []string{"step"}, what: "the model steps done"},

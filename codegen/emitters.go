@@ -52,6 +52,9 @@ var cycleEmitters = map[ir.CycleKind]emitter[*ir.Cycle]{
 	ir.CycleForecast:         forecastCycle{},
 	ir.CycleEnsembleForecast: ensembleForecastCycle{},
 	ir.CycleEnsembleDA:       ensembleDACycle{},
+	ir.CycleRecurrence:       recurrenceCycle{},
+	ir.CycleWindowed:         windowedCycle{},
+	ir.CycleSequence:         sequenceCycle{},
 }
 
 // forwardEmitter finds the emitter of m, reporting its form as not

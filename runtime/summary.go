@@ -65,6 +65,10 @@ type Summary struct {
 	HasVar        bool    `json:"-"`
 	InnerMean     float64 `json:"inner_mean"`     // mean inner (conjugate-gradient) iterations per outer loop of the scored analyses
 	CostIncreases int     `json:"cost_increases"` // scored analyses whose last outer loop did not reduce the nonlinear cost
+
+	// Recurrence, windowed and sequence results (summary_cycles.go says
+	// how they are written).
+	CycleResults
 }
 
 // jsonFloat encodes NaN and ±Inf as JSON null and other values as
@@ -112,6 +116,8 @@ type summaryJSON struct {
 	Resamplings      *int       `json:"resamplings,omitempty"`
 	InnerMean        *jsonFloat `json:"inner_mean,omitempty"`
 	CostIncreases    *int       `json:"cost_increases,omitempty"`
+
+	cycleResultsJSON
 }
 
 // MarshalJSON encodes the summary with the field names of its tags; a
@@ -156,6 +162,8 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		inner, n := jsonFloat(s.InnerMean), s.CostIncreases
 		out.InnerMean, out.CostIncreases = &inner, &n
 	}
+
+	s.fillCycleResults(&out)
 	return json.Marshal(out)
 }
 
@@ -196,6 +204,9 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 //
 //	minimiser inner 8.3333    per outer loop, cost not reduced in 0 analyses
 func (s *Summary) WriteText(w io.Writer) error {
+	if s.Parts != nil {
+		return s.writeSequenceText(w)
+	}
 	var line string
 	kind := ""
 	if s.Kind != "" {
@@ -216,6 +227,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 			line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
 		}
 		line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
+	} else if text := s.CycleResults.text(); text != "" {
+		line += text
 	} else {
 		// A forecast has no observations: no analyses and no errors to
 		// score, only the spread of an ensemble.
