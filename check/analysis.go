@@ -400,6 +400,9 @@ func valueOrNil(val *lang.Value) *lang.Expr {
 // list or a vector constant), one value per state element.
 func (c *checker) meanOf(o *object, s *optSet) (*ir.Vector, bool) {
 	val := s.value("mean")
+	if val == nil {
+		return nil, false
+	}
 	p := lang.Pos(val.Pos)
 	if path, ok := stringOf(val); ok {
 		df := c.readData(o.mod, path, p)

@@ -20,7 +20,8 @@ import (
 // Config tells the checker how to reach files outside the source text.
 type Config struct {
 	// ReadFile reads a file named by an import ("./models/ocean.cyc") or a
-	// data file (linear "H.csv", diag("v.csv"), "M.csv"), given as a path
+	// data file (linear "H.csv", diag("v.csv"), "M.csv", oi's mean =
+	// "mean.csv"), given as a path
 	// joined to the directory of the file that names it
 	// (path.Join(path.Dir(filename), rel)). nil means no file can be read:
 	// relative imports are then errors, and data-file shapes are not

@@ -147,7 +147,10 @@ type Assimilation struct {
 	Source   Source // where observations come from
 }
 
-// DA cycles one state through predict–compare–update.
+// DA cycles one state through predict–compare–update. Its analysis is
+// kf, ekf, oi, var3d, var4d (whose assimilation window is the ObsEvery
+// steps up to each analysis) or a user go analysis, which is given the
+// state as a 1-member ensemble.
 type DA struct{ Assimilation }
 
 // EnsembleDA cycles an ensemble of Members through predict–compare–update.
@@ -156,14 +159,17 @@ type EnsembleDA struct {
 	Members int // from the cycle or its analysis; ≥ 1
 }
 
-// Smoother analyses windows of Window steps every Stride steps.
+// Smoother runs its var4d analysis over windows of Window model steps,
+// one starting every Stride steps (1 ≤ Stride ≤ Window ≤ Steps; both are
+// whole numbers of ObsEvery, so every window ends at an observation time).
 type Smoother struct {
 	Assimilation
 	Members        int
 	Window, Stride int
 }
 
-// Windowed applies Step over rolling windows.
+// Windowed applies Step over rolling windows of Window model steps, one
+// starting every Stride steps (1 ≤ Stride ≤ Window ≤ Steps).
 type Windowed struct {
 	Step           *Forward
 	Window, Stride int
@@ -172,8 +178,8 @@ type Windowed struct {
 // Recurrence repeats Step until Until holds or MaxIters is reached.
 type Recurrence struct {
 	Step     *Forward
-	Until    Expr // a Compare or Logical
-	MaxIters int
+	Until    Expr // a Compare or Logical that reads the state
+	MaxIters int  // ≥ 1
 }
 
 // Sequence runs Parts in order, threading the final state of each into the
