@@ -497,18 +497,7 @@ func (g *gen) emitODEDerivatives(m *ir.Forward) {
 	if c := g.hoistCheck(m, recv); c != nil && subs == 1 {
 		body = append(body, c)
 	}
-	tend = func(out, at string, tt jen.Code) jen.Code {
-		return id(recv).Dot("tendency").Call(id(out), id(at), tt)
-	}
-	adjo = func(into, at, from string, tt jen.Code) jen.Code {
-		return id(recv).Dot("tendencyAdjoint").Call(id(into), id(at), id(from), tt)
-	}
-	tPlus = func(div int) jen.Code {
-		if div == 0 {
-			return id(t)
-		}
-		return id(t).Op("+").Add(stepConst(h, div))
-	}
+	// tend, adjo and tPlus read recv and t, now the adjoint's.
 	zero := func(a string) jen.Code { return jen.Op("*").Id(a).Op("=").Id(st).Values() }
 	switch ode.Scheme {
 	case ir.SchemeEuler:
