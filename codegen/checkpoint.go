@@ -14,11 +14,12 @@ import (
 // statePart is one section of a cycle's checkpoint.
 type statePart struct {
 	name     string
-	counters []string // int fields of the cycle: a counters section
-	floats   jen.Code // a float64 slice: a floats section
-	scalars  []string // float64 fields of the cycle: a floats section
-	stats    string   // a Stats or ObsStats field of the cycle, as its SaveCheckpoint writes it
-	what     string   // for the doc comment
+	counters []string   // int fields of the cycle: a counters section
+	floats   jen.Code   // a float64 slice: a floats section
+	scalars  []string   // float64 fields of the cycle: a floats section
+	stats    string     // a Stats or ObsStats field of the cycle, as its SaveCheckpoint writes it
+	restored []jen.Code // statements RestoreState runs once every part is restored
+	what     string     // for the doc comment
 }
 
 // emitCheckpoint writes the checkpoint methods of a cycle that declares
@@ -69,6 +70,7 @@ func (cg *cycleGen) emitCheckpoint(per string, parts ...statePart) {
 			save = append(save, id(ck).Dot("PutFloats").Call(jen.Lit(p.name), p.floats))
 			restore = append(restore, id(ck).Dot("Floats").Call(jen.Lit(p.name), p.floats))
 		}
+		post = append(post, p.restored...)
 	}
 	g.f.Add(doc("SaveState implements cycrt.Checkpointer: it puts the state of the run after "+
 		"the last Next in %s: %s. Random streams are keyed afresh at every step or analysis, so "+

@@ -304,8 +304,11 @@ func (cg *cycleGen) emitRun(count, kind string, scores func(sum, err string) []j
 	g, c := cg.g, cg.c
 	id := jen.Id
 	members := jen.Lit(1)
-	if cg.members > 0 {
+	switch {
+	case cg.members > 0:
 		members = id(cg.membersConst())
+	case cg.single():
+		members = jen.Lit(0) // one state, not an ensemble
 	}
 
 	nm := g.top.fork()

@@ -196,42 +196,7 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 	))
 	body = append(body, src.open(cg, nm, err)...)
 
-	// R.
-	m := cg.as.ObsErr
-	switch m.Kind {
-	case ir.MatrixDiag, ir.MatrixScaledIdentity:
-		if m.Values != nil {
-			// One variance per observation: a table built at compile time,
-			// which NewDiagObsError copies.
-			table := g.top.name(prefix + c.Name + "ObsErr")
-			g.f.Add(doc("%s holds the variances of obs_err = %s of cycle %s (%s).", table, matrixText(m), c.Name, g.at(m.Pos)))
-			g.f.Var().Id(table).Op("=").Id(out).Add(floatRows(m.Values))
-			body = append(body, jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewDiagObsError").Call(id(table).Index(jen.Op(":"))))
-			break
-		}
-		vars, i := nm.name("variances"), nm.fork().name("i") // i is scoped to its loop
-		v, _ := num(m.Value, true)
-		body = append(body,
-			id(vars).Op(":=").Make(jen.Index().Float64(), id(p)),
-			jen.For(id(i).Op(":=").Range().Id(vars)).Block(id(vars).Index(id(i)).Op("=").Add(v)),
-			jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewDiagObsError").Call(id(vars)),
-		)
-	case ir.MatrixDiagFile:
-		vars := nm.name("variances")
-		body = append(body,
-			jen.List(id(vars), id(err)).Op(":=").Qual(rtPath, "ReadVectorCSV").Call(dataPath(cg.self("Dir"), m.Path), id(p)),
-			ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))),
-			jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewDiagObsError").Call(id(vars)),
-		)
-	case ir.MatrixFile:
-		cov := nm.name("cov")
-		body = append(body,
-			jen.List(id(cov), id(err)).Op(":=").Qual(rtPath, "ReadMatrixCSV").Call(dataPath(cg.self("Dir"), m.Path), id(p), id(p)),
-			ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))),
-			jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewObsError").Call(id(cov), id(p)),
-		)
-	}
-	body = append(body, ifErr(err, errorf(fmt.Sprintf("cycle %s: obs_err: %%w", name), id(err))))
+	body = append(body, cg.obsErrCode(nm, r, err)...)
 
 	// H.
 	if obsNeedsDir(cg.as.Obs) {
@@ -303,6 +268,32 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 	body = append(body, jen.Return(jen.Nil()))
 	g.f.Add(doc("%s", src.startDoc(cg)))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
+}
+
+// obsErrCode returns the statements of Start that build R, named r, from
+// the cycle's obs_err (its scale applied), err naming the error.
+func (cg *cycleGen) obsErrCode(nm *namer, r, err string) []jen.Code {
+	g, c := cg.g, cg.c
+	id := jen.Id
+	m := cg.as.ObsErr
+	out := cg.as.Obs.Out.Name
+	fail := func(e jen.Code) jen.Code { return errorf(fmt.Sprintf("cycle %s: obs_err: %%w", c.SourceName), e) }
+	var t varianceTable
+	if m.Values != nil {
+		// One variance per observation: a table built at compile time,
+		// which NewDiagObsError copies.
+		t.name = g.top.name(prefix + c.Name + "ObsErr")
+		t.doc = fmt.Sprintf("%s holds the variances of obs_err = %s of cycle %s (%s).", t.name, scaledMatrixText(m), c.Name, g.at(m.Pos))
+		t.typ = id(out)
+	}
+	cov := g.covarianceCode(nm, m, id(out+"Size"), cg.self("Dir"), t, true, err, fail)
+	code := cov.code
+	if cov.diag {
+		code = append(code, jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewDiagObsError").Call(cov.ref()))
+	} else {
+		code = append(code, jen.List(id(r), id(err)).Op(":=").Qual(rtPath, "NewObsError").Call(cov.ref(), id(out+"Size")))
+	}
+	return append(code, ifErr(err, fail(id(err))))
 }
 
 // emitDANext writes Next for an ensemble_da cycle.

@@ -28,7 +28,8 @@ func TestSequenceParts(t *testing.T) {
 		p.Cycles = append(p.Cycles, free, alone, ok,
 			seq("Twice", 31, free, free),
 			seq("Nested", 32, ok, free),
-			seq("WithDa", 33, free, byName["Da"]),
+			seq("WithSmoother", 33, free, byName["Smooth"]),
+			seq("WithDa", 35, free, byName["Da"]),
 			seq("Empty", 34),
 		)
 		for _, c := range p.Cycles {
@@ -40,12 +41,21 @@ func TestSequenceParts(t *testing.T) {
 		name  string
 		cycle string
 		want  []string // every diagnostic; none means a file
+		has   []string // what the file has, when there is one
+		lacks []string // and what it does not
 	}{
-		{"parts that hand over", "Ok", nil},
-		{"a part twice", "Twice", []string{"todo.cyc:31:1: error: not implemented yet: a sequence that runs a cycle twice (Free in Twice)"}},
-		{"a sequence in a sequence", "Nested", []string{"todo.cyc:32:1: error: not implemented yet: a sequence as a part of a sequence (Ok in Nested)"}},
-		{"a part of a kind with no emitter", "WithDa", []string{"todo.cyc:14:1: error: not implemented yet: da cycle"}},
-		{"no parts", "Empty", []string{"todo.cyc:34:1: error: internal error: sequence Empty has no parts"}},
+		{"parts that hand over", "Ok", nil,
+			[]string{"type Ok struct", "func (c *Free) StartFrom(h *cycrt.Handover) error", "func (c *FromFile) Handover(h *cycrt.Handover) {\n\th.SetEnsemble(c.E)\n}",
+				"if err := c.from.InitEnsemble(c.E, 1.0, c.Seed); err != nil", "Free     *Free", "return cycrt.RunSequence(ctx, c, opts)"},
+			[]string{"SetTruth", "InitTruth", "type Alone struct"}},
+		{"a part twice", "Twice", []string{"todo.cyc:31:1: error: not implemented yet: a sequence that runs a cycle twice (Free in Twice)"}, nil, nil},
+		{"a sequence in a sequence", "Nested", []string{"todo.cyc:32:1: error: not implemented yet: a sequence as a part of a sequence (Ok in Nested)"}, nil, nil},
+		{"a part of a kind with no emitter", "WithSmoother", []string{"todo.cyc:13:1: error: not implemented yet: smoother cycle"}, nil, nil},
+		{"a da cycle hands over its state", "WithDa", nil,
+			[]string{"func (c *Da) StartFrom(h *cycrt.Handover) error", "h.SetState(c.E.Member(0))\n\th.SetTruth(c.Truth[:])",
+				"if err := c.from.InitTruth(c.Truth[:]); err != nil", "if err := c.from.InitState(c.E.Member(0)); err != nil"},
+			[]string{"InitEnsemble", "type Alone struct"}},
+		{"no parts", "Empty", []string{"todo.cyc:34:1: error: internal error: sequence Empty has no parts"}, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,13 +76,12 @@ func TestSequenceParts(t *testing.T) {
 				t.Fatalf("%d files, want the program and maybe its tests", len(files))
 			}
 			src := files[0].Data
-			for _, has := range []string{"type Ok struct", "func (c *Free) StartFrom(h *cycrt.Handover) error", "func (c *FromFile) Handover(h *cycrt.Handover) {\n\th.SetEnsemble(c.E)\n}",
-				"if err := c.from.InitEnsemble(c.E, 1.0, c.Seed); err != nil", "Free     *Free", "return cycrt.RunSequence(ctx, c, opts)"} {
+			for _, has := range tt.has {
 				if !bytes.Contains(src, []byte(has)) {
 					t.Errorf("the file lacks %q", has)
 				}
 			}
-			for _, lacks := range []string{"SetTruth", "InitTruth", "type Alone struct"} {
+			for _, lacks := range tt.lacks {
 				if bytes.Contains(src, []byte(lacks)) {
 					t.Errorf("the file has %q", lacks)
 				}

@@ -45,12 +45,18 @@ var analysisEmitters = map[ir.AnalysisKind]emitter[*ir.Analysis]{
 	ir.AnalysisPF:    pfAnalysis{},
 	ir.AnalysisEnKS:  enksAnalysis{},
 	ir.AnalysisGo:    goAnalysis{},
+	ir.AnalysisKF:    kalmanAnalysis{},
+	ir.AnalysisEKF:   kalmanAnalysis{extended: true},
+	ir.AnalysisOI:    staticAnalysis{oi: true},
+	ir.AnalysisVar3D: staticAnalysis{},
+	ir.AnalysisVar4D: var4dAnalysis{},
 }
 
 // cycleEmitters emits cycles by kind.
 var cycleEmitters = map[ir.CycleKind]emitter[*ir.Cycle]{
 	ir.CycleForecast:         forecastCycle{},
 	ir.CycleEnsembleForecast: ensembleForecastCycle{},
+	ir.CycleDA:               daCycle{},
 	ir.CycleEnsembleDA:       ensembleDACycle{},
 	ir.CycleRecurrence:       recurrenceCycle{},
 	ir.CycleWindowed:         windowedCycle{},

@@ -85,6 +85,8 @@ type flatAnalysis struct {
 	Rotate           bool
 	Localize         *ir.Localization
 	Inner, Outer     int
+	B                *ir.Matrix // var4d, oi
+	Mean             *ir.Vector // oi
 }
 
 func mkAnalysis(f flatAnalysis) *ir.Analysis {
@@ -98,9 +100,9 @@ func mkAnalysis(f flatAnalysis) *ir.Analysis {
 	case ir.AnalysisLETKF:
 		a.Method = &ir.LETKF{Members: f.Members, Inflation: infl, Localize: f.Localize}
 	case ir.AnalysisVar4D:
-		a.Method = &ir.Var4D{Inner: f.Inner, Outer: f.Outer}
+		a.Method = &ir.Var4D{B: f.B, Inner: f.Inner, Outer: f.Outer}
 	case ir.AnalysisOI:
-		a.Method = &ir.OI{}
+		a.Method = &ir.OI{B: f.B, Mean: f.Mean}
 	}
 	return a
 }

@@ -69,6 +69,9 @@ func (cg *cycleGen) emitHistory(obsSize string, truth bool) {
 	if cg.lag() > 0 {
 		fields = append(fields, id("Smoothed").Op(":").True())
 	}
+	if v, ok := cg.outerLoops(); ok {
+		fields = append(fields, id("Outer").Op(":").Lit(v))
+	}
 	fields = append(fields, id("Dt").Op(":").Id(cg.dt))
 	g.f.Add(doc("HistoryMeta implements cycrt.HistoryCycle: the shape of the history records " +
 		"(the state's dimensions are named after its index variables, i for a vec and i, j " +

@@ -349,12 +349,14 @@ func unimplementedProgram() *ir.Program {
 	full := mkObs(flatObs{Name: "Full", SourceName: "Full", Pos: pos(f, 6, 1), Var: "x", In: state, Out: state, Kind: "identity"})
 	col := mkObs(flatObs{Name: "Col", SourceName: "Col", Pos: pos(f, 7, 1), Var: "x", In: state, Out: state, Kind: "compose", Parts: []*ir.ObsOp{full, full}})
 	rad := mkObs(flatObs{Name: "Rad", SourceName: "Rad", Pos: pos(f, 8, 1), Var: "x", In: state, Out: state, Kind: "go", Go: goRef})
-	v := mkAnalysis(flatAnalysis{Name: "V", SourceName: "V", Pos: pos(f, 9, 1), Kind: ir.AnalysisVar4D, Inner: 50, Outer: 3})
-	l := mkAnalysis(flatAnalysis{Name: "L", SourceName: "L", Pos: pos(f, 10, 1), Kind: ir.AnalysisOI})
+	b := &ir.Matrix{Kind: ir.MatrixDiag, Value: 1, Scale: 1, Size: 4}
+	v := mkAnalysis(flatAnalysis{Name: "V", SourceName: "V", Pos: pos(f, 9, 1), Kind: ir.AnalysisVar4D, Inner: 50, Outer: 3, B: b})
+	l := mkAnalysis(flatAnalysis{Name: "L", SourceName: "L", Pos: pos(f, 10, 1), Kind: ir.AnalysisOI, B: b, Mean: &ir.Vector{Values: []float64{0, 0, 0, 0}}})
 	r := mkAnalysis(flatAnalysis{Name: "R", SourceName: "R", Pos: pos(f, 11, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1, RTPS: 0.5})
 	good := mkAnalysis(flatAnalysis{Name: "G", SourceName: "G", Pos: pos(f, 12, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1})
 	smoother := mkCycle(flatCycle{Name: "Smooth", SourceName: "Smooth", Pos: pos(f, 13, 1), Kind: ir.CycleSmoother, Model: ok})
-	da := mkCycle(flatCycle{Name: "Da", SourceName: "Da", Pos: pos(f, 14, 1), Kind: ir.CycleDA, Model: ok})
+	da := mkCycle(flatCycle{Name: "Da", SourceName: "Da", Pos: pos(f, 14, 1), Kind: ir.CycleDA, Model: ok, Obs: full,
+		ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Value: 1, Size: 4}, Analysis: v, Steps: 10, ObsEvery: 2, Seed: 1})
 	fromFile := mkCycle(flatCycle{Name: "FromFile", SourceName: "FromFile", Pos: pos(f, 15, 1), Kind: ir.CycleEnsembleDA, Model: ok, Obs: full,
 		ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Value: 1, Size: 4}, Analysis: good, Members: 20, Steps: 10, ObsEvery: 1,
 		Source: &ir.FileSource{Pos: pos(f, 16, 14), Path: "obs.nc"}, Checkpoint: 100})

@@ -94,6 +94,11 @@ func (g *gen) checkSource(c *ir.Cycle, a *ir.Assimilation) {
 func (cg *cycleGen) observeMembers(k string) jen.Code {
 	id := jen.Id
 	out := cg.as.Obs.Out.Name
+	if cg.single() {
+		return cg.self("obs").Dot("Apply").Call(
+			jen.Parens(jen.Op("*").Id(out)).Call(cg.self("HE").Dot("Member").Call(jen.Lit(0))),
+			castTo(jen.Parens(jen.Op("*").Id(cg.st)).Call(cg.stateX()), cg.fwd.Carrier, cg.as.Obs.In))
+	}
 	return jen.For(id(k).Op(":=").Range().Id(cg.membersConst())).Block(
 		cg.self("obs").Dot("Apply").Call(
 			jen.Parens(jen.Op("*").Id(out)).Call(cg.self("HE").Dot("Member").Call(id(k))),
@@ -204,7 +209,7 @@ func (twinSource) forecast(cg *cycleGen, m, t0, s, err string) []jen.Code {
 		truthStep = cg.stepWith(t, cg.self("TruthModel"), jen.Op("&").Add(cg.self("Truth")), at, err, "truth forecast")
 	}
 	return []jen.Code{
-		jen.Comment("Forecast: ObsEvery model steps of the truth and of every member."),
+		jen.Comment(fmt.Sprintf("Forecast: ObsEvery model steps of the truth and of %s.", cg.forecastWhat())),
 		jen.For(jen.Id(s).Op(":=").Range().Add(cg.self("ObsEvery"))).Block(truthStep),
 	}
 }

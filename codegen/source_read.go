@@ -79,8 +79,8 @@ func (readSource) draw(cg *cycleGen, s string, _, _ jen.Code) []jen.Code {
 	}
 }
 
-func (readSource) forecast(*cycleGen, string, string, string, string) []jen.Code {
-	return []jen.Code{jen.Comment("Forecast: ObsEvery model steps of every member.")}
+func (readSource) forecast(cg *cycleGen, _, _, _, _ string) []jen.Code {
+	return []jen.Code{jen.Comment(fmt.Sprintf("Forecast: ObsEvery model steps of %s.", cg.forecastWhat()))}
 }
 
 func (readSource) observe(cg *cycleGen, nm *namer, err string) []jen.Code {
@@ -93,9 +93,9 @@ func (readSource) observe(cg *cycleGen, nm *namer, err string) []jen.Code {
 	}
 	if cg.c.History > 0 {
 		skip = append(skip, jen.If(cg.analysisHistoryDue()).Block(
-			jen.Comment("The ensemble is recorded as both: its forecast is its analysis."),
-			cg.recorder("Forecast", cg.self("E")),
-			cg.recorder("Analysis", cg.self("E")),
+			jen.Comment(fmt.Sprintf("The %s is recorded as both: its forecast is its analysis.", cg.stateWord())),
+			cg.recordForecast(),
+			cg.recordAnalysis(),
 			jen.Return(cg.self("record").Call()),
 		))
 	}
@@ -108,7 +108,7 @@ func (readSource) observe(cg *cycleGen, nm *namer, err string) []jen.Code {
 		jen.List(id(ok), id(err)).Op(":=").Add(cg.self("src")).Dot("Observe").Call(id(t), cg.self("y").Index(jen.Op(":"))),
 		ifErr(err, errorf(fmt.Sprintf("cycle %s: source at time %%v (step %%d): %%w", cg.c.SourceName), id(t), cg.self("step"), id(err))),
 		jen.If(jen.Op("!").Id(ok).Op("||").Op("!").Id("cycPresent").Call(cg.self("y").Index(jen.Op(":")))).Block(
-			append([]jen.Code{jen.Comment("No observation, or every value missing: no analysis; the ensemble goes on with its forecast.")}, skip...)...,
+			append([]jen.Code{jen.Comment(fmt.Sprintf("No observation, or every value missing: no analysis; the %s goes on with its forecast.", cg.stateWord()))}, skip...)...,
 		),
 	}
 }

@@ -77,9 +77,6 @@ func (g *gen) checkSupported() {
 		}
 		// Forms the checker accepts that no emitter reads yet: they must
 		// not be dropped silently.
-		if a := c.Assimilation(); a != nil && a.ObsErr != nil && a.ObsErr.Scale != 0 && a.ObsErr.Scale != 1 {
-			g.unimplemented(a.ObsErr.Pos, "a scaled obs_err (k * M)")
-		}
 		if f, ok := c.Def.(*ir.Forecast); ok && f.Climatology != nil {
 			g.unimplemented(f.Climatology.Pos, "climatology output of a forecast")
 		}

@@ -244,3 +244,28 @@ func TestMinimisationRecorderZeroAllocs(t *testing.T) {
 		t.Errorf("%v allocations per record, want 0", allocs)
 	}
 }
+
+// TestRecorderState checks that a da cycle's single state is recorded
+// with the spread its variance gives, and as missing without one.
+func TestRecorderState(t *testing.T) {
+	var rec HistoryRecord
+	r := NewHistoryRecorder(&captureHistory{rec: &rec}, HistoryMeta{StateShape: []int{2}, StateDims: []string{"i"}})
+	r.Truth([]float64{0, 0})
+	r.ForecastState([]float64{1, 2}, []float64{4, 9})
+	r.AnalysisState([]float64{0.5, 1}, nil)
+	if err := r.Append(1, 0.1); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.ForecastSpread; len(got) != 2 || got[0] != 2 || got[1] != 3 {
+		t.Errorf("forecast spread %v, want [2 3]", got)
+	}
+	if want := math.Sqrt(6.5); math.Abs(rec.SpreadForecast-want) > 1e-15 {
+		t.Errorf("forecast spread score %v, want %v", rec.SpreadForecast, want)
+	}
+	if rec.AnalysisSpread != nil || !math.IsNaN(rec.SpreadAnalysis) {
+		t.Errorf("analysis spread %v (score %v), want missing", rec.AnalysisSpread, rec.SpreadAnalysis)
+	}
+	if want := math.Sqrt(2.5); math.Abs(rec.RMSEForecast-want) > 1e-15 || rec.AnalysisMean[1] != 1 {
+		t.Errorf("forecast rmse %v (want %v), analysis mean %v", rec.RMSEForecast, want, rec.AnalysisMean)
+	}
+}

@@ -88,6 +88,51 @@ func (r *HistoryRecorder) Analysis(E *Ensemble) {
 	}
 }
 
+// ForecastState records a single state before the analysis (a `da`
+// cycle's), with the element-wise error variance its analysis reports:
+// the spread is the square root of each variance and the spread score
+// sqrt(mean_i variance_i), as [Stats.ForecastState] scores it. A nil
+// variance (a method without one) records the spread as missing.
+func (r *HistoryRecorder) ForecastState(x, variance []float64) {
+	r.spreadF = r.state(x, variance, r.fMean, r.fSpread)
+	r.rec.ForecastMean, r.rec.ForecastSpread = r.fMean, r.fSpread
+	if variance == nil {
+		r.rec.ForecastSpread = nil
+	}
+}
+
+// AnalysisState records a single state after the analysis, as
+// ForecastState does.
+func (r *HistoryRecorder) AnalysisState(x, variance []float64) {
+	r.spreadA = r.state(x, variance, r.aMean, r.aSpread)
+	r.rec.AnalysisMean, r.rec.AnalysisSpread = r.aMean, r.aSpread
+	if variance == nil {
+		r.rec.AnalysisSpread = nil
+	}
+}
+
+// state copies x into mean and the square roots of variance into spread,
+// returning the spread score (NaN without a variance, or when x is not of
+// the recorder's dimension).
+func (r *HistoryRecorder) state(x, variance, mean, spread []float64) float64 {
+	if len(x) != r.n || (variance != nil && len(variance) != r.n) {
+		for i := range mean {
+			mean[i], spread[i] = math.NaN(), math.NaN()
+		}
+		return math.NaN()
+	}
+	copy(mean, x)
+	if variance == nil {
+		return math.NaN()
+	}
+	sum := 0.0
+	for i, v := range variance {
+		spread[i] = math.Sqrt(v)
+		sum += v
+	}
+	return math.Sqrt(sum / float64(r.n))
+}
+
 // Smoothed records the ensemble a smoother has just finished, the state
 // of the earlier analysis at step (model time t), with that time's truth
 // (nil for none; referenced until Append). The recorder must have been

@@ -20,7 +20,7 @@ type Summary struct {
 	Cycle           string  `json:"cycle"`
 	Kind            string  `json:"kind"`
 	Seed            uint64  `json:"seed"`
-	Members         int     `json:"members"`
+	Members         int     `json:"members"` // ensemble size; 0 for a da cycle's single state
 	Steps           int     `json:"steps"`
 	Analyses        int     `json:"analyses"`
 	Spinup          int     `json:"spinup"`
@@ -203,6 +203,10 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 // and a variational analysis adds how its minimisations went:
 //
 //	minimiser inner 8.3333    per outer loop, cost not reduced in 0 analyses
+//
+// A da cycle's single state is "one state" instead of a member count, and
+// an analysis that reports no error variance (4D-Var, a user Go analysis)
+// has its spread "not available".
 func (s *Summary) WriteText(w io.Writer) error {
 	if s.Parts != nil {
 		return s.writeSequenceText(w)
@@ -217,7 +221,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 		unit = "particle"
 	}
 	members := "1 " + unit
-	if s.Members != 1 {
+	switch {
+	case s.Members == 0:
+		members = "one state" // a da cycle's
+	case s.Members != 1:
 		members = fmt.Sprintf("%d %ss", s.Members, unit)
 	}
 	line += fmt.Sprintf("%-9s %s%s, seed %d, %s\n", "cycle", s.Cycle, kind, s.Seed, members)
@@ -226,7 +233,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 		if !s.NoTruth {
 			line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "rmse", fmtScore(s.RMSEAnalysis), fmtScore(s.RMSEForecast))
 		}
-		line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
+		if math.IsNaN(s.SpreadAnalysis) && math.IsNaN(s.SpreadForecast) {
+			line += fmt.Sprintf("%-9s not available (the analysis reports no error variance)\n", "spread")
+		} else {
+			line += fmt.Sprintf("%-9s analysis %-10s forecast %s\n", "spread", fmtScore(s.SpreadAnalysis), fmtScore(s.SpreadForecast))
+		}
 	} else if text := s.CycleResults.text(); text != "" {
 		line += text
 	} else {
