@@ -28,6 +28,22 @@ type Twin struct {
 	// Summary, if set, is the cycle's Summary; after the last analysis it
 	// must count every analysis and report finite scores.
 	Summary func() (*cycrt.Summary, error)
+	// Reference, when set, is the exact Kalman filter the ensemble is
+	// compared with instead of the runtime's KalmanFilter built from Step
+	// and Observe: a generated kf cycle on the same twin experiment.
+	Reference Reference
+}
+
+// Reference is an exact Kalman filter driven beside the ensemble cycle.
+type Reference interface {
+	// Begin starts the filter at the given mean and covariance (n×n).
+	Begin(mean, cov []float64) error
+	// Advance forecasts to the next analysis time and assimilates the
+	// observation there, which must be the ensemble cycle's (y).
+	Advance(y []float64) error
+	// Mean and Cov are the filter's analysis.
+	Mean() []float64
+	Cov() []float64
 }
 
 // Diff is the largest disagreement between the ensemble and the Kalman
@@ -42,15 +58,61 @@ type Diff struct {
 // comparison is free of the sampling error of the first draw.
 func Run(t *testing.T, tw Twin) {
 	t.Helper()
-	n, p := tw.N, tw.P
+	n := tw.N
 	if err := tw.Start(); err != nil {
 		t.Fatal(err)
 	}
 	mean, cov := sampleStats(tw.Ensemble(), n)
-	kf, err := cycrt.NewKalmanFilter(mean, cov)
+	ref := tw.Reference
+	if ref == nil {
+		ref = newRuntimeKF(tw)
+	}
+	if err := ref.Begin(mean, cov); err != nil {
+		t.Fatal(err)
+	}
+	for a := 0; a < tw.Analyses; a++ {
+		if err := tw.Next(); err != nil {
+			t.Fatal(err)
+		}
+		if err := ref.Advance(tw.Obs()); err != nil {
+			t.Fatal(err)
+		}
+		em, ec := sampleStats(tw.Ensemble(), n)
+		var d Diff
+		for i, m := range ref.Mean() {
+			d.Mean = math.Max(d.Mean, math.Abs(em[i]-m)/(1+math.Abs(m)))
+		}
+		scale := 0.0
+		for _, c := range ref.Cov() {
+			scale = math.Max(scale, math.Abs(c))
+		}
+		for i, c := range ref.Cov() {
+			d.Cov = math.Max(d.Cov, math.Abs(ec[i]-c)/scale)
+		}
+		tw.Check(t, a, d)
+	}
+	if tw.Summary == nil {
+		return
+	}
+	sum, err := tw.Summary()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sum.Analyses != tw.Analyses || !(sum.RMSEAnalysis > 0) || math.IsInf(sum.RMSEAnalysis, 0) {
+		t.Errorf("Summary after %d analyses: %d analyses, rmse_analysis %g", tw.Analyses, sum.Analyses, sum.RMSEAnalysis)
+	}
+}
+
+// runtimeKF is the runtime's KalmanFilter with the matrices of the twin's
+// model (ObsEvery steps) and operator, and R = ObsErrVar · I.
+type runtimeKF struct {
+	kf   *cycrt.KalmanFilter
+	m, h []float64
+	r    *cycrt.ObsError
+}
+
+func newRuntimeKF(tw Twin) *runtimeKF {
+	n, p := tw.N, tw.P
 	M := matrixOf(n, n, tw.ObsEvery, tw.Step)
 	H := matrixOf(p, n, 0, nil)
 	for j := 0; j < n; j++ {
@@ -68,43 +130,26 @@ func Run(t *testing.T, tw Twin) {
 	}
 	R, err := cycrt.NewDiagObsError(variances)
 	if err != nil {
-		t.Fatal(err)
+		panic(err) // ObsErrVar is a test's constant
 	}
-	for a := 0; a < tw.Analyses; a++ {
-		if err := tw.Next(); err != nil {
-			t.Fatal(err)
-		}
-		if err := kf.Forecast(M, nil); err != nil {
-			t.Fatal(err)
-		}
-		if err := kf.Update(H, R, tw.Obs()); err != nil {
-			t.Fatal(err)
-		}
-		em, ec := sampleStats(tw.Ensemble(), n)
-		var d Diff
-		for i, m := range kf.Mean() {
-			d.Mean = math.Max(d.Mean, math.Abs(em[i]-m)/(1+math.Abs(m)))
-		}
-		scale := 0.0
-		for _, c := range kf.Cov() {
-			scale = math.Max(scale, math.Abs(c))
-		}
-		for i, c := range kf.Cov() {
-			d.Cov = math.Max(d.Cov, math.Abs(ec[i]-c)/scale)
-		}
-		tw.Check(t, a, d)
-	}
-	if tw.Summary == nil {
-		return
-	}
-	sum, err := tw.Summary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.Analyses != tw.Analyses || !(sum.RMSEAnalysis > 0) || math.IsInf(sum.RMSEAnalysis, 0) {
-		t.Errorf("Summary after %d analyses: %d analyses, rmse_analysis %g", tw.Analyses, sum.Analyses, sum.RMSEAnalysis)
-	}
+	return &runtimeKF{m: M, h: H, r: R}
 }
+
+func (k *runtimeKF) Begin(mean, cov []float64) error {
+	var err error
+	k.kf, err = cycrt.NewKalmanFilter(mean, cov)
+	return err
+}
+
+func (k *runtimeKF) Advance(y []float64) error {
+	if err := k.kf.Forecast(k.m, nil); err != nil {
+		return err
+	}
+	return k.kf.Update(k.h, k.r, y)
+}
+
+func (k *runtimeKF) Mean() []float64 { return k.kf.Mean() }
+func (k *runtimeKF) Cov() []float64  { return k.kf.Cov() }
 
 // matrixOf returns the rows×cols matrix of a linear map given by its
 // action: steps applications of step to each unit vector (the identity

@@ -21,19 +21,19 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
-// State is the carrier State declared at etkf.cyc:8:1: vec[6].
+// State is the carrier State declared at etkf.cyc:10:1: vec[6].
 type State [6]float64
 
 // StateSize is the number of elements of State.
 const StateSize = 6
 
-// Obs is the carrier Obs declared at etkf.cyc:9:1: vec[3].
+// Obs is the carrier Obs declared at etkf.cyc:11:1: vec[3].
 type Obs [3]float64
 
 // ObsSize is the number of elements of Obs.
 const ObsSize = 3
 
-// Shift is the forward model Shift declared at etkf.cyc:12:1: a discrete map
+// Shift is the forward model Shift declared at etkf.cyc:14:1: a discrete map
 // on State. Its exported fields are the run-time parameters; the zero value
 // has them all 0, so use NewShift for the defaults. Tangent and Adjoint are
 // the exact tangent-linear and adjoint of Step, which the variational
@@ -63,7 +63,7 @@ func (m *Shift) Step(x *State, t float64) {
 }
 
 // next writes into dst the image of x under Shift at model time t, as
-// declared at etkf.cyc:16:5. The periodic wrap is resolved here: edge
+// declared at etkf.cyc:18:5. The periodic wrap is resolved here: edge
 // elements whose indices wrap are written one by one, so loops read plain
 // offsets with no modulo.
 func (m *Shift) next(dst, x *State, t float64) {
@@ -77,7 +77,7 @@ func (m *Shift) next(dst, x *State, t float64) {
 
 // nextTangent writes into dn the derivative of the map at x in the direction
 // dx (its Jacobian at x times dx), from the symbolic partials of the
-// equations declared at etkf.cyc:16:5.
+// equations declared at etkf.cyc:18:5.
 func (m *Shift) nextTangent(dn, x, dx *State, t float64) {
 	a := m.A
 	b := m.B
@@ -136,7 +136,7 @@ func (a cycShiftSlices) Adjoint(x, ax []float64, t float64) {
 	a.m.Adjoint((*State)(x), (*State)(ax), t)
 }
 
-// Half is the observation operator Half declared at etkf.cyc:19:1: every 2nd
+// Half is the observation operator Half declared at etkf.cyc:21:1: every 2nd
 // element from 0, from State to Obs.
 type Half struct{}
 
@@ -184,7 +184,7 @@ func (a cycHalfSlices) Adjoint(ax, x, ay []float64) {
 	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs)(ay))
 }
 
-// NewFilter returns the analysis Filter declared at etkf.cyc:21:1: the
+// NewFilter returns the analysis Filter declared at etkf.cyc:23:1: the
 // square-root ETKF with members = 60, inflation = 1. members, dim and obs
 // size the ensemble, the state and the observation (the cycle that uses it
 // passes its own); r is the observation-error covariance and seed keys the
@@ -193,10 +193,20 @@ func NewFilter(members, dim, obs int, r *cycrt.ObsError, seed uint64) (*cycrt.ET
 	return cycrt.NewETKF(cycrt.ETKFConfig{Members: members, Dim: dim, Obs: obs, Inflation: 1.0, Seed: seed}, r)
 }
 
+// NewKalman returns the analysis Kalman declared at etkf.cyc:24:1: the exact
+// Kalman filter (the model and the operator are linear, so their
+// tangent-linears are the matrices themselves), with no inflation. dim and
+// obs size the state and the observation, dt is the model step and r the
+// observation-error covariance; the filter starts at mean with covariance
+// cov (n×n, row-major), both copied.
+func NewKalman(dim, obs int, dt float64, r *cycrt.ObsError, mean, cov []float64) (*cycrt.EKF, error) {
+	return cycrt.NewEKF(cycrt.EKFConfig{Dim: dim, Obs: obs, Inflation: 1.0, DT: dt}, r, mean, cov)
+}
+
 // TwinMembers is the ensemble size of cycle Twin, fixed at compile time.
 const TwinMembers = 60
 
-// Twin is the cycle Twin declared at etkf.cyc:23:1: a twin experiment in
+// Twin is the cycle Twin declared at etkf.cyc:26:1: a twin experiment in
 // which a truth run of Shift from normal(mean = 1, std = 1) is observed
 // through Half every ObsEvery steps with error covariance diag(0.5), and an
 // ensemble of TwinMembers members started from independent draws of the same
@@ -402,6 +412,228 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 // obs_every, spinup, seed, Shift.a, Shift.b), canonically formatted, and the
 // content of every data file the cycle reads. This cycle reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("Shift.a", strconv.FormatFloat(c.Shift.A, 'g', -1, 64))
+	h.AddSetting("Shift.b", strconv.FormatFloat(c.Shift.B, 'g', -1, 64))
+	return nil
+}
+
+// Exact is the cycle Exact declared at etkf.cyc:40:1. One state of Shift,
+// started at the mean of normal(mean = 1, std = 1), is corrected every
+// ObsEvery steps by the Kalman filter analysis Kalman from a truth run of
+// Shift drawn from normal(mean = 1, std = 1), observed through Half with
+// error covariance diag(0.5): a twin experiment. The spread is the square
+// root of the mean error variance the analysis reports.
+//
+// Call Start, then Next until Done, or Run for the whole experiment. E holds
+// the state as a one-member ensemble (the state is E.Member(0)) and HE its
+// observed image between calls. It is not safe for concurrent use.
+//
+// Exact is the same twin experiment (the same truth and observations)
+// analysed by the exact Kalman filter.
+type Exact struct {
+	Steps    int    // model steps (default 40)
+	ObsEvery int    // model steps between analyses (default 2)
+	Spinup   int    // analyses left out of the scores (default 0)
+	Seed     uint64 // keys every random stream of the run (default 7)
+	Dir      string // directory that data-file paths are relative to (default ".")
+
+	Shift // the forward model Shift, whose fields are its run-time parameters
+
+	E     *cycrt.Ensemble // the state, E.Member(0); allocated by Start
+	HE    *cycrt.Ensemble // its observed image, HE.Member(0) = H(E.Member(0))
+	Truth State           // the truth run
+
+	obs            *Half
+	filter         *cycrt.EKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	variance       [StateSize]float64 // the element-wise error variance the analysis reports, for the spread
+	noise          *cycrt.Stream
+	y              Obs // the observation of the truth
+	step, analyses int // model steps and analyses done
+	started        bool
+}
+
+// NewExact returns cycle Exact with the settings written in the source.
+func NewExact() *Exact {
+	return &Exact{
+		Steps:    40,
+		ObsEvery: 2,
+		Spinup:   0,
+		Seed:     7,
+		Dir:      ".",
+		Shift:    *NewShift(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Exact) Name() string {
+	return "Exact"
+}
+
+// Set applies a run-time setting: steps, obs_every, spinup, seed, Shift.a,
+// a, Shift.b, b. Model parameters take their bare name where no other
+// setting has it. An unknown name or a value that does not parse is an error
+// naming both.
+func (c *Exact) Set(name, value string) error {
+	switch name {
+	case "steps":
+		return cycrt.SetInt(&c.Steps, name, value)
+	case "obs_every":
+		return cycrt.SetInt(&c.ObsEvery, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
+	case "seed":
+		return cycrt.SetSeed(&c.Seed, name, value)
+	case "Shift.a", "a":
+		return cycrt.SetFloat(&c.Shift.A, name, value)
+	case "Shift.b", "b":
+		return cycrt.SetFloat(&c.Shift.B, name, value)
+	default:
+		return fmt.Errorf("cycle Exact has no setting %q (known: steps, obs_every, spinup, seed, Shift.a, a, Shift.b, b)", name)
+	}
+}
+
+// Start validates the settings and prepares a run: it builds R, the
+// observation operator and the analysis and allocates the state E and its
+// observed image HE once. The state starts at the mean of the initial
+// distribution (the best estimate before any observation), or at the state
+// the part before it in a sequence handed over. It draws the truth from the
+// stream (Seed, PurposeTruthInit, 0).
+func (c *Exact) Start() error {
+	switch {
+	case c.ObsEvery < 1:
+		return fmt.Errorf("cycle Exact: obs_every = %d, want at least 1", c.ObsEvery)
+	case c.Steps < 0:
+		return fmt.Errorf("cycle Exact: steps = %d, want at least 0", c.Steps)
+	case c.Spinup < 0:
+		return fmt.Errorf("cycle Exact: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Exact: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
+	}
+	variances := make([]float64, ObsSize)
+	for i := range variances {
+		variances[i] = 0.5
+	}
+	r, err := cycrt.NewDiagObsError(variances)
+	if err != nil {
+		return fmt.Errorf("cycle Exact: obs_err: %w", err)
+	}
+	h := &Half{}
+	c.E = cycrt.NewEnsemble(1, StateSize)
+	c.HE = cycrt.NewEnsemble(1, ObsSize)
+	c.stats = cycrt.NewStats(StateSize, c.Spinup)
+	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
+	var mean State
+	for i := range mean {
+		mean[i] = 1.0
+	}
+	// The truth is a draw from normal(mean = 1, std = 1); the state starts at its mean.
+	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
+	cycrt.InitNormal(c.Truth[:], mean[:], 1.0, s)
+	copy(c.E.Member(0), mean[:])
+	// The filter starts at the state, with covariance std² I (std of the initial distribution).
+	x := c.E.Member(0)
+	cov := make([]float64, StateSize*StateSize)
+	for i := range StateSize {
+		cov[i*StateSize+i] = 1.0
+	}
+	filter, err := NewKalman(StateSize, ObsSize, ShiftDT, r, x, cov)
+	if err != nil {
+		return fmt.Errorf("cycle Exact: analysis Kalman: %w", err)
+	}
+	c.obs, c.filter, c.r = h, filter, r
+	c.step, c.analyses, c.started = 0, 0, true
+	return nil
+}
+
+// Next runs one assimilation cycle: ObsEvery model steps of the truth, its
+// noisy observation, the forecast of the state and its covariance over
+// ObsEvery model steps, the forecast scores, the analysis (numbered from 0)
+// and the analysis scores. It allocates nothing.
+func (c *Exact) Next() error {
+	if !c.started {
+		return errors.New("cycle Exact: Next called before Start")
+	}
+	m := &c.Shift
+	t0 := float64(c.step) * ShiftDT
+	// Forecast: ObsEvery model steps of the truth and of the state.
+	for s := range c.ObsEvery {
+		m.Step(&c.Truth, t0+float64(s)*ShiftDT)
+	}
+	if err := c.filter.Forecast(cycShiftSlices{m}, t0, c.ObsEvery); err != nil {
+		return fmt.Errorf("cycle Exact: forecast from step %d: %w", c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.step += c.ObsEvery
+	c.filter.Variance(c.variance[:])
+
+	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
+	c.obs.Apply(&c.y, &c.Truth)
+	c.noise.Reset(c.Seed, cycrt.PurposeObsNoise, uint64(c.analyses))
+	c.r.AddNoise(c.y[:], c.noise)
+	c.stats.ForecastState(c.E.Member(0), c.variance[:], c.Truth[:])
+
+	// Analyse.
+	if err := c.filter.Analyze(cycHalfSlices{c.obs}, c.y[:]); err != nil {
+		return fmt.Errorf("cycle Exact: analysis %d at step %d: %w", c.analyses, c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.filter.Variance(c.variance[:])
+	c.stats.AnalysisState(c.E.Member(0), c.variance[:], c.Truth[:])
+	c.analyses++
+	return nil
+}
+
+// Done reports whether the run has no whole assimilation cycle left: the run
+// makes Steps/ObsEvery cycles, and trailing steps that would not reach an
+// analysis are not run.
+func (c *Exact) Done() bool {
+	return c.step+c.ObsEvery > c.Steps
+}
+
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Exact) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Exact: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Exact", Kind: "kf", Seed: c.Seed, Members: 0, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Exact: %w", err)
+	}
+	return sum, nil
+}
+
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Exact) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Exact is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Exact)(nil)
+	_ cycrt.Cycle   = (*Exact)(nil)
+)
+
+// Run implements cycrt.Cycle: Start, then Next until Done, then the summary
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
+func (c *Exact) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed, Shift.a, Shift.b), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
+func (c *Exact) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
