@@ -53,6 +53,7 @@ var goldenRefs = map[string]check.GoResult{
 	"cyclecgolden/gomodels/inst.Pairs":         {Package: "inst"},
 	"cyclecgolden/gomodels/inst.PairsJacobian": {Package: "inst"},
 	"cyclecgolden/obsgo/buoy.Observe":          {Package: "buoy"},
+	"cyclecgolden/single/nudge.New":            {Package: "nudge"},
 }
 
 func (goldenGo) Resolve(reqs []check.GoRequest) ([]check.GoResult, error) {

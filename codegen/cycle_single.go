@@ -75,6 +75,15 @@ func (cg *cycleGen) forecastWhat() string {
 	return "every member"
 }
 
+// analysedWhat names what the analysis updates, for comments: "state" or
+// "members".
+func (cg *cycleGen) analysedWhat() string {
+	if cg.single() {
+		return "state"
+	}
+	return "members"
+}
+
 // stateX is the state of a da cycle as a slice: the one member of E.
 func (cg *cycleGen) stateX() jen.Code { return cg.self("E").Dot("Member").Call(jen.Lit(0)) }
 
@@ -459,14 +468,13 @@ func (cg *cycleGen) initVariance() float64 {
 	return s * s
 }
 
-// stepState1 returns the statements that advance the state ObsEvery model
-// steps from t0 with model m.
-func (cg *cycleGen) stepSingle(nm *namer, m, t0, err string) []jen.Code {
+// stepSingle returns the statements that advance the state ObsEvery model
+// steps from t0 with model m, s naming the step (scoped to its loop).
+func (cg *cycleGen) stepSingle(nm *namer, m, t0, s, err string) []jen.Code {
 	if apiOf(cg.fwd).ensemble {
-		s := nm.name("s")
 		return cg.stepMembers(nm, m, jen.Id(t0), cg.self("ObsEvery"), err, s, "")
 	}
-	s, x := nm.name("s"), nm.name("x")
+	x := nm.name("x")
 	id := jen.Id
 	return []jen.Code{
 		id(x).Op(":=").Parens(jen.Op("*").Id(cg.st)).Call(cg.stateX()),
@@ -514,9 +522,9 @@ func (cg *cycleGen) emitSingleNext(src daSource, sa stateAnalysis, twin bool) {
 		)
 	case formWindow:
 		body = append(body, jen.Copy(cg.self("start").Index(jen.Op(":")), cg.stateX()))
-		body = append(body, cg.stepSingle(fnm, m, t0, err)...)
+		body = append(body, cg.stepSingle(fnm, m, t0, s, err)...)
 	default:
-		body = append(body, cg.stepSingle(fnm, m, t0, err)...)
+		body = append(body, cg.stepSingle(fnm, m, t0, s, err)...)
 	}
 	body = append(body, cg.self("step").Op("+=").Add(cg.self("ObsEvery")))
 	if v := cg.fillVariance(true); v != nil {

@@ -117,12 +117,15 @@ func (readSource) truth(*cycleGen) jen.Code                 { return jen.Nil() }
 func (readSource) recordTruth(*cycleGen, string) []jen.Code { return nil }
 
 func (readSource) scoreForecast(cg *cycleGen) []jen.Code {
+	if cg.single() {
+		return []jen.Code{cg.self("ostats").Dot("ForecastState").Call(cg.self("HE").Dot("Member").Call(jen.Lit(0)), cg.self("y").Index(jen.Op(":")))}
+	}
 	return []jen.Code{cg.self("ostats").Dot("Forecast").Call(cg.self("HE"), cg.self("y").Index(jen.Op(":")))}
 }
 
 func (readSource) scoreAnalysis(cg *cycleGen, k string) []jen.Code {
 	return []jen.Code{
-		jen.Comment("O−A: the observation of the analysis members."),
+		jen.Comment(fmt.Sprintf("O−A: the observation of the analysis %s.", cg.analysedWhat())),
 		cg.observeMembers(k),
 		cg.self("ostats").Dot("Analysis").Call(cg.self("HE"), cg.self("y").Index(jen.Op(":"))),
 	}

@@ -39,6 +39,7 @@ type ObsStats struct {
 	sumVar       float64 // sum of var_i(HE_f) + R_ii over the scored values
 	err          error
 	lastF, lastA float64 // RMS of O−F and O−A of the latest analysis
+	noSpread     bool    // a forecast was a single state: H P_f H' unknown, no consistency ratio
 }
 
 // NewObsStats returns empty statistics for observations of size p with
@@ -63,6 +64,27 @@ func (s *ObsStats) Forecast(HE *Ensemble, y []float64) {
 	count := s.n >= s.spinup
 	var k int
 	s.lastF, k = s.departures(y, count, &s.sumF, &s.sumF2, 1/float64(HE.Members-1))
+	if count {
+		s.nF += k
+	}
+}
+
+// ForecastState scores the observed forecast of a single state (a da
+// cycle's), hx = H(x_f), against y, as Forecast scores an ensemble. With
+// no ensemble there is no H P_f H', so the consistency ratio of the run
+// is not available (NaN) once any forecast was scored this way.
+func (s *ObsStats) ForecastState(hx, y []float64) {
+	if len(hx) != s.p || len(y) != s.p {
+		if s.err == nil {
+			s.err = fmt.Errorf("observation statistics: observed state or observation does not have size %d", s.p)
+		}
+		return
+	}
+	copy(s.mean, hx)
+	s.noSpread = true
+	count := s.n >= s.spinup
+	var k int
+	s.lastF, k = s.departures(y, count, &s.sumF, &s.sumF2, 0)
 	if count {
 		s.nF += k
 	}
@@ -126,7 +148,7 @@ func (s *ObsStats) Fill(sum *Summary) {
 	sum.OMAMean = ratio(s.sumA, s.nA)
 	sum.OMARMS = math.Sqrt(ratio(s.sumA2, s.nA))
 	sum.ConsistencyRatio = math.NaN()
-	if s.nF > 0 {
+	if s.nF > 0 && !s.noSpread && s.sumVar > 0 {
 		sum.ConsistencyRatio = s.sumF2 / s.sumVar
 	}
 }

@@ -296,3 +296,32 @@ func TestObsStatsWeighted(t *testing.T) {
 		t.Errorf("weighted consistency ratio %v, want %v", c.ConsistencyRatio, want)
 	}
 }
+
+// TestObsStatsState scores a single state's forecast and analysis: the
+// departures as an ensemble's mean would give them, missing values left
+// out, and no consistency ratio.
+func TestObsStatsState(t *testing.T) {
+	r, err := NewDiagObsError([]float64{1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewObsStats(2, 0, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := []float64{1, math.NaN()}
+	s.ForecastState([]float64{3, 5}, y)
+	HE := NewEnsemble(1, 2)
+	copy(HE.Data, []float64{2, 7})
+	s.Analysis(HE, y)
+	var sum Summary
+	s.Fill(&sum)
+	if s.Err() != nil || sum.OMFMean != -2 || sum.OMARMS != 1 || sum.ObsAssimilated != 1 || !math.IsNaN(sum.ConsistencyRatio) {
+		t.Errorf("err %v, o-f mean %v (want -2), o-a rms %v (want 1), %d assimilated (want 1), ratio %v (want NaN)",
+			s.Err(), sum.OMFMean, sum.OMARMS, sum.ObsAssimilated, sum.ConsistencyRatio)
+	}
+	s.ForecastState([]float64{1}, y)
+	if s.Err() == nil {
+		t.Error("a state of the wrong size is not an error")
+	}
+}

@@ -252,7 +252,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 		line += fmt.Sprintf("%-9s %d values assimilated\n", "obs", s.ObsAssimilated)
 		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-f", fmtScore(s.OMFMean), fmtScore(s.OMFRMS))
 		line += fmt.Sprintf("%-9s mean %-10s rms %s\n", "o-a", fmtScore(s.OMAMean), fmtScore(s.OMARMS))
-		line += fmt.Sprintf("%-9s %s (mean (O-F)² / mean (HPH' + R))\n", "ratio", fmtScore(s.ConsistencyRatio))
+		if math.IsNaN(s.ConsistencyRatio) {
+			line += fmt.Sprintf("%-9s not available (no ensemble spread: HPH' unknown)\n", "ratio")
+		} else {
+			line += fmt.Sprintf("%-9s %s (mean (O-F)² / mean (HPH' + R))\n", "ratio", fmtScore(s.ConsistencyRatio))
+		}
 	}
 	if s.HasSmoothed {
 		if !s.NoTruth {
