@@ -52,8 +52,8 @@ type kalmanAnalysis struct{ extended bool }
 func (k kalmanAnalysis) check(g *gen, a *ir.Analysis) {
 	infl, _ := a.Inflation()
 	g.checkInflation(a, infl)
-	if infl.Additive != 0 || infl.RTPP != 0 || infl.RTPS != 0 || infl.Adaptive {
-		g.unimplemented(a.Pos, fmt.Sprintf("relaxation, additive or adaptive inflation of a %s analysis", a.Kind()))
+	if infl.RTPP != 0 || infl.RTPS != 0 || infl.Adaptive {
+		g.internal(a.Pos, "%s analysis %s has relaxation or adaptive inflation", a.Kind(), a.SourceName)
 	}
 }
 
@@ -72,6 +72,12 @@ func (k kalmanAnalysis) emit(g *gen, a *ir.Analysis) {
 			floatText(infl.Multiplicative, false), floatText(infl.Multiplicative, false))
 	}
 	v, _ := num(infl.Multiplicative, true)
+	fields := []jen.Code{id("Dim").Op(":").Id(dim), id("Obs").Op(":").Id(obs), id("Inflation").Op(":").Add(v), id("DT").Op(":").Id(dt)}
+	if s := infl.Additive; s != 0 {
+		opt += fmt.Sprintf(", additive = %s (s² added to the diagonal of the covariance after every analysis)", floatText(s, false))
+		sv, _ := num(s, true)
+		fields = append(fields, id("Additive").Op(":").Add(sv))
+	}
 	g.f.Add(doc("New%s returns the analysis %s declared at %s: %s, with %s. dim and obs size the "+
 		"state and the observation, %s is the model step and %s the observation-error covariance; "+
 		"the filter starts at %s with covariance %s (n×n, row-major), both copied.%s",
@@ -82,9 +88,7 @@ func (k kalmanAnalysis) emit(g *gen, a *ir.Analysis) {
 		id(r).Op("*").Qual(rtPath, "ObsError"),
 		jen.List(id(mean), id(cov)).Index().Float64(),
 	).Params(jen.Op("*").Qual(rtPath, "EKF"), jen.Error()).Block(
-		jen.Return(jen.Qual(rtPath, "NewEKF").Call(jen.Qual(rtPath, "EKFConfig").Values(
-			id("Dim").Op(":").Id(dim), id("Obs").Op(":").Id(obs), id("Inflation").Op(":").Add(v), id("DT").Op(":").Id(dt),
-		), id(r), id(mean), id(cov))),
+		jen.Return(jen.Qual(rtPath, "NewEKF").Call(jen.Qual(rtPath, "EKFConfig").Values(fields...), id(r), id(mean), id(cov))),
 	)
 }
 

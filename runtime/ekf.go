@@ -16,6 +16,11 @@ type EKFConfig struct {
 	// a^DT.
 	Inflation float64
 	DT        float64 // model time step, > 0
+	// Additive is the standard deviation s of an additive inflation
+	// (0 = none): every analysis adds s² to the diagonal of its
+	// covariance, the covariance of the N(0, s²) draws an ensemble
+	// filter's additive inflation adds to every member.
+	Additive float64
 }
 
 // EKF is the extended Kalman filter on a mean x and a full covariance P
@@ -78,6 +83,8 @@ func NewEKF(cfg EKFConfig, r *ObsError, mean, cov []float64) (*EKF, error) {
 		return nil, fmt.Errorf("EKF: inflation %v, want a finite value >= 1", cfg.Inflation)
 	case !(cfg.DT > 0) || math.IsInf(cfg.DT, 0):
 		return nil, fmt.Errorf("EKF: model time step %v, want a finite value > 0", cfg.DT)
+	case !(cfg.Additive >= 0) || math.IsInf(cfg.Additive, 0):
+		return nil, fmt.Errorf("EKF: additive inflation %v, want a finite value >= 0", cfg.Additive)
 	case r == nil:
 		return nil, fmt.Errorf("EKF: no observation-error covariance")
 	case r.Dim() != p:
@@ -192,6 +199,12 @@ func (f *EKF) Analyze(h TangentObs, y []float64) error {
 		f.x[i] += d
 	}
 	copy(f.p, f.tn)
+	if s := f.cfg.Additive; s != 0 {
+		n := f.cfg.Dim
+		for i := 0; i < n; i++ {
+			f.p[i*n+i] += s * s
+		}
+	}
 	return nil
 }
 

@@ -152,6 +152,40 @@ func TestEKFInflationPerUnitTime(t *testing.T) {
 	}
 }
 
+// TestEKFAdditive checks that additive = s adds s² to the diagonal of
+// the analysis covariance and nothing elsewhere.
+func TestEKFAdditive(t *testing.T) {
+	r, _ := NewDiagObsError([]float64{1, 1})
+	P0 := []float64{2, 0.5, 0.5, 1}
+	var plain, added []float64
+	for _, s := range []float64{0, 0.3} {
+		f, err := NewEKF(EKFConfig{Dim: 2, Obs: 2, Inflation: 1, DT: 1, Additive: s}, r, []float64{0, 0}, P0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Analyze(eyeObs{}, []float64{1, -1}); err != nil {
+			t.Fatal(err)
+		}
+		if s == 0 {
+			plain = append([]float64(nil), f.Cov()...)
+		} else {
+			added = f.Cov()
+		}
+	}
+	for i, v := range added {
+		want := plain[i]
+		if i == 0 || i == 3 {
+			want += 0.09
+		}
+		if math.Abs(v-want) > 1e-15 {
+			t.Errorf("P[%d] = %v, want %v", i, v, want)
+		}
+	}
+	if _, err := NewEKF(EKFConfig{Dim: 2, Obs: 2, Inflation: 1, DT: 1, Additive: -1}, r, []float64{0, 0}, P0); err == nil {
+		t.Error("a negative additive inflation is accepted")
+	}
+}
+
 // TestEKFTwin runs the EKF on the benchmark settings of benchmarks.md
 // (DAPPER: L96 inflation 10 → 0.24, L63 inflation 180 → 0.92) for a few
 // thousand analyses and asserts a sane analysis RMSE, and a spread of the

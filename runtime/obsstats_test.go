@@ -222,7 +222,7 @@ func TestSummaryWithoutTruth(t *testing.T) {
 	}
 	text := buf.String()
 	for _, w := range []string{"spread    analysis 0.2500", "obs       3600 values assimilated",
-		"o-f       mean 0.0123     rms 1.0412", "o-a       mean 0.0050     rms 0.6021", "ratio     NaN"} {
+		"o-f       mean 0.0123     rms 1.0412", "o-a       mean 0.0050     rms 0.6021", "ratio     not available"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("text lacks %q:\n%s", w, text)
 		}
