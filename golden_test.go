@@ -52,6 +52,9 @@ var goldenRefs = map[string]check.GoResult{
 	"cyclecgolden/gomodels/ocean.Model":        {Package: "ocean", Type: true, Fields: []string{"Kappa", "Target"}, HasNew: true},
 	"cyclecgolden/gomodels/inst.Pairs":         {Package: "inst"},
 	"cyclecgolden/gomodels/inst.PairsJacobian": {Package: "inst"},
+	"cyclecgolden/gomodels/inst.Squares":       {Package: "inst"},
+	"cyclecgolden/gomodels/ocean.DriftTangent": {Package: "ocean"},
+	"cyclecgolden/gomodels/ocean.DriftAdjoint": {Package: "ocean"},
 	"cyclecgolden/obsgo/buoy.Observe":          {Package: "buoy"},
 	"cyclecgolden/single/nudge.New":            {Package: "nudge"},
 }

@@ -35,12 +35,15 @@ func equationPartials(eqs []*ir.Equation) (eqPartials, bool) {
 }
 
 // hasDerivatives reports whether the generator emits Tangent and Adjoint
-// for m.
+// for m: generated for equation models, the user's for a go function that
+// names them, chained for a composite whose parts all have them.
 func hasDerivatives(m *ir.Forward) bool {
 	switch d := m.Def.(type) {
 	case *ir.ODE, *ir.Map:
 		_, ok := equationPartials(m.Equations())
 		return ok
+	case *ir.GoForward:
+		return !d.Type && d.Tangent != nil && d.Adjoint != nil
 	case *ir.Compose:
 		for _, p := range d.Parts {
 			if !hasDerivatives(p.Model) {

@@ -1,7 +1,8 @@
 // Tangent-linear and adjoint of observation operators: exact for the
 // linear forms (identity, subsample, indices, a matrix), from the
-// symbolic partials for expression bodies, and chained through the parts
-// of a composite. Tangent(dy, x, dx) writes H dx; Adjoint(ax, x, ay) adds
+// symbolic partials for expression bodies, chained through the parts of a
+// composite, and for go operators the user's Jacobian or a
+// finite-difference one (gomodel.go). Tangent(dy, x, dx) writes H dx; Adjoint(ax, x, ay) adds
 // Hᵀ ay to ax, H the Jacobian at x.
 package codegen
 
@@ -17,7 +18,7 @@ import (
 // Adjoint for o.
 func obsHasDerivatives(o *ir.ObsOp) bool {
 	switch d := o.Def.(type) {
-	case *ir.Identity, *ir.Subsample, *ir.Indices, *ir.LinearObs:
+	case *ir.Identity, *ir.Subsample, *ir.Indices, *ir.LinearObs, *ir.GoObs:
 		return true
 	case *ir.ExprObs:
 		_, ok := equationPartials(d.Eqs)
@@ -124,6 +125,8 @@ func (g *gen) obsDerivBodies(o *ir.ObsOp, s obsDerivSig, nm *namer) (tl, ad *jen
 		return tl, ad
 	case *ir.ComposeObs:
 		return g.composeObsDerivBodies(o, d, s)
+	case *ir.GoObs:
+		return g.goObsDerivBodies(o, s, nm)
 	}
 	g.internal(o.Pos, "no derivatives for %s obs %s", o.Def.Form(), o.SourceName)
 	return jen.Block(), jen.Block()

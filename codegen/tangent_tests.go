@@ -7,6 +7,8 @@
 package codegen
 
 import (
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/cyclec/cyclec/ir"
@@ -49,7 +51,7 @@ func (g *gen) emitModelChecks(m *ir.Forward) {
 	name := "Test" + m.Name + "Derivatives"
 	tf.Add(doc("%s checks %s's Tangent and Adjoint at a random state (its parameters at their "+
 		"defaults, t = 0): the dot-product test of the adjoint against the tangent-linear and the "+
-		"Taylor test of the tangent-linear against Step.", name, m.Name))
+		"Taylor test of the tangent-linear against Step.%s", name, m.Name, userDerivatives(m)))
 	tf.Func().Id(name).Params(id("t").Op("*").Qual("testing", "T")).Block(
 		id("x").Op(":=").Make(jen.Index().Float64(), id(st+"Size")),
 		jen.Qual(rtPath, "DerivativeTestState").Call(id("x"), jen.Lit(1)),
@@ -85,11 +87,60 @@ func (g *gen) emitObsChecks(o *ir.ObsOp) {
 	name := "Test" + o.Name + "Derivatives"
 	tf.Add(doc("%s checks %s's Tangent and Adjoint at a random state: the dot-product test of "+
 		"the adjoint against the tangent-linear and the Taylor test of the tangent-linear "+
-		"against Apply.", name, o.Name))
+		"against Apply.%s", name, o.Name, goObsTestDoc(o)))
 	tf.Func().Id(name).Params(id("t").Op("*").Qual("testing", "T")).Block(
 		id("x").Op(":=").Make(jen.Index().Float64(), id(in+"Size")),
 		jen.Qual(rtPath, "DerivativeTestState").Call(id("x"), jen.Lit(1)),
 		jen.If(id("err").Op(":=").Qual(rtPath, "CheckObsDerivatives").Call(id(a).Values(jen.Op("&").Id(o.Name).Values()), id("x"), id(out+"Size")),
 			id("err").Op("!=").Nil()).Block(id("t").Dot("Error").Call(id("err"))),
 	)
+}
+
+// userDerivatives is the sentence a model's derivative test gains when
+// the derivatives it checks are, or include, the user's Go code.
+func userDerivatives(m *ir.Forward) string {
+	var refs []string
+	var collect func(m *ir.Forward)
+	seen := map[*ir.Forward]bool{}
+	collect = func(m *ir.Forward) {
+		if seen[m] {
+			return
+		}
+		seen[m] = true
+		switch d := m.Def.(type) {
+		case *ir.GoForward:
+			if d.Tangent != nil && d.Adjoint != nil {
+				refs = append(refs, goText(d.Tangent)+" and "+goText(d.Adjoint))
+			}
+		case *ir.Compose:
+			for _, p := range d.Parts {
+				collect(p.Model)
+			}
+		}
+	}
+	collect(m)
+	if len(refs) == 0 {
+		return ""
+	}
+	return " The derivatives it checks are the user's code (" + strings.Join(refs, "; ") +
+		"): a failure is a bug there, or a tangent-linear and adjoint that are not those of the user's step."
+}
+
+// goObsTestDoc is the sentence an operator's derivative test gains when
+// its linearisation is a go operator's: the user's Jacobian, which the
+// test checks, or finite differences, which it checks are fit to use.
+func goObsTestDoc(o *ir.ObsOp) string {
+	d, ok := o.Def.(*ir.GoObs)
+	switch {
+	case !ok:
+		return ""
+	case d.Jacobian != nil:
+		return " Both apply the user's Jacobian " + goText(d.Jacobian) + ", so the Taylor test checks it against " +
+			goText(d.Ref) + ": a failure is a bug in one of them."
+	}
+	return " " + o.SourceName + " has no Jacobian, so both apply one taken by finite differences: the " +
+		"dot-product test holds to rounding (the adjoint is the same matrix, transposed), and the Taylor " +
+		"test holds because the differences' error, of order √ε relative, is far below the residuals it " +
+		"judges (at steps of 1e-1 down to about 1e-5); a failure says that " + goText(d.Ref) +
+		" is not smooth enough at the test's state to be linearised that way."
 }

@@ -28,6 +28,8 @@ var roles = map[check.GoRole]Kind{
 	check.GoJacobian: Jacobian,
 	check.GoAnalysis: Analysis,
 	check.GoSource:   Source,
+	check.GoTangent:  Tangent,
+	check.GoAdjoint:  Adjoint,
 }
 
 // Resolve implements check.GoResolver.

@@ -116,6 +116,16 @@ type Alias = Ocean
 
 type StepField struct{ Step func() }
 `,
+	"fwd/deriv.go": `package fwd
+
+func StepTangent(x, dx []float64, t, dt float64) {}
+
+func StepAdjoint(x, ax []float64, t, dt float64) {}
+
+func TangentErr(x, dx []float64, t, dt float64) error { return nil }
+
+func TangentShort(x, dx []float64, t float64) {}
+`,
 	"obs/obs.go": `package obs
 
 func H(y, x []float64) {}

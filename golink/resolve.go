@@ -37,6 +37,12 @@ const (
 	Analysis
 	// Source: `source = go "…"`, func(t float64, y []float64) (ok bool, err error).
 	Source
+	// Tangent: `tangent = go "…"` of a go forward function,
+	// func(x, dx []float64, t, dt float64), which replaces dx by M dx.
+	Tangent
+	// Adjoint: `adjoint = go "…"` of a go forward function,
+	// func(x, ax []float64, t, dt float64), which replaces ax by Mᵀ ax.
+	Adjoint
 )
 
 // String names the role as messages do, as in "forward model".
@@ -52,6 +58,10 @@ func (k Kind) String() string {
 		return "analysis constructor"
 	case Source:
 		return "observation source"
+	case Tangent:
+		return "tangent-linear"
+	case Adjoint:
+		return "adjoint"
 	}
 	return "go reference"
 }
@@ -150,7 +160,7 @@ func (r *Resolver) Resolve(dir string, refs []Ref) ([]Result, error) {
 	seen := map[string]bool{}
 	for i, ref := range refs {
 		results[i].Ref = ref
-		if ref.Kind < Forward || ref.Kind > Source {
+		if ref.Kind < Forward || ref.Kind > Adjoint {
 			results[i].Err = &Error{Kind: ErrSignature, Msg: fmt.Sprintf("go reference %q has no role (Kind %d): this is a cyclec bug", ref, int(ref.Kind))}
 			continue
 		}

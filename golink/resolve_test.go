@@ -85,6 +85,18 @@ var modelCases = []resolveCase{
 	{ref: Ref{"example.com/model/obs", "T", Obs}, kind: ErrSignature, found: "type T struct{…}", want: WantObs, msg: []string{"only a forward model can name a type"}},
 	{ref: Ref{"example.com/model/fwd", "Step", Obs}, kind: ErrSignature, sig: "func(x []float64, t, dt float64)", found: "func(x []float64, t, dt float64)", want: WantObs},
 	{ref: Ref{"example.com/model/fwd", "Ocean", Obs}, kind: ErrSignature, found: "type Ocean struct{…}", want: WantObs},
+	// Tangent-linears and adjoints of forward functions.
+	{ref: Ref{"example.com/model/fwd", "StepTangent", Tangent}, form: Func, sig: "func(x, dx []float64, t, dt float64)", decl: "../fwd/deriv.go:3:6"},
+	{ref: Ref{"example.com/model/fwd", "StepAdjoint", Adjoint}, form: Func, sig: "func(x, ax []float64, t, dt float64)", decl: "../fwd/deriv.go:5:6"},
+	{ref: Ref{"example.com/model/fwd", "Step", Tangent}, kind: ErrSignature, sig: "func(x []float64, t, dt float64)", found: "func(x []float64, t, dt float64)", want: WantTangent,
+		msg: []string{`go tangent-linear "example.com/model/fwd.Step" is func(x []float64, t, dt float64) (declared at ../fwd/fwd.go:4:6), want func(x, dx []float64, t, dt float64)`}},
+	{ref: Ref{"example.com/model/fwd", "TangentErr", Tangent}, kind: ErrSignature, sig: "func(x, dx []float64, t, dt float64) error",
+		found: "func(x, dx []float64, t, dt float64) error", want: WantTangent},
+	{ref: Ref{"example.com/model/fwd", "TangentShort", Adjoint}, kind: ErrSignature, sig: "func(x, dx []float64, t float64)",
+		found: "func(x, dx []float64, t float64)", want: WantAdjoint, msg: []string{`go adjoint "example.com/model/fwd.TangentShort"`, "want func(x, ax []float64, t, dt float64)"}},
+	{ref: Ref{"example.com/model/fwd", "Ocean", Adjoint}, kind: ErrSignature, found: "type Ocean struct{…}", want: WantAdjoint, msg: []string{"only a forward model can name a type"}},
+	{ref: Ref{"example.com/model/fwd", "StepTangent", Forward}, kind: ErrSignature, sig: "func(x, dx []float64, t, dt float64)",
+		found: "func(x, dx []float64, t, dt float64)", want: WantForward + " or " + WantForwardError},
 	// Observation sources.
 	{ref: Ref{"example.com/model/src", "Src", Source}, form: Func, sig: "func(t float64, y []float64) (ok bool, err error)", retErr: true},
 	{ref: Ref{"example.com/model/src", "Unnamed", Source}, form: Func, sig: "func(t float64, y []float64) (bool, error)", retErr: true},
@@ -239,7 +251,7 @@ func TestResolveNoRefs(t *testing.T) {
 
 func TestKindAndFormNames(t *testing.T) {
 	kinds := map[Kind]string{Forward: "forward model", Obs: "observation operator", Jacobian: "jacobian",
-		Analysis: "analysis constructor", Source: "observation source", 0: "go reference"}
+		Analysis: "analysis constructor", Source: "observation source", Tangent: "tangent-linear", Adjoint: "adjoint", 0: "go reference"}
 	for k, want := range kinds {
 		if got := k.String(); got != want {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, want)

@@ -22,6 +22,8 @@ const (
 	WantJacobian     = "func(J, x []float64)"                                     // Jacobian of an observation operator
 	WantSource       = "func(t float64, y []float64) (ok bool, err error)"        // observation source
 	WantAnalysis     = "func(cfg cycrt.GoAnalysisConfig) (cycrt.Analysis, error)" // analysis constructor (cycrt is RuntimePath)
+	WantTangent      = "func(x, dx []float64, t, dt float64)"                     // tangent-linear of a forward function: dx ← M dx
+	WantAdjoint      = "func(x, ax []float64, t, dt float64)"                     // adjoint of a forward function: ax ← Mᵀ ax
 )
 
 // Types the signatures are built from.
@@ -61,7 +63,9 @@ func isRuntimeType(t types.Type, name string) bool {
 
 // funcMatch checks a package-level function against the signature of
 // kind, returning whether it returns an error (forward functions only)
-// and whether it matched.
+// and whether it matched. A tangent-linear or adjoint has no error
+// result: the analyses call them through cycrt.TangentModel, whose
+// methods do not fail.
 func funcMatch(kind Kind, sig *types.Signature) (returnsError, ok bool) {
 	switch kind {
 	case Forward:
@@ -73,6 +77,8 @@ func funcMatch(kind Kind, sig *types.Signature) (returnsError, ok bool) {
 		return false, matches(sig, []types.Type{tSlice, tSlice}, nil)
 	case Source:
 		return true, matches(sig, []types.Type{tFloat64, tSlice}, []types.Type{tBool, tError})
+	case Tangent, Adjoint:
+		return false, matches(sig, []types.Type{tSlice, tSlice, tFloat64, tFloat64}, nil)
 	case Analysis:
 		if sig.TypeParams().Len() > 0 || sig.Variadic() || sig.Params().Len() != 1 || sig.Results().Len() != 2 {
 			return true, false
@@ -97,6 +103,10 @@ func wantFunc(kind Kind) string {
 		return WantSource
 	case Analysis:
 		return WantAnalysis
+	case Tangent:
+		return WantTangent
+	case Adjoint:
+		return WantAdjoint
 	}
 	return "?"
 }

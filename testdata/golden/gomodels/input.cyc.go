@@ -10,6 +10,7 @@ import (
 	"cyclecgolden/gomodels/ocean"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
@@ -33,11 +34,16 @@ type Obs [4]float64
 // ObsSize is the number of elements of Obs.
 const ObsSize = 4
 
-// Drift is the forward model Drift declared at input.cyc:7:1: the Go
+// Drift is the forward model Drift declared at input.cyc:8:1: the Go
 // function ocean.Drift (cyclecgolden/gomodels/ocean), which advances a state
 // in place by DriftDT from model time t. It holds no state of its own.
+// Tangent and Adjoint are the user's tangent-linear ocean.DriftTangent
+// (cyclecgolden/gomodels/ocean) and adjoint ocean.DriftAdjoint
+// (cyclecgolden/gomodels/ocean), which the variational analyses use; the
+// generated tests check them against each other and against Step.
 //
-// Drift is a user function with no error result.
+// Drift is a user function with no error result, and with the user's
+// tangent-linear and adjoint.
 type Drift struct{}
 
 // DriftDT is the model time advanced by one Drift.Step.
@@ -54,12 +60,51 @@ func (m *Drift) Step(x *State, t float64) {
 	ocean.Drift(x[:], t, DriftDT)
 }
 
-// The compiler checked the signature of ocean.Drift
-// (cyclecgolden/gomodels/ocean); this keeps it checked when the Go code
-// changes.
-var _ func([]float64, float64, float64) = ocean.Drift
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged), with ocean.DriftTangent (cyclecgolden/gomodels/ocean).
+func (m *Drift) Tangent(x, dx *State, t float64) {
+	ocean.DriftTangent(x[:], dx[:], t, DriftDT)
+}
 
-// Ocean is the forward model Ocean declared at input.cyc:10:1: the Go type
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged), with ocean.DriftAdjoint (cyclecgolden/gomodels/ocean).
+func (m *Drift) Adjoint(x, ax *State, t float64) {
+	ocean.DriftAdjoint(x[:], ax[:], t, DriftDT)
+}
+
+// The compiler checked the signatures of ocean.Drift
+// (cyclecgolden/gomodels/ocean), ocean.DriftTangent
+// (cyclecgolden/gomodels/ocean) and ocean.DriftAdjoint
+// (cyclecgolden/gomodels/ocean); these keep them checked when the Go code
+// changes.
+var (
+	_ func([]float64, float64, float64)            = ocean.Drift
+	_ func([]float64, []float64, float64, float64) = ocean.DriftTangent
+	_ func([]float64, []float64, float64, float64) = ocean.DriftAdjoint
+)
+
+// cycDriftSlices adapts Drift to cycrt.TangentModel, whose methods take
+// slices of StateSize values.
+type cycDriftSlices struct {
+	m *Drift
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycDriftSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycDriftSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycDriftSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
+// Ocean is the forward model Ocean declared at input.cyc:15:1: the Go type
 // ocean.Model (cyclecgolden/gomodels/ocean), whose Step advances a state in
 // place by OceanDT from model time t; its exported float64 fields (Kappa,
 // Target) are the run-time parameters. It is not safe for concurrent use.
@@ -93,7 +138,7 @@ var (
 	_ func() *ocean.Model = ocean.NewModel
 )
 
-// Both is the forward model Both declared at input.cyc:13:1: the composite
+// Both is the forward model Both declared at input.cyc:18:1: the composite
 // that applies, in one step of BothDT, 1 step of Drift, then 1 step of
 // Ocean, each component with its own time step. It is not safe for
 // concurrent use.
@@ -125,22 +170,257 @@ func (m *Both) Step(x *State, t float64) error {
 	return nil
 }
 
-// Pairs is the observation operator Pairs declared at input.cyc:16:1: the Go
+// Damp is the forward model Damp declared at input.cyc:21:1: a discrete map
+// on State. Its exported fields are the run-time parameters; the zero value
+// has them all 0, so use NewDamp for the defaults. Tangent and Adjoint are
+// the exact tangent-linear and adjoint of Step, which the variational
+// analyses use; the generated tests check them. It is not safe for
+// concurrent use.
+//
+// Damp shrinks large values, a little.
+type Damp struct {
+	nx State // the next state, allocated once
+}
+
+// DampDT is the model time advanced by one Damp.Step.
+const DampDT = 0.1
+
+// NewDamp returns Damp with its parameters at their defaults.
+func NewDamp() *Damp {
+	return &Damp{}
+}
+
+// Step replaces x by its image under the map at model time t.
+func (m *Damp) Step(x *State, t float64) {
+	m.next(&m.nx, x, t)
+	*x = m.nx
+}
+
+// next writes into dst the image of x under Damp at model time t, as
+// declared at input.cyc:23:5. The periodic wrap is resolved here: edge
+// elements whose indices wrap are written one by one, so loops read plain
+// offsets with no modulo.
+func (m *Damp) next(dst, x *State, t float64) {
+	for i := range 8 {
+		dst[i] = x[i] - 0.01*(x[i]*x[i]*x[i])
+	}
+}
+
+// nextTangent writes into dn the derivative of the map at x in the direction
+// dx (its Jacobian at x times dx), from the symbolic partials of the
+// equations declared at input.cyc:23:5.
+func (m *Damp) nextTangent(dn, x, dx *State, t float64) {
+	for i := range 8 {
+		dn[i] = (1 + -(0.01 * (3 * (x[i] * x[i])))) * dx[i]
+	}
+}
+
+// nextAdjoint adds to ax the transpose of the Jacobian of the map at x
+// applied to an: each element's partials scattered to the elements it reads.
+func (m *Damp) nextAdjoint(ax, x, an *State, t float64) {
+	for i := range 8 {
+		ax[i] += (1 + -(0.01 * (3 * (x[i] * x[i])))) * an[i]
+	}
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the tangent-linear model of Damp.
+func (m *Damp) Tangent(x, dx *State, t float64) {
+	m.nextTangent(&m.nx, x, dx, t)
+	*dx = m.nx
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the adjoint model of Damp.
+func (m *Damp) Adjoint(x, ax *State, t float64) {
+	m.nx = State{}
+	m.nextAdjoint(&m.nx, x, ax, t)
+	*ax = m.nx
+}
+
+// cycDampSlices adapts Damp to cycrt.TangentModel, whose methods take slices
+// of StateSize values.
+type cycDampSlices struct {
+	m *Damp
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycDampSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycDampSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycDampSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
+// Mixed is the forward model Mixed declared at input.cyc:27:1: the composite
+// that applies, in one step of MixedDT, 1 step of Drift, then 1 step of
+// Damp, each component with its own time step. Tangent and Adjoint are the
+// exact tangent-linear and adjoint of Step, which the variational analyses
+// use; the generated tests check them. It is not safe for concurrent use.
+//
+// Mixed chains the user's derivatives of Drift with the generated ones of
+// Damp.
+type Mixed struct {
+	Drift Drift // the component Drift; its exported fields are its parameters
+	Damp  Damp  // the component Damp; its exported fields are its parameters
+
+	cur  State    // the state Tangent and Adjoint step through
+	subs [2]State // the state before each component step (Adjoint)
+}
+
+// MixedDT is the model time advanced by one Mixed.Step.
+const MixedDT = 0.1
+
+// NewMixed returns Mixed with every component's parameters at their
+// defaults.
+func NewMixed() *Mixed {
+	return &Mixed{
+		Drift: *NewDrift(),
+		Damp:  *NewDamp(),
+	}
+}
+
+// Step advances x by one step of MixedDT from model time t: the components
+// in order.
+func (m *Mixed) Step(x *State, t float64) {
+	m.Drift.Step(x, t)
+	m.Damp.Step(x, t)
+}
+
+// Tangent replaces dx by M dx, M the Jacobian of Step at x (which is left
+// unchanged): the components' tangent-linears chained along the states Step
+// passes through.
+func (m *Mixed) Tangent(x, dx *State, t float64) {
+	m.cur = *x
+	m.Drift.Tangent(&m.cur, dx, t)
+	m.Drift.Step(&m.cur, t)
+	m.Damp.Tangent(&m.cur, dx, t)
+}
+
+// Adjoint replaces ax by Mᵀ ax, M the Jacobian of Step at x (which is left
+// unchanged): the components' adjoints in reverse order.
+func (m *Mixed) Adjoint(x, ax *State, t float64) {
+	// The state before every component step, as Step computes them.
+	m.cur = *x
+	m.subs[0] = m.cur
+	m.Drift.Step(&m.cur, t)
+	m.subs[1] = m.cur
+	// Back through the component steps in reverse.
+	m.Damp.Adjoint(&m.subs[1], ax, t)
+	m.Drift.Adjoint(&m.subs[0], ax, t)
+}
+
+// cycMixedSlices adapts Mixed to cycrt.TangentModel, whose methods take
+// slices of StateSize values.
+type cycMixedSlices struct {
+	m *Mixed
+}
+
+// Step implements cycrt.TangentModel.
+func (a cycMixedSlices) Step(x []float64, t float64) {
+	a.m.Step((*State)(x), t)
+}
+
+// Tangent implements cycrt.TangentModel.
+func (a cycMixedSlices) Tangent(x, dx []float64, t float64) {
+	a.m.Tangent((*State)(x), (*State)(dx), t)
+}
+
+// Adjoint implements cycrt.TangentModel.
+func (a cycMixedSlices) Adjoint(x, ax []float64, t float64) {
+	a.m.Adjoint((*State)(x), (*State)(ax), t)
+}
+
+// Pairs is the observation operator Pairs declared at input.cyc:30:1: the Go
 // function inst.Pairs (cyclecgolden/gomodels/inst), with its Jacobian
-// inst.PairsJacobian (cyclecgolden/gomodels/inst), from State to Obs.
+// inst.PairsJacobian (cyclecgolden/gomodels/inst), which Tangent and Adjoint
+// apply, from State to Obs.
 //
 // Pairs averages neighbouring sites, in Go.
-type Pairs struct{}
+type Pairs struct {
+	jac   []float64 // the Jacobian at jacAt (ObsSize×StateSize, row-major), allocated on first use
+	jacAt State     // the state jac was taken at
+}
 
 // Apply writes into y the observation of x.
 func (h *Pairs) Apply(y *Obs, x *State) {
 	inst.Pairs(y[:], x[:])
 }
 
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Pairs at x).
+func (h *Pairs) Tangent(dy *Obs, x, dx *State) {
+	h.linearise(x)
+	for i := range dy {
+		row := h.jac[i*StateSize : (i+1)*StateSize]
+		s := 0.0
+		for j, v := range row {
+			s += v * dx[j]
+		}
+		dy[i] = s
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Pairs at x applied to
+// ay (ax += Hᵀ ay).
+func (h *Pairs) Adjoint(ax, x *State, ay *Obs) {
+	h.linearise(x)
+	for i, w := range ay {
+		row := h.jac[i*StateSize : (i+1)*StateSize]
+		for j, v := range row {
+			ax[j] += v * w
+		}
+	}
+}
+
+// cycPairsSlices adapts Pairs to cycrt.TangentObs, whose methods take slices
+// of StateSize and ObsSize values.
+type cycPairsSlices struct {
+	h *Pairs
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycPairsSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycPairsSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycPairsSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs)(ay))
+}
+
 // Jacobian writes into J (ObsSize×StateSize, row-major) the Jacobian of the
 // operator at x, with inst.PairsJacobian (cyclecgolden/gomodels/inst).
 func (h *Pairs) Jacobian(J []float64, x *State) {
 	inst.PairsJacobian(J, x[:])
+}
+
+// linearise sets h.jac to the Jacobian at x, with inst.PairsJacobian
+// (cyclecgolden/gomodels/inst), unless it holds that one already. Tangent
+// and Adjoint share it, so they are not safe for concurrent use (Apply is).
+func (h *Pairs) linearise(x *State) {
+	if h.jac != nil && h.jacAt == *x {
+		return
+	}
+	if h.jac == nil {
+		h.jac = make([]float64, ObsSize*StateSize)
+	}
+	h.jacAt = *x
+	// Zeroed first, so that a Jacobian may write only its nonzeros.
+	clear(h.jac)
+	h.Jacobian(h.jac, x)
 }
 
 // The compiler checked the signatures of Pairs; this keeps them checked when
@@ -150,7 +430,109 @@ var (
 	_ func([]float64, []float64) = inst.PairsJacobian
 )
 
-// NewA returns the analysis A declared at input.cyc:18:1: the square-root
+// Squares is the observation operator Squares declared at input.cyc:33:1:
+// the Go function inst.Squares (cyclecgolden/gomodels/inst), which Tangent
+// and Adjoint linearise by finite differences (a Jacobian built column by
+// column, StateSize+1 evaluations at each new state), from State to Obs.
+//
+// Squares has no Jacobian: var3d linearises it by finite differences.
+type Squares struct {
+	jac    []float64 // the Jacobian at jacAt (ObsSize×StateSize, row-major), allocated on first use
+	jacAt  State     // the state jac was taken at
+	xe     State     // the state with one element stepped
+	y0, ye Obs       // the observations of jacAt and of xe
+}
+
+// Apply writes into y the observation of x.
+func (h *Squares) Apply(y *Obs, x *State) {
+	inst.Squares(y[:], x[:])
+}
+
+// Tangent writes into dy the derivative of the observation at x in the
+// direction dx (H dx, H the Jacobian of Squares at x).
+func (h *Squares) Tangent(dy *Obs, x, dx *State) {
+	h.linearise(x)
+	for i := range dy {
+		row := h.jac[i*StateSize : (i+1)*StateSize]
+		s := 0.0
+		for j, v := range row {
+			s += v * dx[j]
+		}
+		dy[i] = s
+	}
+}
+
+// Adjoint adds to ax the transpose of the Jacobian of Squares at x applied
+// to ay (ax += Hᵀ ay).
+func (h *Squares) Adjoint(ax, x *State, ay *Obs) {
+	h.linearise(x)
+	for i, w := range ay {
+		row := h.jac[i*StateSize : (i+1)*StateSize]
+		for j, v := range row {
+			ax[j] += v * w
+		}
+	}
+}
+
+// cycSquaresSlices adapts Squares to cycrt.TangentObs, whose methods take
+// slices of StateSize and ObsSize values.
+type cycSquaresSlices struct {
+	h *Squares
+}
+
+// Apply implements cycrt.TangentObs.
+func (a cycSquaresSlices) Apply(y, x []float64) {
+	a.h.Apply((*Obs)(y), (*State)(x))
+}
+
+// Tangent implements cycrt.TangentObs.
+func (a cycSquaresSlices) Tangent(dy, x, dx []float64) {
+	a.h.Tangent((*Obs)(dy), (*State)(x), (*State)(dx))
+}
+
+// Adjoint implements cycrt.TangentObs.
+func (a cycSquaresSlices) Adjoint(ax, x, ay []float64) {
+	a.h.Adjoint((*State)(ax), (*State)(x), (*Obs)(ay))
+}
+
+// linearise sets h.jac to the Jacobian of Squares at x by forward
+// differences, unless it holds that one already: column j is (H(x + δ e_j)
+// − H(x)) / δ with δ = √ε·(1+|x_j|) (√ε = 2⁻²⁶ for float64),
+// which balances truncation (of order δ) against rounding (of order ε/δ)
+// for an operator of order 1 on each element's scale. It costs StateSize+1
+// evaluations of inst.Squares (cyclecgolden/gomodels/inst). Tangent and
+// Adjoint share the result, so they are not safe for concurrent use (Apply
+// is).
+func (h *Squares) linearise(x *State) {
+	if h.jac != nil && h.jacAt == *x {
+		return
+	}
+	if h.jac == nil {
+		h.jac = make([]float64, ObsSize*StateSize)
+	}
+	h.jacAt = *x
+	h.Apply(&h.y0, x)
+	h.xe = *x
+	const rel = 0x1p-26 // √ε of float64
+	for j, v := range x {
+		step := rel * (1 + math.Abs(v))
+		h.xe[j] = v + step
+		step = h.xe[j] - v // the step as rounded
+		h.Apply(&h.ye, &h.xe)
+		h.xe[j] = v
+		for i, yv := range h.ye {
+			h.jac[i*StateSize+j] = (yv - h.y0[i]) / step
+		}
+	}
+}
+
+// The compiler checked the signatures of Squares; this keeps them checked
+// when the Go code changes.
+var (
+	_ func([]float64, []float64) = inst.Squares
+)
+
+// NewA returns the analysis A declared at input.cyc:35:1: the square-root
 // ETKF with members = 10, inflation = 1.02. members, dim and obs size the
 // ensemble, the state and the observation (the cycle that uses it passes its
 // own); r is the observation-error covariance and seed keys the rotation
@@ -159,10 +541,40 @@ func NewA(members, dim, obs int, r *cycrt.ObsError, seed uint64) (*cycrt.ETKF, e
 	return cycrt.NewETKF(cycrt.ETKFConfig{Members: members, Dim: dim, Obs: obs, Inflation: 1.02, Seed: seed}, r)
 }
 
+// NewExtended returns the analysis Extended declared at input.cyc:36:1: the
+// extended Kalman filter (the covariance propagated by the model's generated
+// tangent-linear, the operator linearised at the forecast), with inflation =
+// 1.05, a covariance factor per unit model time (P ← 1.05^dt · M P Mᵀ
+// every step, as DAPPER's ExtKF). dim and obs size the state and the
+// observation, dt is the model step and r the observation-error covariance;
+// the filter starts at mean with covariance cov (n×n, row-major), both
+// copied.
+func NewExtended(dim, obs int, dt float64, r *cycrt.ObsError, mean, cov []float64) (*cycrt.EKF, error) {
+	return cycrt.NewEKF(cycrt.EKFConfig{Dim: dim, Obs: obs, Inflation: 1.05, DT: dt}, r, mean, cov)
+}
+
+// NewThree returns the analysis Three declared at input.cyc:37:1: 3D-Var
+// (one update of the cycled state with the static B; the exact minimiser of
+// the 3D-Var cost for a linear operator), with b = scaled_identity(0.1). dim
+// and obs size the state and the observation, linearObs says the operator is
+// linear (its gain is then computed once and reused) and r is the
+// observation-error covariance.
+func NewThree(dim, obs int, linearObs bool, dir string, r *cycrt.ObsError) (*cycrt.Var3D, error) {
+	variances := make([]float64, dim)
+	for i := range variances {
+		variances[i] = 0.1
+	}
+	b, err := cycrt.NewDiagBackground(variances, 1.0)
+	if err != nil {
+		return nil, fmt.Errorf("analysis Three: b: %w", err)
+	}
+	return cycrt.NewVar3D(cycrt.Var3DConfig{Dim: dim, Obs: obs, LinearObs: linearObs}, b, r)
+}
+
 // TwinMembers is the ensemble size of cycle Twin, fixed at compile time.
 const TwinMembers = 10
 
-// Twin is the cycle Twin declared at input.cyc:20:1: a twin experiment in
+// Twin is the cycle Twin declared at input.cyc:39:1: a twin experiment in
 // which a truth run of Both from normal(mean = 1, std = 1) is observed
 // through Pairs every ObsEvery steps with error covariance diag(0.25), and
 // an ensemble of TwinMembers members started from independent draws of the
@@ -382,7 +794,7 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Free is the cycle Free declared at input.cyc:31:1: one trajectory of Ocean
+// Free is the cycle Free declared at input.cyc:50:1: one trajectory of Ocean
 // drawn from normal(mean = 0, std = 1) and stepped forward with no
 // observations.
 //
@@ -508,5 +920,426 @@ func (c *Free) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("Ocean.Kappa", strconv.FormatFloat(c.Ocean.Kappa, 'g', -1, 64))
 	h.AddSetting("Ocean.Target", strconv.FormatFloat(c.Ocean.Target, 'g', -1, 64))
+	return nil
+}
+
+// Track is the cycle Track declared at input.cyc:53:1. One state of Drift,
+// started at the mean of normal(mean = 1, std = 1), is corrected every
+// ObsEvery steps by the extended Kalman filter analysis Extended from a
+// truth run of Drift drawn from normal(mean = 1, std = 1), observed through
+// Pairs with error covariance diag(0.25): a twin experiment. The spread is
+// the square root of the mean error variance the analysis reports.
+//
+// Call Start, then Next until Done, or Run for the whole experiment. E holds
+// the state as a one-member ensemble (the state is E.Member(0)) and HE its
+// observed image between calls. It is not safe for concurrent use.
+//
+// Track filters Drift with the user's derivatives and Pairs's Jacobian.
+type Track struct {
+	Steps    int    // model steps (default 40)
+	ObsEvery int    // model steps between analyses (default 1)
+	Spinup   int    // analyses left out of the scores (default 5)
+	Seed     uint64 // keys every random stream of the run (default 3)
+	Dir      string // directory that data-file paths are relative to (default ".")
+
+	Drift // the forward model Drift, whose fields are its run-time parameters
+
+	E     *cycrt.Ensemble // the state, E.Member(0); allocated by Start
+	HE    *cycrt.Ensemble // its observed image, HE.Member(0) = H(E.Member(0))
+	Truth State           // the truth run
+
+	obs            *Pairs
+	filter         *cycrt.EKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	variance       [StateSize]float64 // the element-wise error variance the analysis reports, for the spread
+	noise          *cycrt.Stream
+	y              Obs // the observation of the truth
+	step, analyses int // model steps and analyses done
+	started        bool
+}
+
+// NewTrack returns cycle Track with the settings written in the source.
+func NewTrack() *Track {
+	return &Track{
+		Steps:    40,
+		ObsEvery: 1,
+		Spinup:   5,
+		Seed:     3,
+		Dir:      ".",
+		Drift:    *NewDrift(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Track) Name() string {
+	return "Track"
+}
+
+// Set applies a run-time setting: steps, obs_every, spinup, seed. Model
+// parameters take their bare name where no other setting has it. An unknown
+// name or a value that does not parse is an error naming both.
+func (c *Track) Set(name, value string) error {
+	switch name {
+	case "steps":
+		return cycrt.SetInt(&c.Steps, name, value)
+	case "obs_every":
+		return cycrt.SetInt(&c.ObsEvery, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
+	case "seed":
+		return cycrt.SetSeed(&c.Seed, name, value)
+	default:
+		return fmt.Errorf("cycle Track has no setting %q (known: steps, obs_every, spinup, seed)", name)
+	}
+}
+
+// Start validates the settings and prepares a run: it builds R, the
+// observation operator and the analysis and allocates the state E and its
+// observed image HE once. The state starts at the mean of the initial
+// distribution (the best estimate before any observation), or at the state
+// the part before it in a sequence handed over. It draws the truth from the
+// stream (Seed, PurposeTruthInit, 0).
+func (c *Track) Start() error {
+	switch {
+	case c.ObsEvery < 1:
+		return fmt.Errorf("cycle Track: obs_every = %d, want at least 1", c.ObsEvery)
+	case c.Steps < 0:
+		return fmt.Errorf("cycle Track: steps = %d, want at least 0", c.Steps)
+	case c.Spinup < 0:
+		return fmt.Errorf("cycle Track: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Track: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
+	}
+	variances := make([]float64, ObsSize)
+	for i := range variances {
+		variances[i] = 0.25
+	}
+	r, err := cycrt.NewDiagObsError(variances)
+	if err != nil {
+		return fmt.Errorf("cycle Track: obs_err: %w", err)
+	}
+	h := &Pairs{}
+	c.E = cycrt.NewEnsemble(1, StateSize)
+	c.HE = cycrt.NewEnsemble(1, ObsSize)
+	c.stats = cycrt.NewStats(StateSize, c.Spinup)
+	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
+	var mean State
+	for i := range mean {
+		mean[i] = 1.0
+	}
+	// The truth is a draw from normal(mean = 1, std = 1); the state starts at its mean.
+	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
+	cycrt.InitNormal(c.Truth[:], mean[:], 1.0, s)
+	copy(c.E.Member(0), mean[:])
+	// The filter starts at the state, with covariance std² I (std of the initial distribution).
+	x := c.E.Member(0)
+	cov := make([]float64, StateSize*StateSize)
+	for i := range StateSize {
+		cov[i*StateSize+i] = 1.0
+	}
+	filter, err := NewExtended(StateSize, ObsSize, DriftDT, r, x, cov)
+	if err != nil {
+		return fmt.Errorf("cycle Track: analysis Extended: %w", err)
+	}
+	c.obs, c.filter, c.r = h, filter, r
+	c.step, c.analyses, c.started = 0, 0, true
+	return nil
+}
+
+// Next runs one assimilation cycle: ObsEvery model steps of the truth, its
+// noisy observation, the forecast of the state and its covariance over
+// ObsEvery model steps, the forecast scores, the analysis (numbered from 0)
+// and the analysis scores. It allocates nothing.
+func (c *Track) Next() error {
+	if !c.started {
+		return errors.New("cycle Track: Next called before Start")
+	}
+	m := &c.Drift
+	t0 := float64(c.step) * DriftDT
+	// Forecast: ObsEvery model steps of the truth and of the state.
+	for s := range c.ObsEvery {
+		m.Step(&c.Truth, t0+float64(s)*DriftDT)
+	}
+	if err := c.filter.Forecast(cycDriftSlices{m}, t0, c.ObsEvery); err != nil {
+		return fmt.Errorf("cycle Track: forecast from step %d: %w", c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.step += c.ObsEvery
+	c.filter.Variance(c.variance[:])
+
+	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
+	c.obs.Apply(&c.y, &c.Truth)
+	c.noise.Reset(c.Seed, cycrt.PurposeObsNoise, uint64(c.analyses))
+	c.r.AddNoise(c.y[:], c.noise)
+	c.stats.ForecastState(c.E.Member(0), c.variance[:], c.Truth[:])
+
+	// Analyse.
+	if err := c.filter.Analyze(cycPairsSlices{c.obs}, c.y[:]); err != nil {
+		return fmt.Errorf("cycle Track: analysis %d at step %d: %w", c.analyses, c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.filter.Variance(c.variance[:])
+	c.stats.AnalysisState(c.E.Member(0), c.variance[:], c.Truth[:])
+	c.analyses++
+	return nil
+}
+
+// Done reports whether the run has no whole assimilation cycle left: the run
+// makes Steps/ObsEvery cycles, and trailing steps that would not reach an
+// analysis are not run.
+func (c *Track) Done() bool {
+	return c.step+c.ObsEvery > c.Steps
+}
+
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Track) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Track: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Track", Kind: "ekf", Seed: c.Seed, Members: 0, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Track: %w", err)
+	}
+	return sum, nil
+}
+
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Track) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Track is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Track)(nil)
+	_ cycrt.Cycle   = (*Track)(nil)
+)
+
+// Run implements cycrt.Cycle: Start, then Next until Done, then the summary
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
+func (c *Track) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed), canonically formatted, and the content of every
+// data file the cycle reads. This cycle reads no data file.
+func (c *Track) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	return nil
+}
+
+// Var is the cycle Var declared at input.cyc:65:1. One state of Mixed,
+// started at the mean of normal(mean = 1, std = 1), is corrected every
+// ObsEvery steps by the 3D-Var analysis Three from a truth run of Mixed
+// drawn from normal(mean = 1, std = 1), observed through Squares with error
+// covariance diag(0.25): a twin experiment. The spread is the square root of
+// the mean error variance the analysis reports.
+//
+// Call Start, then Next until Done, or Run for the whole experiment. E holds
+// the state as a one-member ensemble (the state is E.Member(0)) and HE its
+// observed image between calls. It is not safe for concurrent use.
+//
+// Var observes Mixed through Squares, linearised by finite differences.
+type Var struct {
+	Steps    int    // model steps (default 40)
+	ObsEvery int    // model steps between analyses (default 1)
+	Spinup   int    // analyses left out of the scores (default 5)
+	Seed     uint64 // keys every random stream of the run (default 3)
+	Dir      string // directory that data-file paths are relative to (default ".")
+
+	Mixed // the forward model Mixed, whose fields are its run-time parameters
+
+	E     *cycrt.Ensemble // the state, E.Member(0); allocated by Start
+	HE    *cycrt.Ensemble // its observed image, HE.Member(0) = H(E.Member(0))
+	Truth State           // the truth run
+
+	obs            *Squares
+	filter         *cycrt.Var3D
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	variance       [StateSize]float64 // the element-wise error variance the analysis reports, for the spread
+	noise          *cycrt.Stream
+	y              Obs // the observation of the truth
+	step, analyses int // model steps and analyses done
+	started        bool
+}
+
+// NewVar returns cycle Var with the settings written in the source.
+func NewVar() *Var {
+	return &Var{
+		Steps:    40,
+		ObsEvery: 1,
+		Spinup:   5,
+		Seed:     3,
+		Dir:      ".",
+		Mixed:    *NewMixed(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Var) Name() string {
+	return "Var"
+}
+
+// Set applies a run-time setting: steps, obs_every, spinup, seed. Model
+// parameters take their bare name where no other setting has it. An unknown
+// name or a value that does not parse is an error naming both.
+func (c *Var) Set(name, value string) error {
+	switch name {
+	case "steps":
+		return cycrt.SetInt(&c.Steps, name, value)
+	case "obs_every":
+		return cycrt.SetInt(&c.ObsEvery, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
+	case "seed":
+		return cycrt.SetSeed(&c.Seed, name, value)
+	default:
+		return fmt.Errorf("cycle Var has no setting %q (known: steps, obs_every, spinup, seed)", name)
+	}
+}
+
+// Start validates the settings and prepares a run: it builds R, the
+// observation operator and the analysis and allocates the state E and its
+// observed image HE once. The state starts at the mean of the initial
+// distribution (the best estimate before any observation), or at the state
+// the part before it in a sequence handed over. It draws the truth from the
+// stream (Seed, PurposeTruthInit, 0).
+func (c *Var) Start() error {
+	switch {
+	case c.ObsEvery < 1:
+		return fmt.Errorf("cycle Var: obs_every = %d, want at least 1", c.ObsEvery)
+	case c.Steps < 0:
+		return fmt.Errorf("cycle Var: steps = %d, want at least 0", c.Steps)
+	case c.Spinup < 0:
+		return fmt.Errorf("cycle Var: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Var: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
+	}
+	variances := make([]float64, ObsSize)
+	for i := range variances {
+		variances[i] = 0.25
+	}
+	r, err := cycrt.NewDiagObsError(variances)
+	if err != nil {
+		return fmt.Errorf("cycle Var: obs_err: %w", err)
+	}
+	h := &Squares{}
+	c.E = cycrt.NewEnsemble(1, StateSize)
+	c.HE = cycrt.NewEnsemble(1, ObsSize)
+	c.stats = cycrt.NewStats(StateSize, c.Spinup)
+	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
+	var mean State
+	for i := range mean {
+		mean[i] = 1.0
+	}
+	// The truth is a draw from normal(mean = 1, std = 1); the state starts at its mean.
+	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
+	cycrt.InitNormal(c.Truth[:], mean[:], 1.0, s)
+	copy(c.E.Member(0), mean[:])
+	filter, err := NewThree(StateSize, ObsSize, false, c.Dir, r)
+	if err != nil {
+		return fmt.Errorf("cycle Var: analysis Three: %w", err)
+	}
+	c.obs, c.filter, c.r = h, filter, r
+	c.step, c.analyses, c.started = 0, 0, true
+	return nil
+}
+
+// Next runs one assimilation cycle: ObsEvery model steps of the truth, its
+// noisy observation, the state's forecast over ObsEvery model steps, the
+// forecast scores, the analysis (numbered from 0) and the analysis scores.
+// It allocates nothing.
+func (c *Var) Next() error {
+	if !c.started {
+		return errors.New("cycle Var: Next called before Start")
+	}
+	m := &c.Mixed
+	t0 := float64(c.step) * MixedDT
+	// Forecast: ObsEvery model steps of the truth and of the state.
+	for s := range c.ObsEvery {
+		m.Step(&c.Truth, t0+float64(s)*MixedDT)
+	}
+	x := (*State)(c.E.Member(0))
+	for s := range c.ObsEvery {
+		m.Step(x, t0+float64(s)*MixedDT)
+	}
+	c.step += c.ObsEvery
+	c.filter.ForecastVariance(c.variance[:])
+
+	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
+	c.obs.Apply(&c.y, &c.Truth)
+	c.noise.Reset(c.Seed, cycrt.PurposeObsNoise, uint64(c.analyses))
+	c.r.AddNoise(c.y[:], c.noise)
+	c.stats.ForecastState(c.E.Member(0), c.variance[:], c.Truth[:])
+
+	// Analyse.
+	if err := c.filter.Analyze(c.E.Member(0), cycSquaresSlices{c.obs}, c.y[:]); err != nil {
+		return fmt.Errorf("cycle Var: analysis %d at step %d: %w", c.analyses, c.step, err)
+	}
+	c.filter.Variance(c.variance[:])
+	c.stats.AnalysisState(c.E.Member(0), c.variance[:], c.Truth[:])
+	c.analyses++
+	return nil
+}
+
+// Done reports whether the run has no whole assimilation cycle left: the run
+// makes Steps/ObsEvery cycles, and trailing steps that would not reach an
+// analysis are not run.
+func (c *Var) Done() bool {
+	return c.step+c.ObsEvery > c.Steps
+}
+
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Var) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Var: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Var", Kind: "var3d", Seed: c.Seed, Members: 0, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Var: %w", err)
+	}
+	return sum, nil
+}
+
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Var) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Var is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Var)(nil)
+	_ cycrt.Cycle   = (*Var)(nil)
+)
+
+// Run implements cycrt.Cycle: Start, then Next until Done, then the summary
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
+func (c *Var) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
+// obs_every, spinup, seed), canonically formatted, and the content of every
+// data file the cycle reads. This cycle reads no data file.
+func (c *Var) Config(h *cycrt.ConfigHash) error {
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	return nil
 }

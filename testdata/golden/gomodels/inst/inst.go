@@ -17,3 +17,11 @@ func PairsJacobian(J, x []float64) {
 		J[j*n+2*j], J[j*n+2*j+1] = 0.5, 0.5
 	}
 }
+
+// Squares observes the square of every other site. It has no Jacobian:
+// the analyses that need one take it by finite differences.
+func Squares(y, x []float64) {
+	for j := range y {
+		y[j] = x[2*j] * x[2*j]
+	}
+}
