@@ -269,3 +269,43 @@ func TestRecorderState(t *testing.T) {
 		t.Errorf("forecast rmse %v (want %v), analysis mean %v", rec.RMSEForecast, want, rec.AnalysisMean)
 	}
 }
+
+// TestRecorderSmoothedState checks that a smoother cycle's single
+// smoothed state is copied, scored against its own truth at its own step,
+// and recorded without a spread; and that nothing is recorded without
+// meta.Smoothed.
+func TestRecorderSmoothedState(t *testing.T) {
+	var rec HistoryRecord
+	meta := HistoryMeta{StateShape: []int{2}, StateDims: []string{"i"}, Smoothed: true}
+	r := NewHistoryRecorder(&captureHistory{rec: &rec}, meta)
+	x := []float64{1, 2}
+	r.Truth([]float64{9, 9})
+	r.AnalysisState([]float64{9, 9}, nil)
+	r.SmoothedState(x, 4, 0.2, []float64{0, 0})
+	x[0] = 100 // the recorder holds its own copy
+	if err := r.Append(8, 0.4); err != nil {
+		t.Fatal(err)
+	}
+	if rec.SmoothedStep != 4 || rec.SmoothedTime != 0.2 || len(rec.SmoothedMean) != 2 || rec.SmoothedMean[0] != 1 || rec.SmoothedMean[1] != 2 {
+		t.Errorf("smoothed step %d time %v mean %v, want 4, 0.2, [1 2]", rec.SmoothedStep, rec.SmoothedTime, rec.SmoothedMean)
+	}
+	if want := math.Sqrt(2.5); math.Abs(rec.RMSESmoothed-want) > 1e-15 {
+		t.Errorf("smoothed rmse %v, want %v (against the truth of its own step)", rec.RMSESmoothed, want)
+	}
+	if rec.SmoothedSpread != nil || !math.IsNaN(rec.SpreadSmoothed) {
+		t.Errorf("smoothed spread %v (score %v), want missing", rec.SmoothedSpread, rec.SpreadSmoothed)
+	}
+	if rec.RMSEAnalysis != 0 {
+		t.Errorf("analysis rmse %v, want 0", rec.RMSEAnalysis)
+	}
+
+	meta.Smoothed = false
+	r = NewHistoryRecorder(&captureHistory{rec: &rec}, meta)
+	r.SmoothedState([]float64{1, 2}, 4, 0.2, nil)
+	if err := r.Append(8, 0.4); err != nil {
+		t.Fatal(err)
+	}
+	if rec.SmoothedMean != nil {
+		t.Errorf("smoothed mean %v recorded without meta.Smoothed", rec.SmoothedMean)
+	}
+}

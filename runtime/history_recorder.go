@@ -9,10 +9,11 @@ import "math"
 // HistoryRecorder assembles one [HistoryRecord] at a time from the state
 // of a cycle and appends it to a [History]. A generated cycle calls, at a
 // recorded analysis, Truth and Forecast before the analysis, then
-// Observation, Analysis (and, for a variational analysis, Minimisation)
-// and Append after it; a forecast calls Forecast (an ensemble) or State
-// (one trajectory) and Append. What is not given
-// for a record is written as missing, and its scores are NaN.
+// Observation, Analysis (and, for a variational analysis, Minimisation;
+// for a smoother, Smoothed or SmoothedState) and Append after it; a
+// forecast calls Forecast (an ensemble) or State (one trajectory) and
+// Append. What is not given for a record is written as missing, and its
+// scores are NaN.
 //
 // The means, spreads and scores are computed into buffers allocated by
 // [NewHistoryRecorder], so recording allocates nothing. The truth and the
@@ -145,6 +146,24 @@ func (r *HistoryRecorder) Smoothed(E *Ensemble, step int, t float64, truth []flo
 	rec.SmoothedStep, rec.SmoothedTime = step, t
 	rec.SpreadSmoothed = r.ensemble(E, r.sMean, r.sSpread, nil)
 	rec.SmoothedMean, rec.SmoothedSpread = r.sMean, r.sSpread
+	rec.RMSESmoothed = rmse(r.sMean, truth)
+}
+
+// SmoothedState records the single state a smoother has just finished
+// (a smoother cycle's analysis at the start of its window, after every
+// observation of the window), the state at the earlier step (model time
+// t), with that time's truth (nil for none; referenced until Append). x
+// is copied. It has no spread: a variational smoother reports no error
+// variance, so the spread is recorded as missing. The recorder must have
+// been made for a history with Smoothed set.
+func (r *HistoryRecorder) SmoothedState(x []float64, step int, t float64, truth []float64) {
+	if r.sMean == nil {
+		return
+	}
+	rec := &r.rec
+	rec.SmoothedStep, rec.SmoothedTime = step, t
+	rec.SpreadSmoothed = r.state(x, nil, r.sMean, r.sSpread)
+	rec.SmoothedMean, rec.SmoothedSpread = r.sMean, nil
 	rec.RMSESmoothed = rmse(r.sMean, truth)
 }
 
