@@ -243,14 +243,27 @@ func (var4dAnalysis) check(g *gen, a *ir.Analysis) {
 func (var4dAnalysis) emit(g *gen, a *ir.Analysis) {
 	m := a.Method.(*ir.Var4D)
 	nm := g.top.fork()
-	dim, obs, steps, dt, dir, r, err := nm.name("dim"), nm.name("obs"), nm.name("steps"), nm.name("dt"), nm.name("dir"), nm.name("r"), nm.name("err")
+	dim, obs, steps, every, dt, dir, r, err := nm.name("dim"), nm.name("obs"), nm.name("steps"), nm.name("obsEvery"), nm.name("dt"), nm.name("dir"), nm.name("r"), nm.name("err")
 	id := jen.Id
-	body, b := g.backgroundCode(nm, a, m.B, id(dim), id(dir), err)
+	body := []jen.Code{
+		jen.If(id(every).Op("<").Lit(1).Op("||").Id(steps).Op("%").Id(every).Op("!=").Lit(0)).Block(
+			jen.Return(jen.Nil(), errorf(fmt.Sprintf("analysis %s: a window of %%d steps is not a whole number of observation intervals of %%d steps", a.SourceName), id(steps), id(every))),
+		),
+	}
+	bg, b := g.backgroundCode(nm, a, m.B, id(dim), id(dir), err)
+	body = append(body, bg...)
+	at, s := nm.name("obsAt"), nm.fork().name("s")
+	body = append(body,
+		id(at).Op(":=").Make(jen.Index().Int(), jen.Lit(0), id(steps).Op("/").Id(every)),
+		jen.For(id(s).Op(":=").Id(every), id(s).Op("<=").Id(steps), id(s).Op("+=").Id(every)).Block(
+			id(at).Op("=").Append(id(at), id(s)),
+		),
+	)
 	body = append(body, jen.Return(jen.Qual(rtPath, "NewVar4D").Call(jen.Qual(rtPath, "Var4DConfig").Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true},
 		id("Dim").Op(":").Id(dim),
 		id("Obs").Op(":").Id(obs),
 		id("Steps").Op(":").Id(steps),
-		id("ObsAt").Op(":").Index().Int().Values(id(steps)),
+		id("ObsAt").Op(":").Id(at),
 		id("DT").Op(":").Id(dt),
 		id("Inner").Op(":").Lit(m.Inner),
 		id("Outer").Op(":").Lit(m.Outer),
@@ -264,10 +277,12 @@ func (var4dAnalysis) emit(g *gen, a *ir.Analysis) {
 		"(outer Gauss–Newton loops re-linearising the trajectory, inner conjugate-gradient loops on "+
 		"the control variable preconditioned by B^1/2, gradients by the generated adjoint) with %s. "+
 		"dim and obs size the state and the observation; the window is %s model steps of %s, "+
-		"with the observation at its end, and %s is the observation-error covariance.%s%s",
-		a.Name, a.SourceName, g.at(a.Pos), strings.Join(opts, ", "), steps, dt, r, files, userDoc(a.Doc)))
+		"with an observation every %s steps up to its end (a da cycle's window is one observation "+
+		"interval, a smoother's several), and %s is the observation-error covariance. A window "+
+		"that is not a whole number of observation intervals is an error.%s%s",
+		a.Name, a.SourceName, g.at(a.Pos), strings.Join(opts, ", "), steps, dt, every, r, files, userDoc(a.Doc)))
 	g.f.Func().Id("New"+a.Name).Params(
-		jen.List(id(dim), id(obs), id(steps)).Int(),
+		jen.List(id(dim), id(obs), id(steps), id(every)).Int(),
 		id(dt).Float64(),
 		id(dir).String(),
 		id(r).Op("*").Qual(rtPath, "ObsError"),

@@ -198,7 +198,7 @@ func TestNotImplemented(t *testing.T) {
 	}
 	diags.Sort()
 	want := []string{
-		"todo.cyc:13:1: error: not implemented yet: smoother cycle",
+		"todo.cyc:13:30: error: not implemented yet: a smoother cycle with observations from a file or Go",
 	}
 	var got []string
 	for _, d := range diags {

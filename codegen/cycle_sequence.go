@@ -18,7 +18,7 @@ import (
 // handoverKinds are the kinds whose emitters implement cycrt.SequencePart
 // for a cycle that is a part of a sequence; a sequence of any other kind
 // of part is not implemented yet.
-var handoverKinds = []ir.CycleKind{ir.CycleForecast, ir.CycleEnsembleForecast, ir.CycleDA, ir.CycleEnsembleDA, ir.CycleRecurrence, ir.CycleWindowed}
+var handoverKinds = []ir.CycleKind{ir.CycleForecast, ir.CycleEnsembleForecast, ir.CycleDA, ir.CycleEnsembleDA, ir.CycleSmoother, ir.CycleRecurrence, ir.CycleWindowed}
 
 // sequenceCycle emits sequence(A, B, …).
 type sequenceCycle struct{}

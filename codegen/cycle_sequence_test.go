@@ -20,15 +20,22 @@ func TestSequenceParts(t *testing.T) {
 		m := p.Forwards[0]
 		free := mkCycle(flatCycle{Name: "Free", SourceName: "Free", Pos: pos(f, 20, 1), Kind: ir.CycleForecast, Model: m, Steps: 5, Seed: 1})
 		alone := mkCycle(flatCycle{Name: "Alone", SourceName: "Alone", Pos: pos(f, 21, 1), Kind: ir.CycleForecast, Model: m, Steps: 5, Seed: 1})
-		byName := map[string]*ir.Cycle{"Free": free, "Alone": alone}
+		// A kind no emitter knows, as a new kind is before its emitter exists.
+		tide := &ir.Cycle{Name: "Tide", SourceName: "Tide", Pos: pos(f, 22, 1), Def: unknownCycle{}}
+		da := byNameOf(p)["Da"].Assimilation()
+		twin := mkCycle(flatCycle{Name: "Twin", SourceName: "Twin", Pos: pos(f, 23, 1), Kind: ir.CycleSmoother, Model: m, Obs: da.Obs,
+			ObsErr: da.ObsErr, Analysis: da.Analysis, Steps: 10, ObsEvery: 2, Seed: 1})
+		twin.Def.(*ir.Smoother).Window, twin.Def.(*ir.Smoother).Stride = 4, 2
+		byName := map[string]*ir.Cycle{"Free": free, "Alone": alone, "Tide": tide, "Twin": twin}
 		for _, c := range p.Cycles {
 			byName[c.Name] = c
 		}
 		ok := seq("Ok", 30, free, byName["FromFile"])
-		p.Cycles = append(p.Cycles, free, alone, ok,
+		p.Cycles = append(p.Cycles, free, alone, tide, twin, ok,
 			seq("Twice", 31, free, free),
 			seq("Nested", 32, ok, free),
-			seq("WithSmoother", 33, free, byName["Smooth"]),
+			seq("WithTide", 33, free, tide),
+			seq("WithSmoother", 36, free, twin),
 			seq("WithDa", 35, free, byName["Da"]),
 			seq("Empty", 34),
 		)
@@ -50,7 +57,12 @@ func TestSequenceParts(t *testing.T) {
 			[]string{"SetTruth", "InitTruth", "type Alone struct"}},
 		{"a part twice", "Twice", []string{"todo.cyc:31:1: error: not implemented yet: a sequence that runs a cycle twice (Free in Twice)"}, nil, nil},
 		{"a sequence in a sequence", "Nested", []string{"todo.cyc:32:1: error: not implemented yet: a sequence as a part of a sequence (Ok in Nested)"}, nil, nil},
-		{"a part of a kind with no emitter", "WithSmoother", []string{"todo.cyc:13:1: error: not implemented yet: smoother cycle"}, nil, nil},
+		{"a part of a kind with no emitter", "WithTide", []string{"todo.cyc:22:1: error: not implemented yet: tide cycle"}, nil, nil},
+		{"a smoother hands over its state", "WithSmoother", nil,
+			[]string{"func (c *Twin) StartFrom(h *cycrt.Handover) error", "h.SetState(c.E.Member(0))\n\th.SetTruth(c.Truth[:])",
+				"if err := c.from.InitTruth(c.Truth[:]); err != nil", "if err := c.from.InitState(c.E.Member(0)); err != nil",
+				"copy(c.start[:], c.E.Member(0))"},
+			[]string{"InitEnsemble", "type Alone struct"}},
 		{"a da cycle hands over its state", "WithDa", nil,
 			[]string{"func (c *Da) StartFrom(h *cycrt.Handover) error", "h.SetState(c.E.Member(0))\n\th.SetTruth(c.Truth[:])",
 				"if err := c.from.InitTruth(c.Truth[:]); err != nil", "if err := c.from.InitState(c.E.Member(0)); err != nil"},
@@ -97,4 +109,18 @@ func TestSequenceParts(t *testing.T) {
 	if bytes.Contains(files[0].Data, []byte("Handover")) || bytes.Contains(files[0].Data, []byte("c.from")) {
 		t.Error("a cycle outside every sequence has hand-over code")
 	}
+}
+
+// unknownCycle is the definition of a cycle of a kind no emitter knows.
+type unknownCycle struct{}
+
+func (unknownCycle) Kind() ir.CycleKind { return "tide" }
+
+// byNameOf maps the cycles of p by name.
+func byNameOf(p *ir.Program) map[string]*ir.Cycle {
+	m := map[string]*ir.Cycle{}
+	for _, c := range p.Cycles {
+		m[c.Name] = c
+	}
+	return m
 }

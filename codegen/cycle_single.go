@@ -50,9 +50,11 @@ func (daCycle) check(g *gen, c *ir.Cycle) {
 
 func (daCycle) emit(g *gen, c *ir.Cycle) { g.newCycleGen(c).emitDA() }
 
-// single reports whether the cycle holds one state (a da cycle) rather
-// than an ensemble.
-func (cg *cycleGen) single() bool { return cg.c.Kind() == ir.CycleDA }
+// single reports whether the cycle holds one state (a da or smoother
+// cycle) rather than an ensemble.
+func (cg *cycleGen) single() bool {
+	return cg.c.Kind() == ir.CycleDA || cg.c.Kind() == ir.CycleSmoother
+}
 
 // method is the emitter of a da cycle's analysis.
 func (cg *cycleGen) method() stateAnalysis {
@@ -406,7 +408,7 @@ func (cg *cycleGen) emitSingleStart(src daSource, sa stateAnalysis, twin bool) {
 	case formStatic, formClimatology:
 		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), jen.Lit(isLinearObs(cg.as.Obs)), cg.self("Dir"), id(r)))
 	case formWindow:
-		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), cg.self("ObsEvery"), id(cg.dt), cg.self("Dir"), id(r)))
+		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), cg.self("ObsEvery"), cg.self("ObsEvery"), id(cg.dt), cg.self("Dir"), id(r)))
 	case formEnsemble:
 		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(jen.Lit(1), id(n), id(p), id(r), cg.self("Seed")))
 	}

@@ -58,6 +58,7 @@ var cycleEmitters = map[ir.CycleKind]emitter[*ir.Cycle]{
 	ir.CycleEnsembleForecast: ensembleForecastCycle{},
 	ir.CycleDA:               daCycle{},
 	ir.CycleEnsembleDA:       ensembleDACycle{},
+	ir.CycleSmoother:         smootherCycle{},
 	ir.CycleRecurrence:       recurrenceCycle{},
 	ir.CycleWindowed:         windowedCycle{},
 	ir.CycleSequence:         sequenceCycle{},

@@ -66,7 +66,7 @@ func (cg *cycleGen) emitHistory(obsSize string, truth bool) {
 	if truth {
 		fields = append(fields, id("Truth").Op(":").True())
 	}
-	if cg.lag() > 0 {
+	if cg.smoothes() {
 		fields = append(fields, id("Smoothed").Op(":").True())
 	}
 	if v, ok := cg.outerLoops(); ok {
