@@ -282,10 +282,10 @@ func (sg smootherGen) emitStart() {
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	g.f.Add(doc("Start validates the settings and prepares a run: it builds R, the observation operator "+
-		"and the analysis, and allocates the state E and the rings of the truth and the observations "+
-		"of a window once. It draws the truth from the stream (Seed, PurposeTruthInit, 0); the state, "+
-		"the first window's background, starts at the mean of the initial distribution, or at the "+
+	g.f.Add(doc("Start validates the settings and prepares a run: it builds R, the observation operator " +
+		"and the analysis, and allocates the state E and the rings of the truth and the observations " +
+		"of a window once. It draws the truth from the stream (Seed, PurposeTruthInit, 0); the state, " +
+		"the first window's background, starts at the mean of the initial distribution, or at the " +
 		"state the part before it in a sequence handed over."))
 	g.f.Func().Params(id(sg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
 }
@@ -412,9 +412,9 @@ func (sg smootherGen) emitNext() {
 		)
 	}
 	body = append(body, sg.self("windows").Op("++"), jen.Return(jen.Nil()))
-	g.f.Add(doc("Next analyses one window, the windows numbered from 0: the truth's model steps to "+
-		"the window's end and its noisy observations at the observation times it passes, the "+
-		"4D-Var analysis of the window from its background, the scores at its end and the smoothed "+
+	g.f.Add(doc("Next analyses one window, the windows numbered from 0: the truth's model steps to " +
+		"the window's end and its noisy observations at the observation times it passes, the " +
+		"4D-Var analysis of the window from its background, the scores at its end and the smoothed " +
 		"score at its start, and the next window's background. It allocates nothing."))
 	g.f.Func().Params(id(sg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 }
