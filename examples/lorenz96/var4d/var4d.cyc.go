@@ -296,9 +296,14 @@ func (a cycLorenz96FullSlices) Adjoint(ax, x, ay []float64) {
 // control variable preconditioned by B^1/2, gradients by the generated
 // adjoint) with b = 0.2 * scaled_identity(1), inner = 50, outer = 3. dim and
 // obs size the state and the observation; the window is steps model steps of
-// dt, with the observation at its end, and r is the observation-error
-// covariance.
-func NewWindow(dim, obs, steps int, dt float64, dir string, r *cycrt.ObsError) (*cycrt.Var4D, error) {
+// dt, with an observation every obsEvery steps up to its end (a da cycle's
+// window is one observation interval, a smoother's several), and r is the
+// observation-error covariance. A window that is not a whole number of
+// observation intervals is an error.
+func NewWindow(dim, obs, steps, obsEvery int, dt float64, dir string, r *cycrt.ObsError) (*cycrt.Var4D, error) {
+	if obsEvery < 1 || steps%obsEvery != 0 {
+		return nil, fmt.Errorf("analysis Window: a window of %d steps is not a whole number of observation intervals of %d steps", steps, obsEvery)
+	}
 	variances := make([]float64, dim)
 	for i := range variances {
 		variances[i] = 1.0
@@ -307,11 +312,15 @@ func NewWindow(dim, obs, steps int, dt float64, dir string, r *cycrt.ObsError) (
 	if err != nil {
 		return nil, fmt.Errorf("analysis Window: b: %w", err)
 	}
+	obsAt := make([]int, 0, steps/obsEvery)
+	for s := obsEvery; s <= steps; s += obsEvery {
+		obsAt = append(obsAt, s)
+	}
 	return cycrt.NewVar4D(cycrt.Var4DConfig{
 		Dim:   dim,
 		Obs:   obs,
 		Steps: steps,
-		ObsAt: []int{steps},
+		ObsAt: obsAt,
 		DT:    dt,
 		Inner: 50,
 		Outer: 3,
@@ -429,7 +438,7 @@ func (c *Twin) Start() error {
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], Lorenz96X0[:], 0.03162277660168379, s)
 	copy(c.E.Member(0), Lorenz96X0[:])
-	filter, err := NewWindow(Lorenz96StateSize, Lorenz96StateSize, c.ObsEvery, Lorenz96L96DT, c.Dir, r)
+	filter, err := NewWindow(Lorenz96StateSize, Lorenz96StateSize, c.ObsEvery, c.ObsEvery, Lorenz96L96DT, c.Dir, r)
 	if err != nil {
 		return fmt.Errorf("cycle Twin: analysis Window: %w", err)
 	}
