@@ -198,6 +198,7 @@ func TestNotImplemented(t *testing.T) {
 	}
 	diags.Sort()
 	want := []string{
+		"todo.cyc:13:1: error: not implemented yet: history_members in a smoother cycle (it has one state)",
 		"todo.cyc:13:30: error: not implemented yet: a smoother cycle with observations from a file or Go",
 	}
 	var got []string

@@ -25,6 +25,14 @@ import (
 type smootherCycle struct{}
 
 func (smootherCycle) check(g *gen, c *ir.Cycle) {
+	if c.HistoryMembers {
+		// The checker accepts history_members on a smoother; with one
+		// state there are no members to record.
+		g.unimplemented(c.Pos, "history_members in a smoother cycle (it has one state)")
+		common := *c
+		common.HistoryMembers = false
+		c = &common
+	}
 	if !g.checkCycleCommon(c) {
 		return
 	}

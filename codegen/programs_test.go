@@ -354,11 +354,12 @@ func unimplementedProgram() *ir.Program {
 	l := mkAnalysis(flatAnalysis{Name: "L", SourceName: "L", Pos: pos(f, 10, 1), Kind: ir.AnalysisOI, B: b, Mean: &ir.Vector{Values: []float64{0, 0, 0, 0}}})
 	r := mkAnalysis(flatAnalysis{Name: "R", SourceName: "R", Pos: pos(f, 11, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1, RTPS: 0.5})
 	good := mkAnalysis(flatAnalysis{Name: "G", SourceName: "G", Pos: pos(f, 12, 1), Kind: ir.AnalysisETKF, Members: 20, Inflation: 1})
-	// A smoother is implemented only for a twin experiment.
+	// A smoother is implemented only for a twin experiment, and has no members.
 	smoother := mkCycle(flatCycle{Name: "Smooth", SourceName: "Smooth", Pos: pos(f, 13, 1), Kind: ir.CycleSmoother, Model: ok, Obs: full,
 		ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Value: 1, Size: 4}, Analysis: v, Steps: 10, ObsEvery: 2, Seed: 1,
 		Source: &ir.FileSource{Pos: pos(f, 13, 30), Path: "obs.nc"}})
 	smoother.Def.(*ir.Smoother).Window, smoother.Def.(*ir.Smoother).Stride = 4, 2
+	smoother.History, smoother.HistoryMembers = 2, true // nor with members to record
 	da := mkCycle(flatCycle{Name: "Da", SourceName: "Da", Pos: pos(f, 14, 1), Kind: ir.CycleDA, Model: ok, Obs: full,
 		ObsErr: &ir.Matrix{Kind: ir.MatrixDiag, Value: 1, Size: 4}, Analysis: v, Steps: 10, ObsEvery: 2, Seed: 1})
 	fromFile := mkCycle(flatCycle{Name: "FromFile", SourceName: "FromFile", Pos: pos(f, 15, 1), Kind: ir.CycleEnsembleDA, Model: ok, Obs: full,
