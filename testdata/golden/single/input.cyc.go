@@ -336,9 +336,14 @@ func NewInterp(dim, obs int, linearObs bool, dir string, r *cycrt.ObsError) (*cy
 // control variable preconditioned by B^1/2, gradients by the generated
 // adjoint) with b = scaled_identity(0.3), inner = 20, outer = 2. dim and obs
 // size the state and the observation; the window is steps model steps of dt,
-// with the observation at its end, and r is the observation-error
-// covariance.
-func NewFourD(dim, obs, steps int, dt float64, dir string, r *cycrt.ObsError) (*cycrt.Var4D, error) {
+// with an observation every obsEvery steps up to its end (a da cycle's
+// window is one observation interval, a smoother's several), and r is the
+// observation-error covariance. A window that is not a whole number of
+// observation intervals is an error.
+func NewFourD(dim, obs, steps, obsEvery int, dt float64, dir string, r *cycrt.ObsError) (*cycrt.Var4D, error) {
+	if obsEvery < 1 || steps%obsEvery != 0 {
+		return nil, fmt.Errorf("analysis FourD: a window of %d steps is not a whole number of observation intervals of %d steps", steps, obsEvery)
+	}
 	variances := make([]float64, dim)
 	for i := range variances {
 		variances[i] = 0.3
@@ -347,11 +352,15 @@ func NewFourD(dim, obs, steps int, dt float64, dir string, r *cycrt.ObsError) (*
 	if err != nil {
 		return nil, fmt.Errorf("analysis FourD: b: %w", err)
 	}
+	obsAt := make([]int, 0, steps/obsEvery)
+	for s := obsEvery; s <= steps; s += obsEvery {
+		obsAt = append(obsAt, s)
+	}
 	return cycrt.NewVar4D(cycrt.Var4DConfig{
 		Dim:   dim,
 		Obs:   obs,
 		Steps: steps,
-		ObsAt: []int{steps},
+		ObsAt: obsAt,
 		DT:    dt,
 		Inner: 20,
 		Outer: 2,
@@ -1241,7 +1250,7 @@ func (c *Four) Start() error {
 	s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
 	cycrt.InitNormal(c.Truth[:], mean[:], 1.0, s)
 	copy(c.E.Member(0), mean[:])
-	filter, err := NewFourD(StateSize, ObsSize, c.ObsEvery, RingDT, c.Dir, r)
+	filter, err := NewFourD(StateSize, ObsSize, c.ObsEvery, c.ObsEvery, RingDT, c.Dir, r)
 	if err != nil {
 		return fmt.Errorf("cycle Four: analysis FourD: %w", err)
 	}

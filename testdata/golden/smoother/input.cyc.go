@@ -1128,8 +1128,8 @@ func (c *Filter) Next() error {
 	}
 	copy(c.start[:], c.E.Member(0))
 	x := (*Lorenz96State)(c.E.Member(0))
-	for s2 := range c.ObsEvery {
-		m.Step(x, t0+float64(s2)*Lorenz96L96DT)
+	for s := range c.ObsEvery {
+		m.Step(x, t0+float64(s)*Lorenz96L96DT)
 	}
 	c.step += c.ObsEvery
 
