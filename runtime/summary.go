@@ -258,7 +258,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 			line += fmt.Sprintf("%-9s %s (mean (O-F)² / mean (HPH' + R))\n", "ratio", fmtScore(s.ConsistencyRatio))
 		}
 	}
-	if s.HasSmoothed {
+	if s.HasSmoothed && math.IsNaN(s.SpreadSmoothed) && !s.NoTruth {
+		// A single smoothed state (the smoother cycle's) has no spread.
+		line += fmt.Sprintf("%-9s rmse %-14s over %d analysis times\n", "smoothed", fmtScore(s.RMSESmoothed), s.Smoothed)
+	} else if s.HasSmoothed {
 		if !s.NoTruth {
 			line += fmt.Sprintf("%-9s rmse %-14s spread %s over %d analysis times\n", "smoothed", fmtScore(s.RMSESmoothed), fmtScore(s.SpreadSmoothed), s.Smoothed)
 		} else {
