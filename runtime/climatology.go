@@ -207,3 +207,63 @@ func writeTemp(path string, data []byte) (string, error) {
 	}
 	return name, nil
 }
+
+// SaveCheckpoint stores the sample in c as name+".counts" (int64: the
+// state length n and the states added), name+".mean" (the running mean,
+// n values), name+".sums" (the n×n sums of squared deviations, upper
+// triangle, row-major) and name+".err" (the first state that could not be
+// added, empty when there was none), so that a resumed run writes the
+// same files, bit for bit, as one that did not stop. It does not allocate
+// once c holds the sections.
+func (c *Climatology) SaveCheckpoint(ck *Checkpoint, name string) {
+	counts := [...]int64{int64(c.n), int64(c.count)}
+	saveScores(ck, name, c.c, counts[:], c.err)
+	ck.PutFloats(name+".mean", c.mean)
+}
+
+// RestoreCheckpoint sets the sample to the one SaveCheckpoint stored in ck
+// under name. c must have been made by NewClimatology with the saved
+// state length; a different length, a missing section, a negative count,
+// a non-finite sum or a lower triangle that is not zero is an error and
+// leaves c unchanged.
+func (c *Climatology) RestoreCheckpoint(ck *Checkpoint, name string) error {
+	n := c.n
+	// The length first, so that a checkpoint of another model says so
+	// rather than that its sums are of the wrong size.
+	var counts [2]int64
+	if err := ck.Ints(name+".counts", counts[:]); err != nil {
+		return fmt.Errorf("climatology: %w", err)
+	}
+	if counts[0] != int64(n) {
+		return fmt.Errorf("climatology: %s: saved for states of length %d, not %d", ck.where(), counts[0], n)
+	}
+	sums := make([]float64, n*n)
+	saved, err := loadScores(ck, name, "climatology", sums, counts[:])
+	if err != nil {
+		return err
+	}
+	mean := make([]float64, n)
+	if err := ck.Floats(name+".mean", mean); err != nil {
+		return fmt.Errorf("climatology: %w", err)
+	}
+	count := counts[1]
+	switch {
+	case count < 0:
+		return fmt.Errorf("climatology: %s: section %q: %d states", ck.where(), name+".counts", count)
+	case !allFinite(mean) || !allFinite(sums):
+		return fmt.Errorf("climatology: %s: sections %q and %q hold non-finite values", ck.where(), name+".mean", name+".sums")
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < i; j++ {
+			if sums[i*n+j] != 0 {
+				return fmt.Errorf("climatology: %s: section %q: element (%d, %d) below the diagonal is %g, not 0",
+					ck.where(), name+".sums", i, j, sums[i*n+j])
+			}
+		}
+	}
+	c.count = int(count)
+	copy(c.mean, mean)
+	copy(c.c, sums)
+	c.err = savedError(saved)
+	return nil
+}

@@ -216,3 +216,90 @@ func TestClimatologyAddZeroAllocs(t *testing.T) {
 		t.Errorf("Add: %v allocations per call, want 0", allocs)
 	}
 }
+
+// TestClimatologyCheckpoint stops a sample halfway, saves it, restores it
+// into a fresh accumulator and goes on: the moments must be bit-identical
+// to those of the run that did not stop. A checkpoint of another length,
+// one with a section missing or with values below the diagonal is refused
+// and leaves the accumulator as it was; a saved error survives.
+func TestClimatologyCheckpoint(t *testing.T) {
+	n, N := 4, 200
+	s := NewStream(3, PurposeEnsembleInit, 0)
+	xs := make([][]float64, N)
+	for k := range xs {
+		xs[k] = make([]float64, n)
+		for i := range xs[k] {
+			xs[k][i] = 5*s.Normal() + float64(i)
+		}
+	}
+	whole := NewClimatology(n)
+	for _, x := range xs {
+		whole.Add(x)
+	}
+
+	first := NewClimatology(n)
+	for _, x := range xs[:N/3] {
+		first.Add(x)
+	}
+	ck := &Checkpoint{}
+	first.SaveCheckpoint(ck, "clim")
+	first.Add(xs[0]) // changes after the save must not leak into it
+	resumed := NewClimatology(n)
+	if err := resumed.RestoreCheckpoint(ck, "clim"); err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Count() != N/3 {
+		t.Fatalf("restored %d states, want %d", resumed.Count(), N/3)
+	}
+	for _, x := range xs[N/3:] {
+		resumed.Add(x)
+	}
+	wm, wc, rm, rc := make([]float64, n), make([]float64, n*n), make([]float64, n), make([]float64, n*n)
+	whole.Mean(wm)
+	whole.Cov(wc)
+	resumed.Mean(rm)
+	resumed.Cov(rc)
+	if !sameBits(wm, rm) || !sameBits(wc, rc) {
+		t.Errorf("resumed moments differ from the uninterrupted ones:\nmean %v\nwant %v", rm, wm)
+	}
+
+	t.Run("refused", func(t *testing.T) {
+		other := NewClimatology(n + 1)
+		if err := other.RestoreCheckpoint(ck, "clim"); err == nil || !strings.Contains(err.Error(), "length 4, not 5") {
+			t.Errorf("another length: error %v", err)
+		}
+		if err := resumed.RestoreCheckpoint(ck, "other"); err == nil {
+			t.Error("a missing section: no error")
+		}
+		bad := &Checkpoint{}
+		first.SaveCheckpoint(bad, "clim")
+		sums := make([]float64, n*n)
+		sums[1*n+0] = 1 // below the diagonal
+		bad.PutFloats("clim.sums", sums)
+		if err := resumed.RestoreCheckpoint(bad, "clim"); err == nil || !strings.Contains(err.Error(), "below the diagonal") {
+			t.Errorf("a lower triangle: error %v", err)
+		}
+		if resumed.Count() != N {
+			t.Errorf("a refused restore changed the count to %d", resumed.Count())
+		}
+		resumed.Mean(rm)
+		if !sameBits(wm, rm) {
+			t.Error("a refused restore changed the mean")
+		}
+	})
+
+	t.Run("error kept", func(t *testing.T) {
+		c := NewClimatology(n)
+		c.Add(xs[0])
+		c.Add([]float64{1})
+		ck := &Checkpoint{}
+		c.SaveCheckpoint(ck, "clim")
+		r := NewClimatology(n)
+		if err := r.RestoreCheckpoint(ck, "clim"); err != nil {
+			t.Fatal(err)
+		}
+		if r.Err() == nil || r.Err().Error() != c.Err().Error() {
+			t.Errorf("restored error %v, want %v", r.Err(), c.Err())
+		}
+	})
+}
