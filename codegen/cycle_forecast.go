@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/cyclec/cyclec/ir"
 )
 
 // emitEnsembleForecast declares an ensemble_forecast cycle.
@@ -129,12 +131,39 @@ func (cg *cycleGen) emitEnsembleForecast() {
 func (cg *cycleGen) emitForecast() {
 	g, c := cg.g, cg.c
 	id := jen.Id
+	f, _ := c.Def.(*ir.Forecast)
+	var clim *ir.Climatology
+	if f != nil {
+		clim = f.Climatology
+	}
+	climDoc := ""
+	if clim != nil {
+		climDoc = "\n\nIts climatology is the sample of the states after model steps Spinup+1 … " +
+			"Steps. When Next makes the last of the Steps model steps it writes the sample mean " +
+			"to ClimMean and the unbiased sample covariance to ClimCov, for an oi or var3d " +
+			"analysis to read as its mean and B; each file replaces any file of its name atomically."
+	}
 	g.f.Add(doc("%s is the cycle %s declared at %s: one trajectory of %s drawn from %s and "+
-		"stepped forward with no observations.\n\n"+
+		"stepped forward with no observations.%s\n\n"+
 		"Call Start, then Next (one model step) until Done, or Run. It is not safe for "+
-		"concurrent use.%s", c.Name, c.SourceName, g.at(c.Pos), cg.fwd.SourceName, cg.initText(), userDoc(c.Doc)))
+		"concurrent use.%s", c.Name, c.SourceName, g.at(c.Pos), cg.fwd.SourceName, cg.initText(), climDoc, userDoc(c.Doc)))
 	fields := []jen.Code{
 		id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
+	}
+	var settings []jen.Code
+	if clim != nil {
+		fields = append(fields,
+			id("Spinup").Int().Comment(fmt.Sprintf("model steps left out of the climatology (default %d)", f.Spinup)),
+			id("ClimMean").String().Comment(fmt.Sprintf("file the climatological mean is written to, relative to Dir unless absolute (default %q)", clim.MeanPath)),
+			id("ClimCov").String().Comment(fmt.Sprintf("file the climatological covariance is written to, likewise (default %q)", clim.CovPath)),
+		)
+		settings = []jen.Code{
+			id("Spinup").Op(":").Lit(f.Spinup),
+			id("ClimMean").Op(":").Lit(clim.MeanPath),
+			id("ClimCov").Op(":").Lit(clim.CovPath),
+		}
+	}
+	fields = append(fields,
 		id("Seed").Uint64().Comment(fmt.Sprintf("keys the draw of the initial state (default %d)", cg.seed())),
 		id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
 		jen.Line(),
@@ -142,12 +171,17 @@ func (cg *cycleGen) emitForecast() {
 		jen.Line(),
 		id("X").Id(cg.st).Comment("the state"),
 		jen.Line(),
+	)
+	if clim != nil {
+		fields = append(fields, id("clim").Op("*").Qual(rtPath, "Climatology").Comment("the sample of the states after step Spinup; allocated by Start"))
+	}
+	fields = append(fields,
 		id("step").Int().Comment("model steps done"),
 		id("started").Bool(),
-	}
+	)
 	fields = append(fields, cg.handoverFields()...)
 	g.f.Type().Id(c.Name).Struct(append(fields, cg.historyFields()...)...)
-	cg.emitConstructor()
+	cg.emitConstructor(settings...)
 	cg.emitName()
 	cg.emitSet()
 
@@ -159,6 +193,19 @@ func (cg *cycleGen) emitForecast() {
 		jen.If(cg.self("Steps").Op("<").Lit(0)).Block(
 			jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", c.SourceName), cg.self("Steps"))),
 		),
+	}
+	startDoc := "Start validates the settings and draws the initial state from the stream (Seed, PurposeTruthInit, 0)."
+	if clim != nil {
+		body = append(body,
+			jen.If(cg.self("Spinup").Op("<").Lit(0).Op("||").Add(cg.self("Steps")).Op("-").Add(cg.self("Spinup")).Op("<").Lit(2)).Block(
+				jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d and spinup = %%d leave %%d states for the climatology, "+
+					"but a sample covariance needs at least 2", c.SourceName),
+					cg.self("Steps"), cg.self("Spinup"), cg.self("Steps").Op("-").Add(cg.self("Spinup")))),
+			),
+			cg.self("clim").Op("=").Qual(rtPath, "NewClimatology").Call(id(cg.fwd.Carrier.Name+"Size")),
+		)
+		startDoc = "Start validates the settings, makes an empty climatology and draws the initial " +
+			"state from the stream (Seed, PurposeTruthInit, 0)."
 	}
 	err := nm.name("err")
 	body = append(body, cg.modelLoad(err, jen.Lit(1))...)
@@ -177,7 +224,7 @@ func (cg *cycleGen) emitForecast() {
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	g.f.Add(doc("Start validates the settings and draws the initial state from the stream (Seed, PurposeTruthInit, 0)."))
+	g.f.Add(doc("%s", startDoc))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
 
 	// Next.
@@ -197,6 +244,24 @@ func (cg *cycleGen) emitForecast() {
 			),
 		),
 	}
+	nextDoc := "Next advances the state by one model step; non-finite values (a diverged " +
+		"model) are an error. It allocates nothing."
+	if clim != nil {
+		body = append(body,
+			jen.If(cg.self("step").Op(">").Add(cg.self("Spinup"))).Block(
+				cg.self("clim").Dot("Add").Call(cg.self("X").Index(jen.Op(":"))),
+			),
+			jen.If(cg.self("step").Op("==").Add(cg.self("Steps"))).Block(
+				jen.If(id(err).Op(":=").Add(cg.self("writeClimatology")).Call(), id(err).Op("!=").Nil()).Block(
+					jen.Return(id(err)),
+				),
+			),
+		)
+		nextDoc = "Next advances the state by one model step and, past step Spinup, adds it to " +
+			"the climatology; the last of the Steps model steps writes the climatology's files. " +
+			"Non-finite values (a diverged model) and a file that cannot be written are errors. " +
+			"Only the last step allocates."
+	}
 	if c.History > 0 {
 		body = append(body, jen.If(cg.historyDue(c.History)).Block(
 			cg.recorder("State", cg.self("X").Index(jen.Op(":"))),
@@ -204,18 +269,71 @@ func (cg *cycleGen) emitForecast() {
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	g.f.Add(doc("Next advances the state by one model step; non-finite values (a diverged " +
-		"model) are an error. It allocates nothing."))
+	g.f.Add(doc("%s", nextDoc))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Next").Params().Error().Block(body...)
 
+	if clim != nil {
+		cg.emitWriteClimatology()
+	}
 	cg.emitStepDone()
 	cg.emitHandover("the state X", "the state", cg.handoverState)
 	cg.emitHistory("", false)
-	cg.emitCheckpoint("model steps",
-		statePart{name: "counters", counters: []string{"step"}, what: "the model steps done"},
-		statePart{name: "state", floats: cg.self("X").Index(jen.Op(":")), what: "the state"},
-	)
+	parts := []statePart{
+		{name: "counters", counters: []string{"step"}, what: "the model steps done"},
+		{name: "state", floats: cg.self("X").Index(jen.Op(":")), what: "the state"},
+	}
+	if clim != nil {
+		parts = append(parts, statePart{name: "climatology", stats: "clim", what: "the climatology's sample",
+			restored: cg.checkClimatologyCount()})
+	}
+	cg.emitCheckpoint("model steps", parts...)
+	// The summary's Spinup counts analyses; a forecast has none, and
+	// its text form would misreport the climatology's spin-up.
 	cg.emitRun("step", string(c.Kind()), func(sum, err string) []jen.Code { return nil })
+}
+
+// emitWriteClimatology writes the method a climatology forecast's last
+// Next calls, and the one place its files' paths are worked out.
+func (cg *cycleGen) emitWriteClimatology() {
+	g, c := cg.g, cg.c
+	id := jen.Id
+	p := "p"
+	g.f.Add(doc("underDir is the path p under Dir, or p itself when it is absolute."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("underDir").Params(id(p).String()).String().Block(
+		jen.If(jen.Qual("path/filepath", "IsAbs").Call(id(p))).Block(jen.Return(id(p))),
+		jen.Return(jen.Qual("path/filepath", "Join").Call(cg.self("Dir"), id(p))),
+	)
+
+	nm := g.top.fork()
+	nm.take(cg.recv)
+	err := nm.name("err")
+	g.f.Add(doc("writeClimatology writes the sample mean to ClimMean and the sample covariance " +
+		"to ClimCov; both are written in full before either replaces its file, so a failure " +
+		"leaves the previous files as they were."))
+	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("writeClimatology").Params().Error().Block(
+		jen.If(id(err).Op(":=").Add(cg.self("clim")).Dot("WriteFiles").Call(
+			cg.self("underDir").Call(cg.self("ClimMean")), cg.self("underDir").Call(cg.self("ClimCov")),
+		), id(err).Op("!=").Nil()).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), id(err))),
+		),
+		jen.Return(jen.Nil()),
+	)
+}
+
+// checkClimatologyCount is what RestoreState runs after restoring a
+// climatology: the sample must hold exactly the states after step Spinup
+// of the steps done, or the files the run writes would be wrong (a
+// checkpoint of another spin-up, say).
+func (cg *cycleGen) checkClimatologyCount() []jen.Code {
+	c := cg.c
+	want := jen.Max(cg.self("step").Op("-").Add(cg.self("Spinup")), jen.Lit(0))
+	return []jen.Code{
+		jen.If(jen.List(jen.Id("have"), jen.Id("want")).Op(":=").List(cg.self("clim").Dot("Count").Call(), want),
+			jen.Id("have").Op("!=").Id("want")).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: the checkpoint's climatology holds %%d states, but %%d model steps "+
+				"after spinup = %%d make %%d", c.SourceName), jen.Id("have"), cg.self("step"), cg.self("Spinup"), jen.Id("want"))),
+		),
+	}
 }
 
 // emitStepDone writes Done for the cycles whose Next is one model step.

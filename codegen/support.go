@@ -75,11 +75,6 @@ func (g *gen) checkSupported() {
 		if e := g.cycleEmitter(c); e != nil {
 			e.check(g, c)
 		}
-		// Forms the checker accepts that no emitter reads yet: they must
-		// not be dropped silently.
-		if f, ok := c.Def.(*ir.Forecast); ok && f.Climatology != nil {
-			g.unimplemented(f.Climatology.Pos, "climatology output of a forecast")
-		}
 	}
 }
 
