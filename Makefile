@@ -1,6 +1,6 @@
 # cyclec — common tasks. `make test` is what CI runs.
 GO ?= go
-EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator lorenz96/ensrf lorenz96/eakf7 lorenz63/pf100 lorenz63/pf800 lorenz96/etkf20adaptive lorenz96/enkf28clim lorenz96/enks lorenz96/letkf7 lorenz96/letkf10 lorenz96/letkf10adaptive lorenz96/letkf20 big/ring big/tracer recurrence/newton sequence/spinup windowed/rolling lorenz96/ekf lorenz63/ekf lorenz96/var4d lorenz96/smoother
+EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator lorenz96/ensrf lorenz96/eakf7 lorenz63/pf100 lorenz63/pf800 lorenz96/etkf20adaptive lorenz96/enkf28clim lorenz96/enks lorenz96/letkf7 lorenz96/letkf10 lorenz96/letkf10adaptive lorenz96/letkf20 big/ring big/tracer recurrence/newton sequence/spinup windowed/rolling lorenz96/ekf lorenz63/ekf lorenz96/var4d lorenz96/smoother lorenz96/clim lorenz63/clim
 
 .PHONY: all deps test lint build golden examples bench reproduce fuzz clean
 
