@@ -1,6 +1,6 @@
 # cyclec — common tasks. `make test` is what CI runs.
 GO ?= go
-EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator lorenz96/ensrf lorenz96/eakf7 lorenz63/pf100 lorenz63/pf800 lorenz96/etkf20adaptive lorenz96/enkf28clim lorenz96/enks lorenz96/letkf7 lorenz96/letkf10 lorenz96/letkf10adaptive lorenz96/letkf20 big/ring big/tracer recurrence/newton sequence/spinup windowed/rolling lorenz96/ekf lorenz63/ekf lorenz96/var4d lorenz96/smoother lorenz96/clim lorenz63/clim
+EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator lorenz96/ensrf lorenz96/eakf7 lorenz63/pf100 lorenz63/pf800 lorenz96/etkf20adaptive lorenz96/enkf28clim lorenz96/enks lorenz96/letkf7 lorenz96/letkf10 lorenz96/letkf10adaptive lorenz96/letkf20 big/ring big/tracer recurrence/newton sequence/spinup windowed/rolling lorenz96/ekf lorenz63/ekf lorenz96/var4d lorenz96/smoother lorenz96/clim lorenz63/clim lorenz96/oi lorenz96/var3d lorenz63/oi lorenz63/var3d
 
 .PHONY: all deps test lint build golden examples bench reproduce fuzz clean
 
@@ -49,7 +49,7 @@ bench:
 
 ## reproduce: the benchmarks.md scores, seeds 1-5, as JSON lines
 reproduce:
-	@for e in lorenz96/etkf24rot lorenz96/etkf lorenz96/enkf lorenz96/denkf lorenz96/ensrf lorenz96/eakf7 lorenz96/letkf7 lorenz96/letkf10 lorenz63/etkf lorenz63/pf100 lorenz63/pf800 lorenz96/ekf lorenz63/ekf lorenz96/var4d; do \
+	@for e in lorenz96/etkf24rot lorenz96/etkf lorenz96/enkf lorenz96/denkf lorenz96/ensrf lorenz96/eakf7 lorenz96/letkf7 lorenz96/letkf10 lorenz63/etkf lorenz63/pf100 lorenz63/pf800 lorenz96/ekf lorenz63/ekf lorenz96/oi lorenz96/var3d lorenz63/oi lorenz63/var3d lorenz96/var4d; do \
 		for s in 1 2 3 4 5; do \
 			$(GO) run ./cmd/cyclec run examples/$$e.cyc --json --set seed=$$s || exit 1; \
 		done; \

@@ -32,7 +32,7 @@ type cycleGen struct {
 // have; a model whose type name is one of them is held in a field named
 // Model instead of being embedded (an embedded field named Next would
 // collide with the method Next).
-var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "ObsFile", "Seed", "TruthModel", "Dir", "E", "HE", "Truth", "X",
+var cycleFields = []string{"Steps", "ObsEvery", "Spinup", "ObsFile", "ClimMean", "ClimCov", "Seed", "TruthModel", "Dir", "E", "HE", "Truth", "X",
 	"Name", "Set", "Config", "Run", "Start", "Next", "Done", "Summary", "Progress",
 	"HistoryMeta", "SetHistory", "CheckpointEvery", "SaveState", "RestoreState"}
 
