@@ -188,25 +188,7 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 	r, h, filter, err, s, k := nm.name("r"), nm.name("h"), nm.name("filter"), nm.name("err"), nm.name("s"), nm.name("k")
 	id := jen.Id
 	var body []jen.Code
-	body = append(body, jen.Switch().Block(
-		jen.Case(cg.self("ObsEvery").Op("<").Lit(1)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: obs_every = %%d, want at least 1", name), cg.self("ObsEvery")))),
-		jen.Case(cg.self("Steps").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", name), cg.self("Steps")))),
-		jen.Case(cg.self("Spinup").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d, want at least 0", name), cg.self("Spinup")))),
-		jen.Case(cg.self("Spinup").Op(">=").Add(cg.self("Steps")).Op("/").Add(cg.self("ObsEvery"))).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d leaves none of the %%d analyses (steps / obs_every) to score", name), cg.self("Spinup"), cg.self("Steps").Op("/").Add(cg.self("ObsEvery"))))),
-	))
-	body = append(body, src.open(cg, nm, err)...)
-
-	body = append(body, cg.obsErrCode(nm, r, err)...)
-
-	// H.
-	if obsNeedsDir(cg.as.Obs) {
-		body = append(body,
-			jen.List(id(h), id(err)).Op(":=").Id("New"+cg.as.Obs.Name).Call(cg.self("Dir")),
-			ifErr(err, errorf(fmt.Sprintf("cycle %s: %%w", name), id(err))),
-		)
-	} else {
-		body = append(body, id(h).Op(":=").Op("&").Id(cg.as.Obs.Name).Values())
-	}
+	body = append(body, cg.daPrelude(src, nm, r, h, err)...)
 
 	// The analysis.
 	body = append(body,
@@ -268,6 +250,32 @@ func (cg *cycleGen) emitDAStart(src daSource, out string) {
 	body = append(body, jen.Return(jen.Nil()))
 	g.f.Add(doc("%s", src.startDoc(cg)))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Start").Params().Error().Block(body...)
+}
+
+// daPrelude returns the statements that open Start for the DA cycles:
+// the settings checked, the source opened, R built into r and the
+// operator into h, err naming the error.
+func (cg *cycleGen) daPrelude(src daSource, nm *namer, r, h, err string) []jen.Code {
+	name := cg.c.SourceName
+	id := jen.Id
+	var body []jen.Code
+	body = append(body, jen.Switch().Block(
+		jen.Case(cg.self("ObsEvery").Op("<").Lit(1)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: obs_every = %%d, want at least 1", name), cg.self("ObsEvery")))),
+		jen.Case(cg.self("Steps").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", name), cg.self("Steps")))),
+		jen.Case(cg.self("Spinup").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d, want at least 0", name), cg.self("Spinup")))),
+		jen.Case(cg.self("Spinup").Op(">=").Add(cg.self("Steps")).Op("/").Add(cg.self("ObsEvery"))).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d leaves none of the %%d analyses (steps / obs_every) to score", name), cg.self("Spinup"), cg.self("Steps").Op("/").Add(cg.self("ObsEvery"))))),
+	))
+	body = append(body, src.open(cg, nm, err)...)
+	body = append(body, cg.obsErrCode(nm, r, err)...)
+	if obsNeedsDir(cg.as.Obs) {
+		body = append(body,
+			jen.List(id(h), id(err)).Op(":=").Id("New"+cg.as.Obs.Name).Call(cg.self("Dir")),
+			ifErr(err, errorf(fmt.Sprintf("cycle %s: %%w", name), id(err))),
+		)
+	} else {
+		body = append(body, id(h).Op(":=").Op("&").Id(cg.as.Obs.Name).Values())
+	}
+	return body
 }
 
 // obsErrCode returns the statements of Start that build R, named r, from

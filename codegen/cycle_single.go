@@ -342,22 +342,7 @@ func (cg *cycleGen) emitSingleStart(src daSource, sa stateAnalysis, twin bool) {
 	r, h, filter, err, s, x := nm.name("r"), nm.name("h"), nm.name("filter"), nm.name("err"), nm.name("s"), nm.name("x")
 	id := jen.Id
 	var body []jen.Code
-	body = append(body, jen.Switch().Block(
-		jen.Case(cg.self("ObsEvery").Op("<").Lit(1)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: obs_every = %%d, want at least 1", name), cg.self("ObsEvery")))),
-		jen.Case(cg.self("Steps").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: steps = %%d, want at least 0", name), cg.self("Steps")))),
-		jen.Case(cg.self("Spinup").Op("<").Lit(0)).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d, want at least 0", name), cg.self("Spinup")))),
-		jen.Case(cg.self("Spinup").Op(">=").Add(cg.self("Steps")).Op("/").Add(cg.self("ObsEvery"))).Block(jen.Return(errorf(fmt.Sprintf("cycle %s: spinup = %%d leaves none of the %%d analyses (steps / obs_every) to score", name), cg.self("Spinup"), cg.self("Steps").Op("/").Add(cg.self("ObsEvery"))))),
-	))
-	body = append(body, src.open(cg, nm, err)...)
-	body = append(body, cg.obsErrCode(nm, r, err)...)
-	if obsNeedsDir(cg.as.Obs) {
-		body = append(body,
-			jen.List(id(h), id(err)).Op(":=").Id("New"+cg.as.Obs.Name).Call(cg.self("Dir")),
-			ifErr(err, errorf(fmt.Sprintf("cycle %s: %%w", name), id(err))),
-		)
-	} else {
-		body = append(body, id(h).Op(":=").Op("&").Id(cg.as.Obs.Name).Values())
-	}
+	body = append(body, cg.daPrelude(src, nm, r, h, err)...)
 	body = append(body,
 		cg.self("E").Op("=").Qual(rtPath, "NewEnsemble").Call(jen.Lit(1), id(n)),
 		cg.self("HE").Op("=").Qual(rtPath, "NewEnsemble").Call(jen.Lit(1), id(p)),
