@@ -61,6 +61,15 @@ func (cg *cycleGen) dataFiles() []dataFile {
 		if m := a.ObsErr; m != nil && (m.Kind == ir.MatrixDiagFile || m.Kind == ir.MatrixFile) {
 			out = append(out, dataFile{"obs_err", dataPath(dir, m.Path)})
 		}
+		if an := a.Analysis; an != nil {
+			b, mean := staticAnalysis{}.matrices(an)
+			if b != nil && (b.Kind == ir.MatrixDiagFile || b.Kind == ir.MatrixFile) {
+				out = append(out, dataFile{"analysis " + an.SourceName + " b", dataPath(dir, b.Path)})
+			}
+			if mean != nil && mean.Path != "" {
+				out = append(out, dataFile{"analysis " + an.SourceName + " mean", dataPath(dir, mean.Path)})
+			}
+		}
 		if _, ok := a.Source.(*ir.FileSource); ok {
 			out = append(out, dataFile{"obs_file", cg.self("obsPath").Call()})
 		}

@@ -322,8 +322,8 @@ func (cg *cycleGen) daIntro(src daSource, sa stateAnalysis) string {
 		if t := cg.truthModel(); t != nil {
 			truth = t.SourceName
 		}
-		from = fmt.Sprintf(" from a truth run of %s drawn from %s, observed through %s with error covariance %s: a twin experiment.",
-			truth, cg.initText(), cg.as.Obs.SourceName, scaledMatrixText(cg.as.ObsErr)) + cg.imperfectText()
+		from = fmt.Sprintf(" from a truth run of %s drawn from that distribution, observed through %s with error covariance %s: a twin experiment.",
+			truth, cg.as.Obs.SourceName, scaledMatrixText(cg.as.ObsErr)) + cg.imperfectText()
 	}
 	spread := " The spread is the square root of the mean error variance the analysis reports."
 	if !cg.hasVariance() {

@@ -424,9 +424,9 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 // Exact is the cycle Exact declared at etkf.cyc:40:1. One state of Shift,
 // started at the mean of normal(mean = 1, std = 1), is corrected every
 // ObsEvery steps by the Kalman filter analysis Kalman from a truth run of
-// Shift drawn from normal(mean = 1, std = 1), observed through Half with
-// error covariance diag(0.5): a twin experiment. The spread is the square
-// root of the mean error variance the analysis reports.
+// Shift drawn from that distribution, observed through Half with error
+// covariance diag(0.5): a twin experiment. The spread is the square root of
+// the mean error variance the analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its

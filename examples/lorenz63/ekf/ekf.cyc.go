@@ -288,10 +288,10 @@ func NewFilter(dim, obs int, dt float64, r *cycrt.ObsError, mean, cov []float64)
 // Twin is the cycle Twin declared at ekf.cyc:12:1. One state of
 // lorenz63.L63, started at the mean of normal(mean = lorenz63.X0, std =
 // 1.414…), is corrected every ObsEvery steps by the extended Kalman filter
-// analysis Filter from a truth run of lorenz63.L63 drawn from normal(mean =
-// lorenz63.X0, std = 1.414…), observed through lorenz63.Full with error
-// covariance diag(2): a twin experiment. The spread is the square root of
-// the mean error variance the analysis reports.
+// analysis Filter from a truth run of lorenz63.L63 drawn from that
+// distribution, observed through lorenz63.Full with error covariance
+// diag(2): a twin experiment. The spread is the square root of the mean
+// error variance the analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -299,10 +300,9 @@ func NewStatic(dim, obs int, linearObs bool, dir string, r *cycrt.ObsError) (*cy
 // Twin is the cycle Twin declared at oi.cyc:12:1. Every ObsEvery steps the
 // optimal interpolation analysis Static corrects the climatological mean
 // (nothing is cycled: the forecast is that mean) from a truth run of
-// lorenz63.L63 drawn from normal(mean = lorenz63.X0, std = 1.414…),
-// observed through lorenz63.Full with error covariance diag(2): a twin
-// experiment. The spread is the square root of the mean error variance the
-// analysis reports.
+// lorenz63.L63 drawn from that distribution, observed through lorenz63.Full
+// with error covariance diag(2): a twin experiment. The spread is the square
+// root of the mean error variance the analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its
@@ -497,7 +497,8 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, lorenz63.L63.sigma, lorenz63.L63.rho,
 // lorenz63.L63.beta), canonically formatted, and the content of every data
-// file the cycle reads. This cycle reads no data file.
+// file the cycle reads. The data files, by label: analysis Static b,
+// analysis Static mean.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
@@ -506,5 +507,11 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
 	h.AddSetting("lorenz63.L63.rho", strconv.FormatFloat(c.Lorenz63L63.Rho, 'g', -1, 64))
 	h.AddSetting("lorenz63.L63.beta", strconv.FormatFloat(c.Lorenz63L63.Beta, 'g', -1, 64))
+	if err := h.AddFile("analysis Static b", filepath.Join(c.Dir, "clim_cov.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
+	if err := h.AddFile("analysis Static mean", filepath.Join(c.Dir, "clim_mean.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
 	return nil
 }

@@ -304,10 +304,10 @@ func NewFilter(dim, obs int, dt float64, r *cycrt.ObsError, mean, cov []float64)
 // Twin is the cycle Twin declared at ekf.cyc:13:1. One state of
 // lorenz96.L96, started at the mean of normal(mean = lorenz96.X0, std =
 // 0.03162…), is corrected every ObsEvery steps by the extended Kalman
-// filter analysis Filter from a truth run of lorenz96.L96 drawn from
-// normal(mean = lorenz96.X0, std = 0.03162…), observed through
-// lorenz96.Full with error covariance diag(1): a twin experiment. The spread
-// is the square root of the mean error variance the analysis reports.
+// filter analysis Filter from a truth run of lorenz96.L96 drawn from that
+// distribution, observed through lorenz96.Full with error covariance
+// diag(1): a twin experiment. The spread is the square root of the mean
+// error variance the analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its

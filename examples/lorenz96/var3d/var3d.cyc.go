@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -312,10 +313,10 @@ func NewStatic(dim, obs int, linearObs bool, dir string, r *cycrt.ObsError) (*cy
 // Twin is the cycle Twin declared at var3d.cyc:11:1. One state of
 // lorenz96.L96, started at the mean of normal(mean = lorenz96.X0, std =
 // 0.03162…), is corrected every ObsEvery steps by the 3D-Var analysis
-// Static from a truth run of lorenz96.L96 drawn from normal(mean =
-// lorenz96.X0, std = 0.03162…), observed through lorenz96.Full with error
-// covariance diag(1): a twin experiment. The spread is the square root of
-// the mean error variance the analysis reports.
+// Static from a truth run of lorenz96.L96 drawn from that distribution,
+// observed through lorenz96.Full with error covariance diag(1): a twin
+// experiment. The spread is the square root of the mean error variance the
+// analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its
@@ -505,12 +506,16 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// content of every data file the cycle reads. The data files, by label:
+// analysis Static b.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.Lorenz96L96.F, 'g', -1, 64))
+	if err := h.AddFile("analysis Static b", filepath.Join(c.Dir, "clim_cov.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
 	return nil
 }

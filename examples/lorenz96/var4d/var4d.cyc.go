@@ -332,10 +332,9 @@ func NewWindow(dim, obs, steps, obsEvery int, dt float64, dir string, r *cycrt.O
 // 0.03162…), is corrected every ObsEvery steps by the 4D-Var analysis
 // Window over the window of the ObsEvery steps before each observation (the
 // background at its start, the observation at its end) from a truth run of
-// lorenz96.L96 drawn from normal(mean = lorenz96.X0, std = 0.03162…),
-// observed through lorenz96.Full with error covariance diag(1): a twin
-// experiment. The analysis reports no error variance, so the spread is not
-// available.
+// lorenz96.L96 drawn from that distribution, observed through lorenz96.Full
+// with error covariance diag(1): a twin experiment. The analysis reports no
+// error variance, so the spread is not available.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its

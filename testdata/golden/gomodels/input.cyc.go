@@ -926,9 +926,9 @@ func (c *Free) Config(h *cycrt.ConfigHash) error {
 // Track is the cycle Track declared at input.cyc:53:1. One state of Drift,
 // started at the mean of normal(mean = 1, std = 1), is corrected every
 // ObsEvery steps by the extended Kalman filter analysis Extended from a
-// truth run of Drift drawn from normal(mean = 1, std = 1), observed through
-// Pairs with error covariance diag(0.25): a twin experiment. The spread is
-// the square root of the mean error variance the analysis reports.
+// truth run of Drift drawn from that distribution, observed through Pairs
+// with error covariance diag(0.25): a twin experiment. The spread is the
+// square root of the mean error variance the analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its
@@ -1140,7 +1140,7 @@ func (c *Track) Config(h *cycrt.ConfigHash) error {
 // Var is the cycle Var declared at input.cyc:65:1. One state of Mixed,
 // started at the mean of normal(mean = 1, std = 1), is corrected every
 // ObsEvery steps by the 3D-Var analysis Three from a truth run of Mixed
-// drawn from normal(mean = 1, std = 1), observed through Squares with error
+// drawn from that distribution, observed through Squares with error
 // covariance diag(0.25): a twin experiment. The spread is the square root of
 // the mean error variance the analysis reports.
 //

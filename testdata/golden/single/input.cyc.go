@@ -383,9 +383,9 @@ var _ func(cycrt.GoAnalysisConfig) (cycrt.Analysis, error) = nudge.New
 // Ext is the cycle Ext declared at input.cyc:26:1. One state of Ring,
 // started at the mean of normal(mean = 2, std = 1), is corrected every
 // ObsEvery steps by the extended Kalman filter analysis Extended from a
-// truth run of Ring drawn from normal(mean = 2, std = 1), observed through
-// Half with error covariance 0.5 * diag(1): a twin experiment. The spread is
-// the square root of the mean error variance the analysis reports.
+// truth run of Ring drawn from that distribution, observed through Half with
+// error covariance 0.5 * diag(1): a twin experiment. The spread is the
+// square root of the mean error variance the analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its
@@ -936,9 +936,9 @@ func (c *Three) Config(h *cycrt.ConfigHash) error {
 // Opt is the cycle Opt declared at input.cyc:49:1. Every ObsEvery steps the
 // optimal interpolation analysis Interp corrects the climatological mean
 // (nothing is cycled: the forecast is that mean) from a truth run of Ring
-// drawn from normal(mean = 0, std = 1), observed through Half with error
-// covariance diag(0.5): a twin experiment. The spread is the square root of
-// the mean error variance the analysis reports.
+// drawn from that distribution, observed through Half with error covariance
+// diag(0.5): a twin experiment. The spread is the square root of the mean
+// error variance the analysis reports.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its
@@ -1126,13 +1126,20 @@ func (c *Opt) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 
 // Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
 // obs_every, spinup, seed, Ring.F), canonically formatted, and the content
-// of every data file the cycle reads. This cycle reads no data file.
+// of every data file the cycle reads. The data files, by label: analysis
+// Interp b, analysis Interp mean.
 func (c *Opt) Config(h *cycrt.ConfigHash) error {
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("Ring.F", strconv.FormatFloat(c.Ring.F, 'g', -1, 64))
+	if err := h.AddFile("analysis Interp b", filepath.Join(c.Dir, "clim_cov.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cycle Opt: %w", err)
+	}
+	if err := h.AddFile("analysis Interp mean", filepath.Join(c.Dir, "clim_mean.csv")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cycle Opt: %w", err)
+	}
 	return nil
 }
 
@@ -1140,10 +1147,10 @@ func (c *Opt) Config(h *cycrt.ConfigHash) error {
 // started at the mean of normal(mean = 2, std = 1), is corrected every
 // ObsEvery steps by the 4D-Var analysis FourD over the window of the
 // ObsEvery steps before each observation (the background at its start, the
-// observation at its end) from a truth run of Ring drawn from normal(mean =
-// 2, std = 1), observed through Half with error covariance diag(0.5): a twin
-// experiment. The analysis reports no error variance, so the spread is not
-// available.
+// observation at its end) from a truth run of Ring drawn from that
+// distribution, observed through Half with error covariance diag(0.5): a
+// twin experiment. The analysis reports no error variance, so the spread is
+// not available.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its
@@ -1409,9 +1416,9 @@ func (c *Four) Config(h *cycrt.ConfigHash) error {
 // User is the cycle User declared at input.cyc:71:1. One state of Ring,
 // started at the mean of normal(mean = 2, std = 1), is corrected every
 // ObsEvery steps by the user Go analysis Nudge from a truth run of Ring
-// drawn from normal(mean = 2, std = 1), observed through Half with error
-// covariance diag(0.5): a twin experiment. The analysis reports no error
-// variance, so the spread is not available.
+// drawn from that distribution, observed through Half with error covariance
+// diag(0.5): a twin experiment. The analysis reports no error variance, so
+// the spread is not available.
 //
 // Call Start, then Next until Done, or Run for the whole experiment. E holds
 // the state as a one-member ensemble (the state is E.Member(0)) and HE its
