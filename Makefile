@@ -1,8 +1,8 @@
 # cyclec — common tasks. `make test` is what CI runs.
 GO ?= go
-EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator lorenz96/ensrf lorenz96/eakf7 lorenz63/pf100 lorenz63/pf800 lorenz96/etkf20adaptive lorenz96/enkf28clim lorenz96/enks lorenz96/letkf7 lorenz96/letkf10 lorenz96/letkf10adaptive lorenz96/letkf20 big/ring big/tracer recurrence/newton sequence/spinup windowed/rolling lorenz96/ekf lorenz63/ekf lorenz96/var4d lorenz96/smoother lorenz96/clim lorenz63/clim lorenz96/oi lorenz96/var3d lorenz63/oi lorenz63/var3d
+EXAMPLES := lorenz96/etkf lorenz96/etkf24rot lorenz96/enkf lorenz96/denkf lorenz96/etkffile lorenz63/etkf lorenz63/enkf linear/etkf linear/enkf linear/netshift plume/enkf lorenz96/goetkf lorenz96/emulator lorenz96/ensrf lorenz96/eakf7 lorenz63/pf100 lorenz63/pf800 lorenz96/etkf20adaptive lorenz96/enkf28clim lorenz96/enks lorenz96/letkf7 lorenz96/letkf10 lorenz96/letkf10adaptive lorenz96/letkf20 big/ring big/tracer recurrence/newton sequence/spinup windowed/rolling lorenz96/ekf lorenz63/ekf lorenz96/var4d lorenz96/smoother lorenz96/clim lorenz63/clim lorenz96/oi lorenz96/var3d lorenz63/oi lorenz63/var3d scale/scale
 
-.PHONY: all deps test lint build golden examples bench reproduce fuzz clean
+.PHONY: all deps test lint build golden examples bench bench-scale reproduce fuzz clean
 
 all: lint test
 
@@ -46,6 +46,16 @@ examples:
 ## bench: speed of one DA cycle over the generated code, and of the analyses alone
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./examples/... ./runtime/
+
+## bench-scale: time per L96 ETKF and EnKF cycle as the ensemble (N = 10 … 160 at n = 40) and
+## the state (n = 200 … 5000 at N = 40) grow, as a table (medians of 3 runs; docs/performance.md);
+## the raw output, for benchstat, is left in bin/bench-scale.txt
+bench-scale:
+	@mkdir -p bin
+	@echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"
+	$(GO) test -run '^$$' -bench Scale -benchmem -benchtime 1s -count 3 -v ./examples/scale/scale/ > bin/bench-scale.txt || { cat bin/bench-scale.txt; exit 1; }
+	@$(GO) run ./examples/scale/benchtable < bin/bench-scale.txt
+	@echo "load: $$(cat /proc/loadavg 2>/dev/null || uptime)"
 
 ## reproduce: the benchmarks.md scores, seeds 1-5, as JSON lines
 reproduce:
