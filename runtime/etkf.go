@@ -151,7 +151,9 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 
 	var ok bool
-	if f.obsSpace {
+	if f.obsSpace && n > 1 {
+		ok = f.tr.obsSpaceRational(f.y, p, f.dy, f.a, n, f.w, f.x)
+	} else if f.obsSpace {
 		ok = f.tr.obsSpace(f.y, p, f.dy, f.a, n, f.w, f.x)
 	} else {
 		ok = f.tr.ensSpace(f.y, p, f.dy, f.a, n, f.w, f.x)
@@ -254,6 +256,10 @@ type sqrtTransform struct {
 	bp     []float64 // p×cols B'A
 	pv     []float64 // p scratch
 	eigp   *symEig
+
+	// Rational observation-space path (cols > 1; see obsSpaceRational).
+	oq, oz []float64 // p×cols: Q'Ỹ'A, then the sum of the shifted solves
+	opv    []float64 // p scratch
 }
 
 // newSqrtTransform allocates the workspace of N members and cols columns
@@ -293,6 +299,15 @@ func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
 		t.bp = make([]float64, p*cols)
 		t.pv = make([]float64, p)
 		t.eigp = newSymEig(p)
+		if cols > 1 {
+			t.oq, t.oz, t.opv = make([]float64, p*cols), make([]float64, p*cols), make([]float64, p)
+			if !ens {
+				t.zo = newZolotarev(maxZolotarevPoles)
+				t.wq, t.wq2 = make([]float64, p*cols), make([]float64, p*cols)
+				t.ld, t.li = make([]float64, p), make([]float64, p)
+				t.ld2, t.li2 = make([]float64, p), make([]float64, p)
+			}
+		}
 	}
 	return t
 }
@@ -350,18 +365,7 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 	if !allFinite(dy[:p]) || !t.eig.reduceFull(t.s) { // syrkRows set both triangles
 		return false
 	}
-	d, e := t.eig.d, t.eig.e
-	hi := 0.0
-	for i := 0; i < N; i++ {
-		r := d[i]
-		if i > 0 {
-			r += math.Abs(e[i-1])
-		}
-		if i < N-1 {
-			r += math.Abs(e[i])
-		}
-		hi = max(hi, r)
-	}
+	hi := gershgorinMax(t.eig.d[:N], t.eig.e)
 	// S >= (N-1)I exactly; the margins cover rounding.
 	lo := n1 * (1 - 0x1p-40)
 	hi *= 1 + 0x1p-40
@@ -491,12 +495,35 @@ func (t *sqrtTransform) rationalColumn(zo *zolotarev, lo, g0 float64, w, b, x []
 	return true
 }
 
+// gershgorinMax returns Gershgorin's upper bound on the eigenvalues of
+// the symmetric tridiagonal matrix of diagonal d and off-diagonal e.
+func gershgorinMax(d, e []float64) float64 {
+	N := len(d)
+	hi := 0.0
+	for i := 0; i < N; i++ {
+		r := d[i]
+		if i > 0 {
+			r += math.Abs(e[i-1])
+		}
+		if i < N-1 {
+			r += math.Abs(e[i])
+		}
+		hi = max(hi, r)
+	}
+	return hi
+}
+
 // factorShifted computes the LDL' factorisation of K + σI (K the
 // tridiagonal form of S, positive definite, σ >= 0) into ld (reciprocal
 // pivots) and li (multipliers). It reports false on a non-positive pivot,
 // which only rounding could produce.
 func (t *sqrtTransform) factorShifted(sigma float64, ld, li []float64) bool {
-	d, e := t.eig.d, t.eig.e
+	return factorTridiagonal(t.eig.d, t.eig.e, sigma, ld, li)
+}
+
+// factorTridiagonal is factorShifted for the tridiagonal matrix of
+// diagonal d and off-diagonal e, of order len(ld).
+func factorTridiagonal(d, e []float64, sigma float64, ld, li []float64) bool {
 	N := len(ld)
 	piv := d[0] + sigma
 	for i := 0; ; i++ {
@@ -676,6 +703,83 @@ func (t *sqrtTransform) ensSpaceEig(y []float64, p int, dy, a []float64, cols in
 	syrkRows(t.t, u, N, N)
 	gemm(blas.NoTrans, blas.NoTrans, N, cols, N, 1, t.t, N, a, cols, 0, x, cols)
 	return true
+}
+
+// obsSpaceRational sets w and x = T A as obsSpace does (p < N, cols > 1)
+// without eigenvectors: G = Ỹ'Ỹ is reduced to tridiagonal form K = Q'GQ
+// and, with Zolotarev's r(x) ≈ x^-1/2 on the spectral interval of S/lo
+// (S = (N-1)I + ỸỸ', lo just below N-1) and Woodbury's identity
+// (σI + ỸỸ')^-1 = (I - Ỹ(σI + G)^-1 Ỹ')/σ,
+//
+//	T A = sqrt(N-1) S^-1/2 A ≈ c0 A - Ỹ Q Σ_l γ_l (K + σ_l I)^-1 Q'Ỹ'A
+//	w   = S^-1 Ỹ δ = Ỹ Q (K + (N-1)I)^-1 Q'δ
+//
+// with σ_l = N-1 + lo c_l, γ_l = g0 β_l lo/σ_l and c0 = g0 + Σ γ_l. The
+// work is three products with the N×p Ỹ (G, Ỹ'A and the update, all
+// level-3) and O(p³ + p²·cols) in observation space. Ill-conditioned S
+// falls back to obsSpace. It reports false on non-finite values.
+func (t *sqrtTransform) obsSpaceRational(y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
+	N := t.members
+	n1 := float64(N - 1)
+	g, qt := t.g[:p*p], t.zp[:p*p]
+	t.eigp.setSize(p)
+	blasImpl.Dsyrk(blas.Upper, blas.Trans, p, N, 1, y, p, 0, g, p)
+	if !allFinite(dy[:p]) || !t.eigp.reduce(g) {
+		return false
+	}
+	d, e := t.eigp.d[:p], t.eigp.e
+	lo := n1 * (1 - 0x1p-40)
+	hi := (n1 + max(gershgorinMax(d, e), 0)) * (1 + 0x1p-40)
+	zo := t.rational(hi / lo)
+	if zo == nil {
+		return t.obsSpace(y, p, dy, a, cols, w, x)
+	}
+	t.eigp.formQT(g, qt)
+	ld, li, ld2, li2 := t.ld[:p], t.li[:p], t.ld2[:p], t.li2[:p]
+	// w = Ỹ Q (K + (N-1)I)^-1 Q'δ.
+	pv, pv2 := t.pv[:p], t.opv[:p]
+	blasImpl.Dgemv(blas.NoTrans, p, p, 1, qt, p, dy, 1, 0, pv, 1)
+	if !factorTridiagonal(d, e, n1, ld, li) {
+		return t.obsSpace(y, p, dy, a, cols, w, x)
+	}
+	solveTridiagonal(pv, 1, ld, li)
+	blasImpl.Dgemv(blas.Trans, p, p, 1, qt, p, pv, 1, 0, pv2, 1)
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, pv2, 1, 0, w, 1)
+	// B = Q'Ỹ'A, then Z = Σ γ_l (K + σ_l I)^-1 B.
+	ya, bq, z := t.bp[:p*cols], t.oq[:p*cols], t.oz[:p*cols]
+	gemm(blas.Trans, blas.NoTrans, p, cols, N, 1, y, p, a, cols, 0, ya, cols)
+	gemm(blas.NoTrans, blas.NoTrans, p, cols, p, 1, qt, p, ya, cols, 0, bq, cols)
+	clear(z)
+	g0 := math.Sqrt(n1/lo) * zo.d0
+	c0 := g0
+	wq, wq2 := t.wq[:p*cols], t.wq2[:p*cols]
+	l := 0
+	for ; l+1 < zo.n; l += 2 {
+		s1, s2 := n1+lo*zo.pole[l], n1+lo*zo.pole[l+1]
+		g1, g2 := g0*zo.beta[l]*lo/s1, g0*zo.beta[l+1]*lo/s2
+		c0 += g1 + g2
+		if !factorTridiagonal(d, e, s1, ld, li) || !factorTridiagonal(d, e, s2, ld2, li2) {
+			return t.obsSpace(y, p, dy, a, cols, w, x)
+		}
+		solveTridiagonalAdd2(bq, cols, ld, li, ld2, li2, wq, wq2, g1, g2, z)
+	}
+	if l < zo.n {
+		s1 := n1 + lo*zo.pole[l]
+		g1 := g0 * zo.beta[l] * lo / s1
+		c0 += g1
+		if !factorTridiagonal(d, e, s1, ld, li) {
+			return t.obsSpace(y, p, dy, a, cols, w, x)
+		}
+		solveTridiagonalAdd(bq, cols, ld, li, wq, g1, z)
+	}
+	// X = c0 A - Ỹ (Q Z).
+	gemm(blas.Trans, blas.NoTrans, p, cols, p, 1, qt, p, z, cols, 0, ya, cols)
+	x, a = x[:N*cols], a[:N*cols]
+	for i, v := range a {
+		x[i] = c0 * v
+	}
+	gemm(blas.NoTrans, blas.NoTrans, N, cols, p, -1, y, p, ya, cols, 1, x, cols)
+	return allFinite(w[:N])
 }
 
 // obsSpace sets w and x = T A as ensSpace does, from the p×p
