@@ -723,8 +723,8 @@ func (t *sqrtTransform) obsSpaceRational(y []float64, p int, dy, a []float64, co
 	n1 := float64(N - 1)
 	g, qt := t.g[:p*p], t.zp[:p*p]
 	t.eigp.setSize(p)
-	blasImpl.Dsyrk(blas.Upper, blas.Trans, p, N, 1, y, p, 0, g, p)
-	if !allFinite(dy[:p]) || !t.eigp.reduce(g) {
+	mulB(blas.Trans, p, p, N, 1, y, p, y, p, 0, g, p) // both triangles, exactly symmetric
+	if !allFinite(dy[:p]) || !t.eigp.reduceFull(g) {
 		return false
 	}
 	d, e := t.eigp.d[:p], t.eigp.e
@@ -747,8 +747,8 @@ func (t *sqrtTransform) obsSpaceRational(y []float64, p int, dy, a []float64, co
 	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, pv2, 1, 0, w, 1)
 	// B = Q'Ỹ'A, then Z = Σ γ_l (K + σ_l I)^-1 B.
 	ya, bq, z := t.bp[:p*cols], t.oq[:p*cols], t.oz[:p*cols]
-	gemm(blas.Trans, blas.NoTrans, p, cols, N, 1, y, p, a, cols, 0, ya, cols)
-	gemm(blas.NoTrans, blas.NoTrans, p, cols, p, 1, qt, p, ya, cols, 0, bq, cols)
+	mulB(blas.Trans, p, cols, N, 1, y, p, a, cols, 0, ya, cols)
+	mulB(blas.NoTrans, p, cols, p, 1, qt, p, ya, cols, 0, bq, cols)
 	clear(z)
 	g0 := math.Sqrt(n1/lo) * zo.d0
 	c0 := g0
@@ -773,12 +773,12 @@ func (t *sqrtTransform) obsSpaceRational(y []float64, p int, dy, a []float64, co
 		solveTridiagonalAdd(bq, cols, ld, li, wq, g1, z)
 	}
 	// X = c0 A - Ỹ (Q Z).
-	gemm(blas.Trans, blas.NoTrans, p, cols, p, 1, qt, p, z, cols, 0, ya, cols)
+	mulB(blas.Trans, p, cols, p, 1, qt, p, z, cols, 0, ya, cols)
 	x, a = x[:N*cols], a[:N*cols]
 	for i, v := range a {
 		x[i] = c0 * v
 	}
-	gemm(blas.NoTrans, blas.NoTrans, N, cols, p, -1, y, p, ya, cols, 1, x, cols)
+	mulB(blas.NoTrans, N, cols, p, -1, y, p, ya, cols, 1, x, cols)
 	return allFinite(w[:N])
 }
 
