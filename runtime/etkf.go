@@ -99,6 +99,7 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 		f.tr = newSqrtTransform(N, n, false, p)
 	} else {
 		f.tr = newSqrtTransform(N, n, true, 0)
+		f.tr.useTransposed(p)
 	}
 	if cfg.Rotate {
 		f.rot = newSeededRotator(N, n, cfg.Seed)
@@ -236,11 +237,12 @@ type sqrtTransform struct {
 	zo      *zolotarev   // the rational approximation, recomputed when S's interval changes
 	zos     []*zolotarev // or a cache of them by interval (see cacheRational)
 	bq      []float64    // N×cols: Q'A
+	zq      []float64    // N×cols: R Q'A (ensSpaceProducts)
+	yt      []float64    // p×N: Ỹ' (see useTransposed), or nil
 	wq, wq2 []float64    // N×cols: forward sweeps of two shifted solves
 	ld, li  []float64    // N: LDL' factors of a shifted tridiagonal form
 	ld2     []float64    // N: the same for a second shift
 	li2     []float64
-	rv      []float64 // cols scratch
 
 	// Lanes of rationalColumn (one column): shifts, weights and pivots by
 	// lane, and N×lanes inverted pivots, multipliers and sweeps.
@@ -277,13 +279,15 @@ func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
 		t.eig = newSymEig(N)
 		t.zo = newZolotarev(maxZolotarevPoles)
 		t.bq = make([]float64, N*cols)
+		if cols > 1 {
+			t.zq = make([]float64, N*cols)
+		}
 		t.wq = make([]float64, N*cols)
 		t.wq2 = make([]float64, N*cols)
 		t.ld = make([]float64, N)
 		t.li = make([]float64, N)
 		t.ld2 = make([]float64, N)
 		t.li2 = make([]float64, N)
-		t.rv = make([]float64, cols)
 		if cols == 1 {
 			L := maxZolotarevPoles + 1
 			t.lsig, t.lgam, t.lpiv = make([]float64, L), make([]float64, L), make([]float64, L)
@@ -311,6 +315,14 @@ func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
 	}
 	return t
 }
+
+// blockedMinMembers is the smallest ensemble for which ensSpace forms S
+// by a tiled product from Ỹ': below it syrkRows' dot products are faster.
+const blockedMinMembers = 32
+
+// useTransposed gives t room for Ỹ' with up to p observations, so that
+// ensSpace forms S by a tiled product.
+func (t *sqrtTransform) useTransposed(p int) { t.yt = make([]float64, p*t.members) }
 
 // rationalCacheSize is the number of approximations cacheRational keeps:
 // 64 consecutive intervals of the 2^(1/32) grid cover condition numbers
@@ -358,7 +370,18 @@ func (t *sqrtTransform) rational(b float64) *zolotarev {
 func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
 	N := t.members
 	n1 := float64(N - 1)
-	syrkRows(t.s, y, N, p)
+	if cols > 1 && N >= blockedMinMembers && len(t.yt) >= p*N {
+		// S from Ỹ' (p×N): the tiled product beats syrkRows' dot products.
+		yt := t.yt[:p*N]
+		for k := 0; k < N; k++ {
+			for i, v := range y[k*p : (k+1)*p] {
+				yt[i*N+k] = v
+			}
+		}
+		mulB(blas.Trans, N, N, p, 1, yt, N, yt, N, 0, t.s, N)
+	} else {
+		syrkRows(t.s, y, N, p)
+	}
 	for i := 0; i < N; i++ {
 		t.s[i*N+i] += n1
 	}
@@ -373,48 +396,77 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 	if zo == nil {
 		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
-	// w = Q K^-1 Q' Ỹδ and B = Q'A (both at once for one column).
-	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, w, 1)
-	bq := t.bq[:N*cols]
-	copy(bq, a[:N*cols])
-	if cols == 1 {
-		t.eig.applyQT2(t.s, w, bq)
-	} else {
-		t.eig.applyQT(t.s, w, 1, nil)
-		t.eig.applyQT(t.s, bq, cols, t.rv)
+	if cols > 1 {
+		return t.ensSpaceProducts(zo, lo, y, p, dy, a, cols, w, x)
 	}
+	// One column: w = Q K^-1 Q' Ỹδ and B = Q'A, both at once, then
 	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B).
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, w, 1)
+	bq := t.bq[:N]
+	copy(bq, a[:N])
+	t.eig.applyQT2(t.s, w, bq)
 	g0 := math.Sqrt(n1/lo) * zo.d0
-	if cols == 1 {
-		if !t.rationalColumn(zo, lo, g0, w, bq, x) {
-			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
-		}
-		t.eig.applyQ2(t.s, w, x)
-		return true
+	if !t.rationalColumn(zo, lo, g0, w, bq, x) {
+		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
+	t.eig.applyQ2(t.s, w, x)
+	return true
+}
+
+// ensSpaceProducts is ensSpace for cols > 1 from the rational
+// approximation zo on [lo, hi], with Q' formed explicitly so that the work
+// on the N×cols anomalies is level-3 products (mulB) rather than one
+// reflector at a time: with R = g0 (I + Σ β_l lo (K + lo c_l I)^-1),
+// X = Q R (Q'A) when cols <= N, and X = (Q R Q') A, T formed first, when
+// the anomalies are wider than the ensemble.
+func (t *sqrtTransform) ensSpaceProducts(zo *zolotarev, lo float64, y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
+	N := t.members
+	n1 := float64(N - 1)
+	qt := t.z
+	t.eig.formQT(t.s, qt)
+	// w = Q K^-1 Q' Ỹδ.
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, t.gv, 1)
+	blasImpl.Dgemv(blas.NoTrans, N, N, 1, qt, N, t.gv, 1, 0, t.tv, 1)
 	if !t.factorShifted(0, t.ld, t.li) {
 		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
-	solveTridiagonal(w, 1, t.ld, t.li)
-	for i, v := range bq {
-		x[i] = g0 * v
+	solveTridiagonal(t.tv, 1, t.ld, t.li)
+	blasImpl.Dgemv(blas.Trans, N, N, 1, qt, N, t.tv, 1, 0, w, 1)
+	// acc = R b with b = Q'A (N×cols) or Q' (N×N).
+	wide := cols > N
+	bc := cols
+	var b, acc []float64
+	if wide {
+		bc, b, acc = N, qt, t.t
+	} else {
+		b, acc = t.bq[:N*cols], t.zq[:N*cols]
+		mulB(blas.NoTrans, N, cols, N, 1, qt, N, a, cols, 0, b, cols)
+	}
+	g0 := math.Sqrt(n1/lo) * zo.d0
+	for i, v := range b[:N*bc] {
+		acc[i] = g0 * v
 	}
 	l := 0
 	for ; l+1 < zo.n; l += 2 {
 		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) || !t.factorShifted(lo*zo.pole[l+1], t.ld2, t.li2) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
-		solveTridiagonalAdd2(bq, cols, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
-			g0*zo.beta[l]*lo, g0*zo.beta[l+1]*lo, x)
+		solveTridiagonalAdd2(b, bc, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
+			g0*zo.beta[l]*lo, g0*zo.beta[l+1]*lo, acc)
 	}
 	if l < zo.n {
 		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
-		solveTridiagonalAdd(bq, cols, t.ld, t.li, t.wq, g0*zo.beta[l]*lo, x)
+		solveTridiagonalAdd(b, bc, t.ld, t.li, t.wq, g0*zo.beta[l]*lo, acc)
 	}
-	t.eig.applyQ(t.s, w, 1, nil)
-	t.eig.applyQ(t.s, x, cols, t.rv)
+	if !wide {
+		mulB(blas.Trans, N, cols, N, 1, qt, N, acc, cols, 0, x, cols)
+		return true
+	}
+	tm := t.bq[:N*N] // T = Q (R Q')
+	mulB(blas.Trans, N, N, N, 1, qt, N, acc, N, 0, tm, N)
+	mulB(blas.NoTrans, N, cols, N, 1, tm, N, a, cols, 0, x, cols)
 	return true
 }
 
