@@ -41,12 +41,14 @@ func (cfg ETKFConfig) inflation() InflationConfig {
 // RTPP or RTPS the anomalies Ω T A are first relaxed toward A, and
 // additive noise comes last (see [Inflator] for the order and formulas).
 //
-// No eigenvectors are formed when p >= N: S is reduced to tridiagonal
+// No eigenvectors are formed: when p >= N, S is reduced to tridiagonal
 // form, w comes from one tridiagonal solve and T A from Zolotarev's
 // rational approximation of S^-1/2 on S's known spectral interval, a few
-// shifted tridiagonal solves. When p < N the same w and T come exactly
-// from the p×p eigendecomposition of Ỹ'Ỹ, O(Np² + N²n) work rather than
-// O(N³). The [LETKF] applies the same transform to each state element.
+// shifted tridiagonal solves; when p < N the same approximation is
+// applied through Woodbury's identity to the tridiagonal form of the p×p
+// Ỹ'Ỹ, O(Np² + Npn) work rather than O(N³). The work on the N×n and N×p
+// matrices is level-3 products by register tiles (see mulB). The [LETKF]
+// applies the same transform to each state element.
 //
 // An ETKF is not safe for concurrent use; Analyze does not allocate.
 type ETKF struct {
@@ -222,6 +224,8 @@ const maxZolotarevPoles = 24
 //     Ỹ'Ỹ = WΛ_pW' instead: T = I + ỸW g(Λ_p) W'Ỹ' with
 //     g(λ) = ((1+λ/(N-1))^-1/2 - 1)/λ, and S^-1Ỹ = Ỹ((N-1)I+Ỹ'Ỹ)^-1,
 //     O(Np² + Np·cols) rather than O(N³) work.
+//     obsSpaceRational (cols > 1) gets them without eigenvectors, from
+//     the rational approximation and the tridiagonal form of Ỹ'Ỹ.
 //
 // It owns only workspace: the inputs and outputs are the caller's, and
 // p may change from call to call up to the size it was built for.

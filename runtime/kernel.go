@@ -88,17 +88,35 @@ func mulEdge(m, j0, n, k int, alpha float64, a []float64, sar, sak int, b []floa
 
 // kern4x8Go sets t[8r+j] = Σ_{l<k} a[r*sar + l*sak] b[l*sbk + j] for
 // r < 4 and j < 8, the sums in l order with rounded products: the
-// definition of the assembly kernel and the fallback without it.
+// definition of the assembly kernel and the fallback without it, as four
+// 2×4 tiles whose accumulators stay in registers.
 func kern4x8Go(k int, a []float64, sar, sak int, b []float64, sbk int, t *[32]float64) {
-	*t = [32]float64{}
-	for l := 0; l < k; l++ {
-		bl := b[l*sbk : l*sbk+8]
-		for r := 0; r < 4; r++ {
-			ar := a[r*sar+l*sak]
-			tr := t[8*r : 8*r+8]
-			for j, bv := range bl {
-				tr[j] += float64(ar * bv)
-			}
+	for r := 0; r < 4; r += 2 {
+		for j := 0; j < 8; j += 4 {
+			kern2x4(k, a[r*sar:], sar, sak, b[j:], sbk, (*[32]float64)(t), 8*r+j)
 		}
 	}
+}
+
+// kern2x4 sets t[o+8r+j] for r < 2, j < 4 as kern4x8Go does.
+func kern2x4(k int, a []float64, sar, sak int, b []float64, sbk int, t *[32]float64, o int) {
+	var c00, c01, c02, c03, c10, c11, c12, c13 float64
+	ia, ib := 0, 0
+	for l := 0; l < k; l++ {
+		bb := b[ib : ib+4 : ib+4]
+		a0, a1 := a[ia], a[ia+sar]
+		b0, b1, b2, b3 := bb[0], bb[1], bb[2], bb[3]
+		c00 += float64(a0 * b0)
+		c01 += float64(a0 * b1)
+		c02 += float64(a0 * b2)
+		c03 += float64(a0 * b3)
+		c10 += float64(a1 * b0)
+		c11 += float64(a1 * b1)
+		c12 += float64(a1 * b2)
+		c13 += float64(a1 * b3)
+		ia += sak
+		ib += sbk
+	}
+	t[o], t[o+1], t[o+2], t[o+3] = c00, c01, c02, c03
+	t[o+8], t[o+9], t[o+10], t[o+11] = c10, c11, c12, c13
 }

@@ -1,9 +1,12 @@
 package runtime
 
-import "golang.org/x/sys/cpu"
+// haveKern4x8 reports whether kern4x8 may run (it needs AVX2); tests
+// turn it off to compare it with the Go kernel.
+var haveKern4x8 = cpuHasAVX2()
 
-// haveKern4x8 reports whether kern4x8 may run (it needs AVX2).
-var haveKern4x8 = cpu.X86.HasAVX2
+// cpuHasAVX2 reports whether the CPU has AVX2 and the OS saves its
+// registers.
+func cpuHasAVX2() bool
 
 // kern4x8 is kern4x8Go in AVX2 assembly, with the same bits.
 //

@@ -69,3 +69,35 @@ done:
 	VMOVUPD Y7, 224(DI)
 	VZEROUPPER
 	RET
+
+// func cpuHasAVX2() bool
+//
+// CPUID and XGETBV: AVX2 present and the OS saving the YMM registers.
+TEXT ·cpuHasAVX2(SB), NOSPLIT, $0-1
+	XORL AX, AX
+	XORL CX, CX
+	CPUID
+	CMPL AX, $7
+	JB   no
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x18000000, CX // OSXSAVE and AVX
+	CMPL CX, $0x18000000
+	JNE  no
+	XORL CX, CX
+	BYTE $0x0f; BYTE $0x01; BYTE $0xd0 // XGETBV: XCR0 in DX:AX
+	ANDL $6, AX // SSE and AVX state
+	CMPL AX, $6
+	JNE  no
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x20, BX // AVX2
+	JZ   no
+	MOVB $1, ret+0(FP)
+	RET
+
+no:
+	MOVB $0, ret+0(FP)
+	RET

@@ -78,3 +78,13 @@ func benchOperands() (x, y, c []float64) {
 	}
 	return x, y, c
 }
+
+// BenchmarkMulBGo40x40x160 is BenchmarkMulB40x40x160 on the Go kernel.
+func BenchmarkMulBGo40x40x160(b *testing.B) {
+	defer func(h bool) { haveKern4x8 = h }(haveKern4x8)
+	haveKern4x8 = false
+	x, y, c := benchOperands()
+	for b.Loop() {
+		mulB(blas.Trans, 40, 40, 160, 1, x, 40, y, 40, 0, c, 40)
+	}
+}
