@@ -88,3 +88,45 @@ func BenchmarkMulBGo40x40x160(b *testing.B) {
 		mulB(blas.Trans, 40, 40, 160, 1, x, 40, y, 40, 0, c, 40)
 	}
 }
+
+// TestAnalysesSameBitsWithoutAVX2 checks that the analyses built on mulB
+// give the same bits with the assembly kernel and with the Go one, so a
+// run does not depend on the CPU it ran on: the ETKF on each of its paths
+// (p < N, p >= N with n <= N and with n > N, S by products from N = 32)
+// and the EnKF in both spaces.
+func TestAnalysesSameBitsWithoutAVX2(t *testing.T) {
+	if !haveKern4x8 {
+		t.Skip("no AVX2 kernel on this machine")
+	}
+	defer func() { haveKern4x8 = true }()
+	for _, sz := range [][2]int{{24, 10}, {12, 12}, {12, 40}, {16, 40}, {36, 100}} {
+		N, n := sz[0], sz[1]
+		for _, kind := range []string{"ETKF", "EnKF"} {
+			t.Run(fmt.Sprintf("%s/N%d_n%d", kind, N, n), func(t *testing.T) {
+				var got [2][]float64
+				for i, asm := range []bool{true, false} {
+					haveKern4x8 = asm
+					R := identityR(t, n)
+					var a Analysis
+					var err error
+					if kind == "EnKF" {
+						a, err = NewEnKF(EnKFConfig{Members: N, Dim: n, Obs: n, Inflation: 1.02, Seed: 1}, R)
+					} else {
+						a, err = NewETKF(ETKFConfig{Members: N, Dim: n, Obs: n, Inflation: 1.02, Seed: 1}, R)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					E, HE, y := l96Like(N, n, 3)
+					if err := a.Analyze(E, HE, y, 1); err != nil {
+						t.Fatal(err)
+					}
+					got[i] = E.Data
+				}
+				if !sameBits(got[0], got[1]) {
+					t.Errorf("assembly and Go kernels differ by %g", maxAbsDiff(got[0], got[1]))
+				}
+			})
+		}
+	}
+}
