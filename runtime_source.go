@@ -8,10 +8,10 @@ import (
 	"io/fs"
 )
 
-//go:embed go.mod go.sum runtime/*.go
+//go:embed go.mod go.sum runtime/*.go runtime/*.s
 var runtimeSource embed.FS
 
 // RuntimeSource returns this module's go.mod, go.sum and the runtime
-// package's source files (tests included; the go command ignores them when
-// building).
+// package's source files, Go and assembly (tests included; the go command
+// ignores them when building).
 func RuntimeSource() fs.FS { return runtimeSource }

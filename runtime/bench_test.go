@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"fmt"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -153,5 +154,32 @@ func BenchmarkDsyev40(b *testing.B) {
 		if !lapImpl.Dsyev(lapack.EVCompute, blas.Upper, 40, a, 40, w, work, len(work)) {
 			b.Fatal("no convergence")
 		}
+	}
+}
+
+// scaleSizes are the (N, n = p) points of the scaling benchmarks: members
+// at the L96 size n = 40, then 40 members at n = 1000.
+var scaleSizes = []struct{ N, n int }{{10, 40}, {20, 40}, {40, 40}, {80, 40}, {160, 40}, {40, 1000}}
+
+// benchScale runs benchAnalysis of kind at every scaleSizes point.
+func benchScale(b *testing.B, kind string, infl float64) {
+	for _, s := range scaleSizes {
+		b.Run(fmt.Sprintf("N%d_n%d", s.N, s.n), func(b *testing.B) {
+			benchAnalysis(b, kind, s.N, s.n, s.n, infl, false)
+		})
+	}
+}
+
+// BenchmarkETKFScale times the ETKF analysis as N and n = p grow (R = I).
+func BenchmarkETKFScale(b *testing.B) { benchScale(b, "ETKF", 1.01) }
+
+// BenchmarkEnKFScale times the EnKF analysis as N and n = p grow (R = I).
+func BenchmarkEnKFScale(b *testing.B) { benchScale(b, "EnKF", 1.06) }
+
+// BenchmarkL96CycleETKFScale is the whole L96 cycle (n = 40) with the ETKF
+// at 80 and 160 members.
+func BenchmarkL96CycleETKFScale(b *testing.B) {
+	for _, N := range []int{80, 160} {
+		b.Run(fmt.Sprintf("N%d", N), func(b *testing.B) { benchL96Cycle(b, "ETKF", N, 1.01, false) })
 	}
 }

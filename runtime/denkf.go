@@ -4,8 +4,6 @@ package runtime
 
 import (
 	"fmt"
-
-	"gonum.org/v1/gonum/blas"
 )
 
 // DEnKFConfig configures a [DEnKF].
@@ -58,8 +56,7 @@ type DEnKF struct {
 	a      []float64 // N×n forecast anomalies (kept intact through Analyze)
 	y      []float64 // N×p observed anomalies
 	d      []float64 // N×p update coefficients δ - ½ Y_k
-	c      []float64 // p×p innovation covariance, then its Cholesky factor
-	k      []float64 // p×n transposed gain K'
+	gain   *gainUpdate
 
 	rot    *seededRotator // with Rotate
 	mua, x []float64      // with Rotate: the analysis mean (n) and anomalies (N×n)
@@ -80,7 +77,7 @@ func NewDEnKF(cfg DEnKFConfig, R *ObsError) (*DEnKF, error) {
 		cfg: cfg, r: R, sub: newObsSubset(R), infl: infl,
 		mu: make([]float64, n), xo: make([]float64, p), dy: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), d: make([]float64, N*p),
-		c: make([]float64, p*p), k: make([]float64, p*n),
+		gain: newGainUpdate(N, n, p),
 	}
 	if cfg.Rotate {
 		f.rot = newSeededRotator(N, n, cfg.Seed)
@@ -132,31 +129,17 @@ func (f *DEnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		}
 	}
 
-	// C = Y'Y + (N-1)R, factorised C = U'U.
-	c, kt, yd, d := f.c[:m*m], f.k[:m*n], f.y[:N*m], f.d[:N*m]
-	blasImpl.Dsyrk(blas.Upper, blas.Trans, m, N, 1, yd, m, 0, c, m)
-	if full {
-		f.r.addScaledTo(c, float64(N-1))
-	} else {
-		f.r.addScaledToSub(c, float64(N-1), f.sub)
-	}
-	if !lapImpl.Dpotrf(blas.Upper, m, c, m) {
-		return fmt.Errorf("DEnKF analysis %d: innovation covariance not positive definite: %w", index, errNonFinite)
-	}
-	// K' = C^-1 (Y'A).
-	gemm(blas.Trans, blas.NoTrans, m, n, N, 1, yd, m, f.a, n, 0, kt, n)
-	lapImpl.Dpotrs(blas.Upper, m, n, c, m, kt, n)
-	if !allFinite(kt) || !allFinite(dy) {
-		return fmt.Errorf("DEnKF analysis %d: %w", index, errNonFinite)
-	}
 	// D_k = δ - ½ Y_k, then E += D K'.
+	yd, d := f.y[:N*m], f.d[:N*m]
 	for k := 0; k < N; k++ {
 		row, yk := d[k*m:(k+1)*m], yd[k*m:(k+1)*m]
 		for j := range row {
 			row[j] = dy[j] - 0.5*yk[j]
 		}
 	}
-	gemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
+	if err := f.gain.apply(f.r, f.sub, full, m, yd, d, f.a, E.Data); err != nil {
+		return fmt.Errorf("DEnKF analysis %d: %w", index, err)
+	}
 
 	rotateInflate(E.Data, f.rot, f.infl, f.mua, f.x, index)
 	return nil

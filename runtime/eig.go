@@ -15,7 +15,7 @@ import (
 // of the full (mirrored) matrix, through gonum's SIMD Dgemv and Dger, and
 // the explicit orthogonal factor is built the same way; at ensemble sizes
 // both are about twice as fast as gonum's Dsytrd and Dorgtr. The reduction
-// is also available alone (reduce, applyQT, applyQ) for callers that only
+// is also available alone (reduce, formQT, applyQT2, applyQ2) for callers that only
 // need functions of A. The eigenvalues are first found by the root-free
 // QL (Dsterf) to serve as shifts; the tridiagonal eigenproblem is then
 // solved by the implicit QL iteration (EISPACK's tql2), accumulating the
@@ -136,41 +136,6 @@ func (s *symEig) formQT(a, z []float64) {
 	}
 }
 
-// applyQT replaces the n×cols row-major matrix b by Q'b, with Q from the
-// reflectors reduce left in a; r is scratch of length cols.
-func (s *symEig) applyQT(a, b []float64, cols int, r []float64) {
-	n := s.n
-	for k := 0; k < n-2; k++ {
-		s.applyReflector(a, b, cols, r, k)
-	}
-}
-
-// applyQ replaces the n×cols row-major matrix b by Qb (see applyQT).
-func (s *symEig) applyQ(a, b []float64, cols int, r []float64) {
-	n := s.n
-	for k := n - 3; k >= 0; k-- {
-		s.applyReflector(a, b, cols, r, k)
-	}
-}
-
-// applyReflector applies H_k = I - τ_k v v' to rows k+1..n-1 of b.
-func (s *symEig) applyReflector(a, b []float64, cols int, r []float64, k int) {
-	n := s.n
-	tau := s.tau[k]
-	if tau == 0 {
-		return
-	}
-	m := n - k - 1
-	v := a[k*n+k+1 : (k+1)*n]
-	blk := b[(k+1)*cols:]
-	if cols == 1 {
-		reflectVec(v, blk[:len(v)], tau)
-		return
-	}
-	blasImpl.Dgemv(blas.Trans, m, cols, 1, blk, cols, v, 1, 0, r[:cols], 1)
-	blasImpl.Dger(m, cols, -tau, v, 1, r[:cols], 1, blk, cols)
-}
-
 // reflectVec replaces x by (I - τvv')x.
 func reflectVec(v, x []float64, tau float64) {
 	x = x[:len(v)]
@@ -209,8 +174,8 @@ func dot4(v, x []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// applyQT2 replaces the n-vectors x and y by Q'x and Q'y, the same bits
-// as applyQT on each.
+// applyQT2 replaces the n-vectors x and y by Q'x and Q'y, Q from the
+// reflectors reduce left in a, one reflector at a time.
 func (s *symEig) applyQT2(a, x, y []float64) {
 	n := s.n
 	for k := 0; k < n-2; k++ {
@@ -218,8 +183,7 @@ func (s *symEig) applyQT2(a, x, y []float64) {
 	}
 }
 
-// applyQ2 replaces the n-vectors x and y by Qx and Qy, the same bits as
-// applyQ on each.
+// applyQ2 replaces the n-vectors x and y by Qx and Qy (see applyQT2).
 func (s *symEig) applyQ2(a, x, y []float64) {
 	n := s.n
 	for k := n - 3; k >= 0; k-- {

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -34,7 +35,9 @@ func (cfg EnKFConfig) inflation() InflationConfig {
 //	K'   = C^-1 Y'A                        (one gain for all members)
 //	E_k += (y + d_k - HE_k) K'
 //
-// and then the anomalies are relaxed, multiplied by the inflation a and
+// (with more observations than members the same update is solved in
+// ensemble space, an N×N system; see gainUpdate) and then the anomalies
+// are relaxed, multiplied by the inflation a and
 // given additive noise as [Inflator] describes. The
 // perturbations are drawn member by member, observation by observation
 // (z in index order through [ObsError.AddNoise]) from the stream keyed by
@@ -51,8 +54,7 @@ type EnKF struct {
 	a      []float64 // N×n anomalies
 	y      []float64 // N×p observed anomalies
 	d      []float64 // N×p perturbed innovations
-	c      []float64 // p×p innovation covariance, then its Cholesky factor
-	k      []float64 // p×n transposed gain K'
+	gain   *gainUpdate
 
 	stream *Stream
 	infl   *Inflator
@@ -73,7 +75,7 @@ func NewEnKF(cfg EnKFConfig, R *ObsError) (*EnKF, error) {
 		cfg: cfg, r: R, sub: newObsSubset(R), infl: infl,
 		mu: make([]float64, n), xo: make([]float64, p), dbar: make([]float64, p),
 		a: make([]float64, N*n), y: make([]float64, N*p), d: make([]float64, N*p),
-		c: make([]float64, p*p), k: make([]float64, p*n),
+		gain:   newGainUpdate(N, n, p),
 		stream: NewStream(cfg.Seed, PurposePerturbation, 0),
 	}, nil
 }
@@ -140,25 +142,121 @@ func (f *EnKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		}
 	}
 
-	// C = Y'Y + (N-1)R, factorised C = U'U.
-	c, kt := f.c[:m*m], f.k[:m*n]
-	blasImpl.Dsyrk(blas.Upper, blas.Trans, m, N, 1, f.y, m, 0, c, m)
-	if full {
-		f.r.addScaledTo(c, float64(N-1))
-	} else {
-		f.r.addScaledToSub(c, float64(N-1), f.sub)
+	if err := f.gain.apply(f.r, f.sub, full, m, f.y, d, f.a, E.Data); err != nil {
+		return fmt.Errorf("EnKF analysis %d: %w", index, err)
 	}
-	if !lapImpl.Dpotrf(blas.Upper, m, c, m) {
-		return fmt.Errorf("EnKF analysis %d: innovation covariance not positive definite: %w", index, errNonFinite)
-	}
-	// K' = C^-1 (Y'A).
-	gemm(blas.Trans, blas.NoTrans, m, n, N, 1, f.y, m, f.a, n, 0, kt, n)
-	lapImpl.Dpotrs(blas.Upper, m, n, c, m, kt, n)
-	if !allFinite(kt) || !allFinite(d) {
-		return fmt.Errorf("EnKF analysis %d: %w", index, errNonFinite)
-	}
-	gemm(blas.NoTrans, blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, E.Data, n)
 
 	f.infl.posterior(E.Data, index)
+	return nil
+}
+
+// gainUpdate applies the update E += D K' of the EnKF and the DEnKF, with
+// K' = C^-1 Y'A and C = Y'Y + (N-1)R over the m observations present (Y,
+// D N×m, A N×n), in whichever space is smaller:
+//
+//   - m <= N: C is factorised (m×m) and K' = C^-1 (Y'A) solved for, as
+//     written;
+//   - m > N: with Ỹ = Y L^-T and D̃ = D L^-T whitened by R = LL',
+//     D C^-1 Y' = D̃ (Ỹ'Ỹ + (N-1)I)^-1 Ỹ' = D̃ Ỹ' (ỸỸ' + (N-1)I)^-1, an
+//     N×N system: O(N²m + N³ + N²n) rather than O(m³ + m²n) work.
+//
+// Every product is a tiled mulB. It owns only workspace, sized once.
+type gainUpdate struct {
+	members, dim, obs int
+
+	c, kt []float64 // q×q and q×n, q = min(p, N): C's factor, then K'
+
+	// Ensemble-space form (p > N only).
+	s, g, wt []float64 // N×N: ỸỸ' + (N-1)I and its factor; D̃Ỹ'; then W'
+	yt       []float64 // m×N: Ỹ'
+}
+
+// newGainUpdate allocates the workspace for N members, n state variables
+// and p observations.
+func newGainUpdate(N, n, p int) *gainUpdate {
+	q := min(p, N)
+	u := &gainUpdate{members: N, dim: n, obs: p, c: make([]float64, q*q), kt: make([]float64, q*n)}
+	if p > N {
+		u.s, u.g, u.wt = make([]float64, N*N), make([]float64, N*N), make([]float64, N*N)
+		u.yt = make([]float64, p*N)
+	}
+	return u
+}
+
+// Outcomes of gainUpdate.apply besides success.
+var (
+	errNotPD = errors.New("innovation covariance not positive definite")
+)
+
+// apply adds D K' to the N×n ensemble e (see gainUpdate). y and d hold the
+// N×m observed anomalies and innovations of the m observations present
+// (all p of them if full, else sub's, packed); the ensemble-space form
+// whitens them in place. On error e is unchanged: errNotPD wrapping
+// errNonFinite when the system is not numerically positive definite, or
+// errNonFinite.
+func (u *gainUpdate) apply(r *ObsError, sub *obsSubset, full bool, m int, y, d, a, e []float64) error {
+	N, n := u.members, u.dim
+	y, d = y[:N*m], d[:N*m]
+	if m > N && u.s != nil {
+		return u.applyEnsemble(r, sub, full, m, y, d, a, e)
+	}
+	c, kt := u.c[:m*m], u.kt[:m*n]
+	mulB(blas.Trans, m, m, N, 1, y, m, y, m, 0, c, m)
+	if full {
+		r.addScaledTo(c, float64(N-1))
+	} else {
+		r.addScaledToSub(c, float64(N-1), sub)
+	}
+	if !lapImpl.Dpotrf(blas.Upper, m, c, m) {
+		return fmt.Errorf("%w: %w", errNotPD, errNonFinite)
+	}
+	mulB(blas.Trans, m, n, N, 1, y, m, a, n, 0, kt, n)
+	lapImpl.Dpotrs(blas.Upper, m, n, c, m, kt, n)
+	if !allFinite(kt) || !allFinite(d) {
+		return errNonFinite
+	}
+	mulB(blas.NoTrans, N, n, m, 1, d, m, kt, n, 1, e, n)
+	return nil
+}
+
+// applyEnsemble is apply's ensemble-space form (m > N).
+func (u *gainUpdate) applyEnsemble(r *ObsError, sub *obsSubset, full bool, m int, y, d, a, e []float64) error {
+	N, n := u.members, u.dim
+	if !allFinite(y) || !allFinite(d) {
+		return errNonFinite
+	}
+	if full {
+		r.whitenRows(y, N)
+		r.whitenRows(d, N)
+	} else {
+		r.whitenRowsSub(y, N, sub)
+		r.whitenRowsSub(d, N, sub)
+	}
+	yt := u.yt[:m*N]
+	for k := 0; k < N; k++ {
+		for i, v := range y[k*m : (k+1)*m] {
+			yt[i*N+k] = v
+		}
+	}
+	s, g, wt := u.s, u.g, u.wt
+	mulB(blas.Trans, N, N, m, 1, yt, N, yt, N, 0, s, N)
+	for i := 0; i < N; i++ {
+		s[i*N+i] += float64(N - 1)
+	}
+	if !lapImpl.Dpotrf(blas.Upper, N, s, N) {
+		return fmt.Errorf("%w: %w", errNotPD, errNonFinite)
+	}
+	// W' = S^-1 (D̃Ỹ')', then E += W A.
+	mulB(blas.NoTrans, N, N, m, 1, d, m, yt, N, 0, g, N)
+	for i := 0; i < N; i++ {
+		for j := 0; j < N; j++ {
+			wt[j*N+i] = g[i*N+j]
+		}
+	}
+	lapImpl.Dpotrs(blas.Upper, N, N, s, N, wt, N)
+	if !allFinite(wt) {
+		return errNonFinite
+	}
+	mulB(blas.Trans, N, n, N, 1, wt, N, a, n, 1, e, n)
 	return nil
 }

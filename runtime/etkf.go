@@ -41,12 +41,14 @@ func (cfg ETKFConfig) inflation() InflationConfig {
 // RTPP or RTPS the anomalies Ω T A are first relaxed toward A, and
 // additive noise comes last (see [Inflator] for the order and formulas).
 //
-// No eigenvectors are formed when p >= N: S is reduced to tridiagonal
+// No eigenvectors are formed: when p >= N, S is reduced to tridiagonal
 // form, w comes from one tridiagonal solve and T A from Zolotarev's
 // rational approximation of S^-1/2 on S's known spectral interval, a few
-// shifted tridiagonal solves. When p < N the same w and T come exactly
-// from the p×p eigendecomposition of Ỹ'Ỹ, O(Np² + N²n) work rather than
-// O(N³). The [LETKF] applies the same transform to each state element.
+// shifted tridiagonal solves; when p < N the same approximation is
+// applied through Woodbury's identity to the tridiagonal form of the p×p
+// Ỹ'Ỹ, O(Np² + Npn) work rather than O(N³). The work on the N×n and N×p
+// matrices is level-3 products by register tiles (see mulB). The [LETKF]
+// applies the same transform to each state element.
 //
 // An ETKF is not safe for concurrent use; Analyze does not allocate.
 type ETKF struct {
@@ -99,6 +101,7 @@ func newETKF(cfg ETKFConfig, R *ObsError, obsSpace bool) *ETKF {
 		f.tr = newSqrtTransform(N, n, false, p)
 	} else {
 		f.tr = newSqrtTransform(N, n, true, 0)
+		f.tr.useTransposed(p)
 	}
 	if cfg.Rotate {
 		f.rot = newSeededRotator(N, n, cfg.Seed)
@@ -151,7 +154,9 @@ func (f *ETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 	}
 
 	var ok bool
-	if f.obsSpace {
+	if f.obsSpace && n > 1 {
+		ok = f.tr.obsSpaceRational(f.y, p, f.dy, f.a, n, f.w, f.x)
+	} else if f.obsSpace {
 		ok = f.tr.obsSpace(f.y, p, f.dy, f.a, n, f.w, f.x)
 	} else {
 		ok = f.tr.ensSpace(f.y, p, f.dy, f.a, n, f.w, f.x)
@@ -219,6 +224,8 @@ const maxZolotarevPoles = 24
 //     Ỹ'Ỹ = WΛ_pW' instead: T = I + ỸW g(Λ_p) W'Ỹ' with
 //     g(λ) = ((1+λ/(N-1))^-1/2 - 1)/λ, and S^-1Ỹ = Ỹ((N-1)I+Ỹ'Ỹ)^-1,
 //     O(Np² + Np·cols) rather than O(N³) work.
+//     obsSpaceRational (cols > 1) gets them without eigenvectors, from
+//     the rational approximation and the tridiagonal form of Ỹ'Ỹ.
 //
 // It owns only workspace: the inputs and outputs are the caller's, and
 // p may change from call to call up to the size it was built for.
@@ -234,11 +241,12 @@ type sqrtTransform struct {
 	zo      *zolotarev   // the rational approximation, recomputed when S's interval changes
 	zos     []*zolotarev // or a cache of them by interval (see cacheRational)
 	bq      []float64    // N×cols: Q'A
+	zq      []float64    // N×cols: R Q'A (ensSpaceProducts)
+	yt      []float64    // p×N: Ỹ' (see useTransposed), or nil
 	wq, wq2 []float64    // N×cols: forward sweeps of two shifted solves
 	ld, li  []float64    // N: LDL' factors of a shifted tridiagonal form
 	ld2     []float64    // N: the same for a second shift
 	li2     []float64
-	rv      []float64 // cols scratch
 
 	// Lanes of rationalColumn (one column): shifts, weights and pivots by
 	// lane, and N×lanes inverted pivots, multipliers and sweeps.
@@ -254,6 +262,10 @@ type sqrtTransform struct {
 	bp     []float64 // p×cols B'A
 	pv     []float64 // p scratch
 	eigp   *symEig
+
+	// Rational observation-space path (cols > 1; see obsSpaceRational).
+	oq, oz []float64 // p×cols: Q'Ỹ'A, then the sum of the shifted solves
+	opv    []float64 // p scratch
 }
 
 // newSqrtTransform allocates the workspace of N members and cols columns
@@ -271,13 +283,15 @@ func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
 		t.eig = newSymEig(N)
 		t.zo = newZolotarev(maxZolotarevPoles)
 		t.bq = make([]float64, N*cols)
+		if cols > 1 {
+			t.zq = make([]float64, N*cols)
+		}
 		t.wq = make([]float64, N*cols)
 		t.wq2 = make([]float64, N*cols)
 		t.ld = make([]float64, N)
 		t.li = make([]float64, N)
 		t.ld2 = make([]float64, N)
 		t.li2 = make([]float64, N)
-		t.rv = make([]float64, cols)
 		if cols == 1 {
 			L := maxZolotarevPoles + 1
 			t.lsig, t.lgam, t.lpiv = make([]float64, L), make([]float64, L), make([]float64, L)
@@ -293,9 +307,26 @@ func newSqrtTransform(N, cols int, ens bool, maxObs int) *sqrtTransform {
 		t.bp = make([]float64, p*cols)
 		t.pv = make([]float64, p)
 		t.eigp = newSymEig(p)
+		if cols > 1 {
+			t.oq, t.oz, t.opv = make([]float64, p*cols), make([]float64, p*cols), make([]float64, p)
+			if !ens {
+				t.zo = newZolotarev(maxZolotarevPoles)
+				t.wq, t.wq2 = make([]float64, p*cols), make([]float64, p*cols)
+				t.ld, t.li = make([]float64, p), make([]float64, p)
+				t.ld2, t.li2 = make([]float64, p), make([]float64, p)
+			}
+		}
 	}
 	return t
 }
+
+// blockedMinMembers is the smallest ensemble for which ensSpace forms S
+// by a tiled product from Ỹ': below it syrkRows' dot products are faster.
+const blockedMinMembers = 32
+
+// useTransposed gives t room for Ỹ' with up to p observations, so that
+// ensSpace forms S by a tiled product.
+func (t *sqrtTransform) useTransposed(p int) { t.yt = make([]float64, p*t.members) }
 
 // rationalCacheSize is the number of approximations cacheRational keeps:
 // 64 consecutive intervals of the 2^(1/32) grid cover condition numbers
@@ -343,25 +374,25 @@ func (t *sqrtTransform) rational(b float64) *zolotarev {
 func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
 	N := t.members
 	n1 := float64(N - 1)
-	syrkRows(t.s, y, N, p)
+	if cols > 1 && N >= blockedMinMembers && len(t.yt) >= p*N {
+		// S from Ỹ' (p×N): the tiled product beats syrkRows' dot products.
+		yt := t.yt[:p*N]
+		for k := 0; k < N; k++ {
+			for i, v := range y[k*p : (k+1)*p] {
+				yt[i*N+k] = v
+			}
+		}
+		mulB(blas.Trans, N, N, p, 1, yt, N, yt, N, 0, t.s, N)
+	} else {
+		syrkRows(t.s, y, N, p)
+	}
 	for i := 0; i < N; i++ {
 		t.s[i*N+i] += n1
 	}
 	if !allFinite(dy[:p]) || !t.eig.reduceFull(t.s) { // syrkRows set both triangles
 		return false
 	}
-	d, e := t.eig.d, t.eig.e
-	hi := 0.0
-	for i := 0; i < N; i++ {
-		r := d[i]
-		if i > 0 {
-			r += math.Abs(e[i-1])
-		}
-		if i < N-1 {
-			r += math.Abs(e[i])
-		}
-		hi = max(hi, r)
-	}
+	hi := gershgorinMax(t.eig.d[:N], t.eig.e)
 	// S >= (N-1)I exactly; the margins cover rounding.
 	lo := n1 * (1 - 0x1p-40)
 	hi *= 1 + 0x1p-40
@@ -369,48 +400,77 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 	if zo == nil {
 		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
-	// w = Q K^-1 Q' Ỹδ and B = Q'A (both at once for one column).
-	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, w, 1)
-	bq := t.bq[:N*cols]
-	copy(bq, a[:N*cols])
-	if cols == 1 {
-		t.eig.applyQT2(t.s, w, bq)
-	} else {
-		t.eig.applyQT(t.s, w, 1, nil)
-		t.eig.applyQT(t.s, bq, cols, t.rv)
+	if cols > 1 {
+		return t.ensSpaceProducts(zo, lo, y, p, dy, a, cols, w, x)
 	}
+	// One column: w = Q K^-1 Q' Ỹδ and B = Q'A, both at once, then
 	// x = sqrt(N-1) lo^-1/2 d0 Q (B + Σ β_l lo (K + lo c_l)^-1 B).
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, w, 1)
+	bq := t.bq[:N]
+	copy(bq, a[:N])
+	t.eig.applyQT2(t.s, w, bq)
 	g0 := math.Sqrt(n1/lo) * zo.d0
-	if cols == 1 {
-		if !t.rationalColumn(zo, lo, g0, w, bq, x) {
-			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
-		}
-		t.eig.applyQ2(t.s, w, x)
-		return true
+	if !t.rationalColumn(zo, lo, g0, w, bq, x) {
+		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
+	t.eig.applyQ2(t.s, w, x)
+	return true
+}
+
+// ensSpaceProducts is ensSpace for cols > 1 from the rational
+// approximation zo on [lo, hi], with Q' formed explicitly so that the work
+// on the N×cols anomalies is level-3 products (mulB) rather than one
+// reflector at a time: with R = g0 (I + Σ β_l lo (K + lo c_l I)^-1),
+// X = Q R (Q'A) when cols <= N, and X = (Q R Q') A, T formed first, when
+// the anomalies are wider than the ensemble.
+func (t *sqrtTransform) ensSpaceProducts(zo *zolotarev, lo float64, y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
+	N := t.members
+	n1 := float64(N - 1)
+	qt := t.z
+	t.eig.formQT(t.s, qt)
+	// w = Q K^-1 Q' Ỹδ.
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, dy, 1, 0, t.gv, 1)
+	blasImpl.Dgemv(blas.NoTrans, N, N, 1, qt, N, t.gv, 1, 0, t.tv, 1)
 	if !t.factorShifted(0, t.ld, t.li) {
 		return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 	}
-	solveTridiagonal(w, 1, t.ld, t.li)
-	for i, v := range bq {
-		x[i] = g0 * v
+	solveTridiagonal(t.tv, 1, t.ld, t.li)
+	blasImpl.Dgemv(blas.Trans, N, N, 1, qt, N, t.tv, 1, 0, w, 1)
+	// acc = R b with b = Q'A (N×cols) or Q' (N×N).
+	wide := cols > N
+	bc := cols
+	var b, acc []float64
+	if wide {
+		bc, b, acc = N, qt, t.t
+	} else {
+		b, acc = t.bq[:N*cols], t.zq[:N*cols]
+		mulB(blas.NoTrans, N, cols, N, 1, qt, N, a, cols, 0, b, cols)
+	}
+	g0 := math.Sqrt(n1/lo) * zo.d0
+	for i, v := range b[:N*bc] {
+		acc[i] = g0 * v
 	}
 	l := 0
 	for ; l+1 < zo.n; l += 2 {
 		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) || !t.factorShifted(lo*zo.pole[l+1], t.ld2, t.li2) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
-		solveTridiagonalAdd2(bq, cols, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
-			g0*zo.beta[l]*lo, g0*zo.beta[l+1]*lo, x)
+		solveTridiagonalAdd2(b, bc, t.ld, t.li, t.ld2, t.li2, t.wq, t.wq2,
+			g0*zo.beta[l]*lo, g0*zo.beta[l+1]*lo, acc)
 	}
 	if l < zo.n {
 		if !t.factorShifted(lo*zo.pole[l], t.ld, t.li) {
 			return t.ensSpaceEig(y, p, dy, a, cols, w, x)
 		}
-		solveTridiagonalAdd(bq, cols, t.ld, t.li, t.wq, g0*zo.beta[l]*lo, x)
+		solveTridiagonalAdd(b, bc, t.ld, t.li, t.wq, g0*zo.beta[l]*lo, acc)
 	}
-	t.eig.applyQ(t.s, w, 1, nil)
-	t.eig.applyQ(t.s, x, cols, t.rv)
+	if !wide {
+		mulB(blas.Trans, N, cols, N, 1, qt, N, acc, cols, 0, x, cols)
+		return true
+	}
+	tm := t.bq[:N*N] // T = Q (R Q')
+	mulB(blas.Trans, N, N, N, 1, qt, N, acc, N, 0, tm, N)
+	mulB(blas.NoTrans, N, cols, N, 1, tm, N, a, cols, 0, x, cols)
 	return true
 }
 
@@ -491,12 +551,35 @@ func (t *sqrtTransform) rationalColumn(zo *zolotarev, lo, g0 float64, w, b, x []
 	return true
 }
 
+// gershgorinMax returns Gershgorin's upper bound on the eigenvalues of
+// the symmetric tridiagonal matrix of diagonal d and off-diagonal e.
+func gershgorinMax(d, e []float64) float64 {
+	N := len(d)
+	hi := 0.0
+	for i := 0; i < N; i++ {
+		r := d[i]
+		if i > 0 {
+			r += math.Abs(e[i-1])
+		}
+		if i < N-1 {
+			r += math.Abs(e[i])
+		}
+		hi = max(hi, r)
+	}
+	return hi
+}
+
 // factorShifted computes the LDL' factorisation of K + σI (K the
 // tridiagonal form of S, positive definite, σ >= 0) into ld (reciprocal
 // pivots) and li (multipliers). It reports false on a non-positive pivot,
 // which only rounding could produce.
 func (t *sqrtTransform) factorShifted(sigma float64, ld, li []float64) bool {
-	d, e := t.eig.d, t.eig.e
+	return factorTridiagonal(t.eig.d, t.eig.e, sigma, ld, li)
+}
+
+// factorTridiagonal is factorShifted for the tridiagonal matrix of
+// diagonal d and off-diagonal e, of order len(ld).
+func factorTridiagonal(d, e []float64, sigma float64, ld, li []float64) bool {
 	N := len(ld)
 	piv := d[0] + sigma
 	for i := 0; ; i++ {
@@ -676,6 +759,83 @@ func (t *sqrtTransform) ensSpaceEig(y []float64, p int, dy, a []float64, cols in
 	syrkRows(t.t, u, N, N)
 	gemm(blas.NoTrans, blas.NoTrans, N, cols, N, 1, t.t, N, a, cols, 0, x, cols)
 	return true
+}
+
+// obsSpaceRational sets w and x = T A as obsSpace does (p < N, cols > 1)
+// without eigenvectors: G = Ỹ'Ỹ is reduced to tridiagonal form K = Q'GQ
+// and, with Zolotarev's r(x) ≈ x^-1/2 on the spectral interval of S/lo
+// (S = (N-1)I + ỸỸ', lo just below N-1) and Woodbury's identity
+// (σI + ỸỸ')^-1 = (I - Ỹ(σI + G)^-1 Ỹ')/σ,
+//
+//	T A = sqrt(N-1) S^-1/2 A ≈ c0 A - Ỹ Q Σ_l γ_l (K + σ_l I)^-1 Q'Ỹ'A
+//	w   = S^-1 Ỹ δ = Ỹ Q (K + (N-1)I)^-1 Q'δ
+//
+// with σ_l = N-1 + lo c_l, γ_l = g0 β_l lo/σ_l and c0 = g0 + Σ γ_l. The
+// work is three products with the N×p Ỹ (G, Ỹ'A and the update, all
+// level-3) and O(p³ + p²·cols) in observation space. Ill-conditioned S
+// falls back to obsSpace. It reports false on non-finite values.
+func (t *sqrtTransform) obsSpaceRational(y []float64, p int, dy, a []float64, cols int, w, x []float64) bool {
+	N := t.members
+	n1 := float64(N - 1)
+	g, qt := t.g[:p*p], t.zp[:p*p]
+	t.eigp.setSize(p)
+	mulB(blas.Trans, p, p, N, 1, y, p, y, p, 0, g, p) // both triangles, exactly symmetric
+	if !allFinite(dy[:p]) || !t.eigp.reduceFull(g) {
+		return false
+	}
+	d, e := t.eigp.d[:p], t.eigp.e
+	lo := n1 * (1 - 0x1p-40)
+	hi := (n1 + max(gershgorinMax(d, e), 0)) * (1 + 0x1p-40)
+	zo := t.rational(hi / lo)
+	if zo == nil {
+		return t.obsSpace(y, p, dy, a, cols, w, x)
+	}
+	t.eigp.formQT(g, qt)
+	ld, li, ld2, li2 := t.ld[:p], t.li[:p], t.ld2[:p], t.li2[:p]
+	// w = Ỹ Q (K + (N-1)I)^-1 Q'δ.
+	pv, pv2 := t.pv[:p], t.opv[:p]
+	blasImpl.Dgemv(blas.NoTrans, p, p, 1, qt, p, dy, 1, 0, pv, 1)
+	if !factorTridiagonal(d, e, n1, ld, li) {
+		return t.obsSpace(y, p, dy, a, cols, w, x)
+	}
+	solveTridiagonal(pv, 1, ld, li)
+	blasImpl.Dgemv(blas.Trans, p, p, 1, qt, p, pv, 1, 0, pv2, 1)
+	blasImpl.Dgemv(blas.NoTrans, N, p, 1, y, p, pv2, 1, 0, w, 1)
+	// B = Q'Ỹ'A, then Z = Σ γ_l (K + σ_l I)^-1 B.
+	ya, bq, z := t.bp[:p*cols], t.oq[:p*cols], t.oz[:p*cols]
+	mulB(blas.Trans, p, cols, N, 1, y, p, a, cols, 0, ya, cols)
+	mulB(blas.NoTrans, p, cols, p, 1, qt, p, ya, cols, 0, bq, cols)
+	clear(z)
+	g0 := math.Sqrt(n1/lo) * zo.d0
+	c0 := g0
+	wq, wq2 := t.wq[:p*cols], t.wq2[:p*cols]
+	l := 0
+	for ; l+1 < zo.n; l += 2 {
+		s1, s2 := n1+lo*zo.pole[l], n1+lo*zo.pole[l+1]
+		g1, g2 := g0*zo.beta[l]*lo/s1, g0*zo.beta[l+1]*lo/s2
+		c0 += g1 + g2
+		if !factorTridiagonal(d, e, s1, ld, li) || !factorTridiagonal(d, e, s2, ld2, li2) {
+			return t.obsSpace(y, p, dy, a, cols, w, x)
+		}
+		solveTridiagonalAdd2(bq, cols, ld, li, ld2, li2, wq, wq2, g1, g2, z)
+	}
+	if l < zo.n {
+		s1 := n1 + lo*zo.pole[l]
+		g1 := g0 * zo.beta[l] * lo / s1
+		c0 += g1
+		if !factorTridiagonal(d, e, s1, ld, li) {
+			return t.obsSpace(y, p, dy, a, cols, w, x)
+		}
+		solveTridiagonalAdd(bq, cols, ld, li, wq, g1, z)
+	}
+	// X = c0 A - Ỹ (Q Z).
+	mulB(blas.Trans, p, cols, p, 1, qt, p, z, cols, 0, ya, cols)
+	x, a = x[:N*cols], a[:N*cols]
+	for i, v := range a {
+		x[i] = c0 * v
+	}
+	mulB(blas.NoTrans, N, cols, p, -1, y, p, ya, cols, 1, x, cols)
+	return allFinite(w[:N])
 }
 
 // obsSpace sets w and x = T A as ensSpace does, from the p×p
