@@ -9,7 +9,6 @@ package scale
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"math"
 	"testing"
@@ -20,42 +19,33 @@ import (
 )
 
 // all runs the points marked slow too.
-var all = flag.Bool("scale.all", false, "also time the points marked slow (the EnKF at n = 5000: about a minute per cycle)")
 
 // point is one cycle of the benchmark: its method, members and sites.
 type point struct {
 	kind string // etkf or enkf
 	N, n int
 	new  func() cycrt.Cycle
-	// slow says why the point is left out unless -scale.all is given.
-	slow string
 }
-
-// enkfSlow is why the EnKF at n = 5000 is left out: it factorises the
-// p×p innovation covariance and solves it against the n columns of Y'A,
-// O(p³ + p²·n) with p = n observations, which at n = 5000 is about a
-// minute per cycle (at n = 1000, 0.3 s).
-const enkfSlow = "the EnKF's p×p Cholesky solve is O(p³ + p²·n): about a minute per cycle at p = n = 5000"
 
 // points are every cycle of scale.cyc, N = 10 … 160 at n = 40, then
 // n = 200 … 5000 at N = 40.
 var points = []point{
-	{"etkf", 10, 40, func() cycrt.Cycle { return NewETKF10x40() }, ""},
-	{"etkf", 20, 40, func() cycrt.Cycle { return NewETKF20x40() }, ""},
-	{"etkf", 40, 40, func() cycrt.Cycle { return NewETKF40x40() }, ""},
-	{"etkf", 80, 40, func() cycrt.Cycle { return NewETKF80x40() }, ""},
-	{"etkf", 160, 40, func() cycrt.Cycle { return NewETKF160x40() }, ""},
-	{"etkf", 40, 200, func() cycrt.Cycle { return NewETKF40x200() }, ""},
-	{"etkf", 40, 1000, func() cycrt.Cycle { return NewETKF40x1000() }, ""},
-	{"etkf", 40, 5000, func() cycrt.Cycle { return NewETKF40x5000() }, ""},
-	{"enkf", 10, 40, func() cycrt.Cycle { return NewENKF10x40() }, ""},
-	{"enkf", 20, 40, func() cycrt.Cycle { return NewENKF20x40() }, ""},
-	{"enkf", 40, 40, func() cycrt.Cycle { return NewENKF40x40() }, ""},
-	{"enkf", 80, 40, func() cycrt.Cycle { return NewENKF80x40() }, ""},
-	{"enkf", 160, 40, func() cycrt.Cycle { return NewENKF160x40() }, ""},
-	{"enkf", 40, 200, func() cycrt.Cycle { return NewENKF40x200() }, ""},
-	{"enkf", 40, 1000, func() cycrt.Cycle { return NewENKF40x1000() }, ""},
-	{"enkf", 40, 5000, func() cycrt.Cycle { return NewENKF40x5000() }, enkfSlow},
+	{"etkf", 10, 40, func() cycrt.Cycle { return NewETKF10x40() }},
+	{"etkf", 20, 40, func() cycrt.Cycle { return NewETKF20x40() }},
+	{"etkf", 40, 40, func() cycrt.Cycle { return NewETKF40x40() }},
+	{"etkf", 80, 40, func() cycrt.Cycle { return NewETKF80x40() }},
+	{"etkf", 160, 40, func() cycrt.Cycle { return NewETKF160x40() }},
+	{"etkf", 40, 200, func() cycrt.Cycle { return NewETKF40x200() }},
+	{"etkf", 40, 1000, func() cycrt.Cycle { return NewETKF40x1000() }},
+	{"etkf", 40, 5000, func() cycrt.Cycle { return NewETKF40x5000() }},
+	{"enkf", 10, 40, func() cycrt.Cycle { return NewENKF10x40() }},
+	{"enkf", 20, 40, func() cycrt.Cycle { return NewENKF20x40() }},
+	{"enkf", 40, 40, func() cycrt.Cycle { return NewENKF40x40() }},
+	{"enkf", 80, 40, func() cycrt.Cycle { return NewENKF80x40() }},
+	{"enkf", 160, 40, func() cycrt.Cycle { return NewENKF160x40() }},
+	{"enkf", 40, 200, func() cycrt.Cycle { return NewENKF40x200() }},
+	{"enkf", 40, 1000, func() cycrt.Cycle { return NewENKF40x1000() }},
+	{"enkf", 40, 5000, func() cycrt.Cycle { return NewENKF40x5000() }},
 }
 
 // warmup is how many cycles run before the timing: 500 on the 40-site
@@ -83,9 +73,6 @@ const warmupTime = time.Second
 func BenchmarkScale(b *testing.B) {
 	for _, p := range points {
 		b.Run(fmt.Sprintf("%s/N=%d/n=%d", p.kind, p.N, p.n), func(b *testing.B) {
-			if p.slow != "" && !*all {
-				b.Skipf("slow (run with -scale.all): %s", p.slow)
-			}
 			c, ok := p.new().(scoretest.Stepper)
 			if !ok {
 				b.Fatal("the cycle cannot be stepped by hand")
@@ -126,9 +113,6 @@ func benchmarkCycle(b *testing.B, c scoretest.Stepper, warmup int) {
 func TestScaleCyclesRun(t *testing.T) {
 	for _, p := range points {
 		t.Run(fmt.Sprintf("%s/N=%d/n=%d", p.kind, p.N, p.n), func(t *testing.T) {
-			if p.slow != "" && !*all {
-				t.Skipf("slow (run with -scale.all): %s", p.slow)
-			}
 			sum, err := p.new().Run(context.Background(), cycrt.RunOptions{})
 			if err != nil {
 				t.Fatal(err)
