@@ -197,7 +197,7 @@ func setHelper(k ir.SettingKind) string {
 // initial distribution, plus statements that must run before it.
 func (cg *cycleGen) initMean(nm *namer) (jen.Code, []jen.Code) {
 	in := cg.init
-	if in == nil || len(in.Mean) == 0 {
+	if cg.zeroInitMean() {
 		return jen.Nil(), nil
 	}
 	n := cg.fwd.Carrier.Size()
@@ -209,9 +209,6 @@ func (cg *cycleGen) initMean(nm *namer) (jen.Code, []jen.Code) {
 		if v != in.Mean[0] {
 			allSame = false
 		}
-	}
-	if allSame && in.Mean[0] == 0 && !signbit(in.Mean[0]) {
-		return jen.Nil(), nil
 	}
 	if allSame {
 		mean := nm.name("mean")

@@ -27,29 +27,9 @@ func (cg *cycleGen) emitEnsembleDA() {
 		"Call Start, then Next until Done, or Run for the whole experiment. E and HE hold the "+
 		"ensemble and its observed image between calls. It is not safe for concurrent use.%s",
 		src.intro(cg), userDoc(c.Doc)))
-	fields := []jen.Code{
-		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
-		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", cg.as.ObsEvery)),
-		jen.Id("Spinup").Int().Comment(fmt.Sprintf("analyses left out of the scores (default %d)", cg.as.Spinup)),
-	}
-	fields = append(fields, src.settings(cg)...)
-	fields = append(fields,
-		jen.Id("Seed").Uint64().Comment(fmt.Sprintf("keys every random stream of the run (default %d)", cg.seed())),
-		jen.Id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
-		jen.Line(),
-		cg.modelField(),
-		jen.Line(),
-		jen.Id("E").Op("*").Qual(rtPath, "Ensemble").Comment("the ensemble, one member per row; allocated by Start"),
-		jen.Id("HE").Op("*").Qual(rtPath, "Ensemble").Comment("the observed ensemble, HE.Member(k) = H(E.Member(k))"),
-	)
-	fields = append(fields, src.fields(cg)...)
-	fields = append(fields,
-		jen.Line(),
-		jen.Id("obs").Op("*").Id(o.Name),
-		jen.Id("filter").Add(filter.filterType()),
-		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
-		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
-	)
+	fields := cg.daFields(src, filter.filterType(),
+		"the ensemble, one member per row; allocated by Start",
+		"the observed ensemble, HE.Member(k) = H(E.Member(k))")
 	if l := cg.lag(); l > 0 {
 		fields = append(fields, jen.Id("sstats").Op("*").Qual(rtPath, "Stats").Comment("the scores of the final smoothed ensembles"))
 		if _, twin := src.(twinSource); twin {
@@ -132,6 +112,38 @@ func (cg *cycleGen) emitEnsembleDA() {
 		}
 		return append(fill, src.summary(cg, sum, err)...)
 	})
+}
+
+// daFields are the leading struct fields of a DA cycle: the settings
+// (the source's among them), the model, the ensemble E and its observed
+// image HE (eDoc and heDoc say what they hold), the source's exported
+// fields, then the operator, the analysis of type filter, R and the
+// scores.
+func (cg *cycleGen) daFields(src daSource, filter jen.Code, eDoc, heDoc string) []jen.Code {
+	c, o := cg.c, cg.as.Obs
+	fields := []jen.Code{
+		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
+		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", cg.as.ObsEvery)),
+		jen.Id("Spinup").Int().Comment(fmt.Sprintf("analyses left out of the scores (default %d)", cg.as.Spinup)),
+	}
+	fields = append(fields, src.settings(cg)...)
+	fields = append(fields,
+		jen.Id("Seed").Uint64().Comment(fmt.Sprintf("keys every random stream of the run (default %d)", cg.seed())),
+		jen.Id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
+		jen.Line(),
+		cg.modelField(),
+		jen.Line(),
+		jen.Id("E").Op("*").Qual(rtPath, "Ensemble").Comment(eDoc),
+		jen.Id("HE").Op("*").Qual(rtPath, "Ensemble").Comment(heDoc),
+	)
+	fields = append(fields, src.fields(cg)...)
+	return append(fields,
+		jen.Line(),
+		jen.Id("obs").Op("*").Id(o.Name),
+		jen.Id("filter").Add(filter),
+		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
+		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
+	)
 }
 
 // matrixText describes a covariance for comments.

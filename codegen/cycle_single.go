@@ -149,22 +149,6 @@ func (cg *cycleGen) obsSlices() jen.Code {
 	return jen.Id(sliceAdapter(cg.as.Obs.Name)).Values(cg.self("obs"))
 }
 
-// isLinearObs reports whether o's Jacobian is the same at every state.
-func isLinearObs(o *ir.ObsOp) bool {
-	switch d := o.Def.(type) {
-	case *ir.Identity, *ir.Subsample, *ir.Indices, *ir.LinearObs:
-		return true
-	case *ir.ComposeObs:
-		for _, p := range d.Parts {
-			if !isLinearObs(p) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
 // zeroInitMean reports whether the initial distribution's mean is zero
 // (initMean then gives nil).
 func (cg *cycleGen) zeroInitMean() bool {
@@ -193,29 +177,9 @@ func (cg *cycleGen) emitDA() {
 		"Call Start, then Next until Done, or Run for the whole experiment. E holds the state "+
 		"as a one-member ensemble (the state is E.Member(0)) and HE its observed image between "+
 		"calls. It is not safe for concurrent use.%s", cg.daIntro(src, sa), userDoc(c.Doc)))
-	fields := []jen.Code{
-		jen.Id("Steps").Int().Comment(fmt.Sprintf("model steps (default %d)", c.Steps)),
-		jen.Id("ObsEvery").Int().Comment(fmt.Sprintf("model steps between analyses (default %d)", cg.as.ObsEvery)),
-		jen.Id("Spinup").Int().Comment(fmt.Sprintf("analyses left out of the scores (default %d)", cg.as.Spinup)),
-	}
-	fields = append(fields, src.settings(cg)...)
-	fields = append(fields,
-		jen.Id("Seed").Uint64().Comment(fmt.Sprintf("keys every random stream of the run (default %d)", cg.seed())),
-		jen.Id("Dir").String().Comment(`directory that data-file paths are relative to (default ".")`),
-		jen.Line(),
-		cg.modelField(),
-		jen.Line(),
-		jen.Id("E").Op("*").Qual(rtPath, "Ensemble").Comment("the state, E.Member(0); allocated by Start"),
-		jen.Id("HE").Op("*").Qual(rtPath, "Ensemble").Comment("its observed image, HE.Member(0) = H(E.Member(0))"),
-	)
-	fields = append(fields, src.fields(cg)...)
-	fields = append(fields,
-		jen.Line(),
-		jen.Id("obs").Op("*").Id(o.Name),
-		jen.Id("filter").Add(sa.stateType()),
-		jen.Id("r").Op("*").Qual(rtPath, "ObsError"),
-		jen.Id("stats").Op("*").Qual(rtPath, "Stats"),
-	)
+	fields := cg.daFields(src, sa.stateType(),
+		"the state, E.Member(0); allocated by Start",
+		"its observed image, HE.Member(0) = H(E.Member(0))")
 	if cg.hasVariance() {
 		fields = append(fields, jen.Id("variance").Index(jen.Id(n)).Float64().Comment("the element-wise error variance the analysis reports, for the spread"))
 	}
@@ -391,7 +355,7 @@ func (cg *cycleGen) emitSingleStart(src daSource, sa stateAnalysis, twin bool) {
 			jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), id(cg.dt), id(r), id(x), id(cov)),
 		)
 	case formStatic, formClimatology:
-		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), jen.Lit(isLinearObs(cg.as.Obs)), cg.self("Dir"), id(r)))
+		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), jen.Lit(cg.as.Obs.Linear), cg.self("Dir"), id(r)))
 	case formWindow:
 		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), cg.self("ObsEvery"), cg.self("ObsEvery"), id(cg.dt), cg.self("Dir"), id(r)))
 	case formEnsemble:
