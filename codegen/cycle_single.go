@@ -282,10 +282,7 @@ func (cg *cycleGen) daIntro(src daSource, sa stateAnalysis) string {
 			"the spread the analysis reports and the observation-space scores (O−F, O−A and the consistency ratio).",
 			rs.feed.what(cg), cg.as.Obs.SourceName, scaledMatrixText(cg.as.ObsErr))
 	} else {
-		truth := cg.fwd.SourceName
-		if t := cg.truthModel(); t != nil {
-			truth = t.SourceName
-		}
+		truth := cg.truthName()
 		from = fmt.Sprintf(" from a truth run of %s drawn from that distribution, observed through %s with error covariance %s: a twin experiment.",
 			truth, cg.as.Obs.SourceName, scaledMatrixText(cg.as.ObsErr)) + cg.imperfectText()
 	}

@@ -178,10 +178,7 @@ func (sg smootherGen) emit() {
 // intro opens the doc comment of the cycle's type.
 func (sg smootherGen) intro() string {
 	c := sg.c
-	truth := sg.fwd.SourceName
-	if t := sg.truthModel(); t != nil {
-		truth = t.SourceName
-	}
+	truth := sg.truthName()
 	return fmt.Sprintf("%s is the cycle %s declared at %s: a smoother. One state of %s is analysed by the "+
 		"4D-Var analysis %s over windows of %d model steps, one starting every %d steps (at steps 0, %d, "+
 		"%d, …), each seeing the observations at every ObsEvery steps of it. A window [s, s+%d] is "+

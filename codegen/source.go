@@ -131,11 +131,17 @@ func (cg *cycleGen) truthModel() *ir.Forward {
 	return nil
 }
 
-func (twinSource) intro(cg *cycleGen) string {
-	truth := cg.fwd.SourceName
+// truthName names the model a twin's truth runs with, for comments: the
+// truth model of an imperfect-model experiment, else the cycle's own.
+func (cg *cycleGen) truthName() string {
 	if t := cg.truthModel(); t != nil {
-		truth = t.SourceName
+		return t.SourceName
 	}
+	return cg.fwd.SourceName
+}
+
+func (twinSource) intro(cg *cycleGen) string {
+	truth := cg.truthName()
 	return fmt.Sprintf("%s is the cycle %s declared at %s: a twin experiment in which a truth run of %s "+
 		"from %s is observed through %s every ObsEvery steps with error covariance %s, and an "+
 		"ensemble of %s members started from independent draws of the same distribution is "+
