@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	goruntime "runtime"
 	"testing"
 	"time"
 
@@ -124,6 +125,41 @@ func TestScaleCyclesRun(t *testing.T) {
 				if !(s > 0 && !math.IsInf(s, 0)) {
 					t.Errorf("scores %+v: want finite and positive", sum)
 					break
+				}
+			}
+		})
+	}
+}
+
+// TestScaleSameBitsOnEveryCore runs the points where the work is shared
+// out or tiled — the member forecasts on a team from n = 1000, the
+// level-3 products at N = 160 — at GOMAXPROCS 1, 2 and 7 and checks that
+// every score has the same bits.
+func TestScaleSameBitsOnEveryCore(t *testing.T) {
+	defer goruntime.GOMAXPROCS(goruntime.GOMAXPROCS(0))
+	for _, p := range points {
+		if p.n < 1000 && p.N < 160 {
+			continue
+		}
+		t.Run(fmt.Sprintf("%s/N=%d/n=%d", p.kind, p.N, p.n), func(t *testing.T) {
+			var want []uint64
+			for _, procs := range []int{1, 2, 7} {
+				goruntime.GOMAXPROCS(procs)
+				sum, err := p.new().Run(context.Background(), cycrt.RunOptions{})
+				if err != nil {
+					t.Fatalf("GOMAXPROCS=%d: %v", procs, err)
+				}
+				got := []uint64{math.Float64bits(sum.RMSEAnalysis), math.Float64bits(sum.RMSEForecast),
+					math.Float64bits(sum.SpreadAnalysis), math.Float64bits(sum.SpreadForecast)}
+				if want == nil {
+					want = got
+					continue
+				}
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("GOMAXPROCS=%d: score %d is %v, at GOMAXPROCS=1 %v", procs, i,
+							math.Float64frombits(got[i]), math.Float64frombits(want[i]))
+					}
 				}
 			}
 		})
