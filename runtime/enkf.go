@@ -233,11 +233,7 @@ func (u *gainUpdate) applyEnsemble(r *ObsError, sub *obsSubset, full bool, m int
 		r.whitenRowsSub(d, N, sub)
 	}
 	yt := u.yt[:m*N]
-	for k := 0; k < N; k++ {
-		for i, v := range y[k*m : (k+1)*m] {
-			yt[i*N+k] = v
-		}
-	}
+	transposeTo(yt, y, N, m)
 	s, g, wt := u.s, u.g, u.wt
 	mulB(blas.Trans, N, N, m, 1, yt, N, yt, N, 0, s, N)
 	for i := 0; i < N; i++ {

@@ -108,15 +108,7 @@ func (e *Ensemble) MeanSpread(dst []float64) float64 {
 	if n < 2 || d == 0 {
 		return math.NaN()
 	}
-	var ss float64
-	for k := 0; k < n; k++ {
-		row := e.Data[k*d : (k+1)*d]
-		for i, m := range dst {
-			v := row[i] - m
-			ss += v * v
-		}
-	}
-	return math.Sqrt(ss / float64(n-1) / float64(d))
+	return math.Sqrt(sumSquaredDeviations(e.Data, dst, n, d) / float64(n-1) / float64(d))
 }
 
 // check reports whether e is a well-formed ensemble of the given shape.
@@ -193,10 +185,25 @@ func weightedUnbias(w []float64) float64 {
 }
 
 // ensembleMean writes the mean of the n rows of the n×d row-major matrix x
-// into dst (length d), accumulating whole rows so memory is read in order.
+// into dst (length d). Each element is summed over the rows in order from
+// zero; four rows are added per pass over dst, so that dst is loaded and
+// stored a quarter as often as one row at a time would, with the same bits.
 func ensembleMean(dst, x []float64, n, d int) {
 	clear(dst)
-	for k := 0; k < n; k++ {
+	k := 0
+	for ; k+4 <= n; k += 4 {
+		r0 := x[k*d : (k+1)*d]
+		r1 := x[(k+1)*d : (k+2)*d]
+		r2 := x[(k+2)*d : (k+3)*d]
+		r3 := x[(k+3)*d : (k+4)*d]
+		for i := range dst {
+			s := dst[i] + r0[i]
+			s += r1[i]
+			s += r2[i]
+			dst[i] = s + r3[i]
+		}
+	}
+	for ; k < n; k++ {
 		row := x[k*d : (k+1)*d]
 		for i, v := range row {
 			dst[i] += v
@@ -208,6 +215,44 @@ func ensembleMean(dst, x []float64, n, d int) {
 			dst[i] *= inv
 		}
 	}
+}
+
+// sumSquaredDeviations returns the sum over the n rows of the n×d
+// row-major matrix x and the d elements of (x_ki − mean_i)². It keeps four
+// partial sums, over the elements i ≡ 0, 1, 2, 3 (mod 4), each added to in
+// row order, and adds them pairwise at the end: one running sum would make
+// every addition wait for the one before (n·d additions in a chain), four
+// let them overlap. The order is fixed by n and d alone.
+func sumSquaredDeviations(x, mean []float64, n, d int) float64 {
+	var s0, s1, s2, s3 float64
+	for k := 0; k < n; k++ {
+		row := x[k*d : (k+1)*d]
+		row = row[:len(mean)]
+		i := 0
+		for ; i+4 <= len(row); i += 4 {
+			v0 := row[i] - mean[i]
+			v1 := row[i+1] - mean[i+1]
+			v2 := row[i+2] - mean[i+2]
+			v3 := row[i+3] - mean[i+3]
+			s0 += v0 * v0
+			s1 += v1 * v1
+			s2 += v2 * v2
+			s3 += v3 * v3
+		}
+		if i < len(row) { // the last one to three elements: lanes 0, 1, 2
+			v := row[i] - mean[i]
+			s0 += v * v
+			if i+1 < len(row) {
+				v = row[i+1] - mean[i+1]
+				s1 += v * v
+			}
+			if i+2 < len(row) {
+				v = row[i+2] - mean[i+2]
+				s2 += v * v
+			}
+		}
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // anomalies writes the rows of x minus mean into a (both n×d row-major)

@@ -377,11 +377,7 @@ func (t *sqrtTransform) ensSpace(y []float64, p int, dy, a []float64, cols int, 
 	if cols > 1 && N >= blockedMinMembers && len(t.yt) >= p*N {
 		// S from Ỹ' (p×N): the tiled product beats syrkRows' dot products.
 		yt := t.yt[:p*N]
-		for k := 0; k < N; k++ {
-			for i, v := range y[k*p : (k+1)*p] {
-				yt[i*N+k] = v
-			}
-		}
+		transposeTo(yt, y, N, p)
 		mulB(blas.Trans, N, N, p, 1, yt, N, yt, N, 0, t.s, N)
 	} else {
 		syrkRows(t.s, y, N, p)

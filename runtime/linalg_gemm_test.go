@@ -45,3 +45,25 @@ func TestGemmSlabsAreDgemm(t *testing.T) {
 		}
 	}
 }
+
+// TestTransposeTo checks transposeTo against the definition, with row
+// counts that leave every remainder of its four-row blocks.
+func TestTransposeTo(t *testing.T) {
+	for _, rows := range []int{1, 3, 4, 5, 8, 11} {
+		for _, cols := range []int{1, 2, 7, 40} {
+			src := make([]float64, rows*cols)
+			for i := range src {
+				src[i] = float64(i) + 0.5
+			}
+			dst := make([]float64, rows*cols)
+			transposeTo(dst, src, rows, cols)
+			for k := 0; k < rows; k++ {
+				for i := 0; i < cols; i++ {
+					if dst[i*rows+k] != src[k*cols+i] {
+						t.Fatalf("%d×%d: dst[%d][%d] = %v, want %v", rows, cols, i, k, dst[i*rows+k], src[k*cols+i])
+					}
+				}
+			}
+		}
+	}
+}
