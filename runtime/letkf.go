@@ -272,12 +272,7 @@ func (f *LETKF) Analyze(E, HE *Ensemble, y []float64, index uint64) error {
 		return fmt.Errorf("LETKF analysis %d: %w", index, errNonFinite)
 	}
 
-	for k := 0; k < N; k++ {
-		row := f.x[k*n : (k+1)*n]
-		for i := range row {
-			row[i] = f.xt[i*N+k]
-		}
-	}
+	transposeTo(f.x, f.xt, n, N)
 	if f.rot != nil {
 		f.rot.rotate(f.x, index)
 	}
