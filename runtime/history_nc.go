@@ -201,15 +201,18 @@ func (h *NetCDFHistory) define(meta HistoryMeta, obsDim string) error {
 			return err
 		}
 	}
+	// The variables keep their names either way, so that one script reads
+	// both kinds of run; only what they hold is worded differently.
+	words := historyWords(meta.Members)
 	for _, f := range []struct {
 		id   *int
 		name string
 		long string
 	}{
-		{&h.fMean, "forecast_mean", "forecast ensemble mean"},
-		{&h.fSpread, "forecast_spread", "forecast ensemble spread (standard deviation, N-1)"},
-		{&h.aMean, "analysis_mean", "analysis ensemble mean"},
-		{&h.aSpread, "analysis_spread", "analysis ensemble spread (standard deviation, N-1)"},
+		{&h.fMean, "forecast_mean", words.forecast + " " + words.mean},
+		{&h.fSpread, "forecast_spread", words.forecast + " " + words.spread},
+		{&h.aMean, "analysis_mean", words.analysis + " " + words.mean},
+		{&h.aSpread, "analysis_spread", words.analysis + " " + words.spread},
 	} {
 		if *f.id, err = field(f.name, state, f.long); err != nil {
 			return err
@@ -225,10 +228,10 @@ func (h *NetCDFHistory) define(meta HistoryMeta, obsDim string) error {
 		name string
 		long string
 	}{
-		{&h.rmseF, "rmse_forecast", "RMSE of the forecast mean against the truth"},
-		{&h.rmseA, "rmse_analysis", "RMSE of the analysis mean against the truth"},
-		{&h.spreadF, "spread_forecast", "forecast ensemble spread, sqrt(mean of the variances)"},
-		{&h.spreadA, "spread_analysis", "analysis ensemble spread, sqrt(mean of the variances)"},
+		{&h.rmseF, "rmse_forecast", "RMSE of the forecast " + words.scored + " against the truth"},
+		{&h.rmseA, "rmse_analysis", "RMSE of the analysis " + words.scored + " against the truth"},
+		{&h.spreadF, "spread_forecast", words.forecast + " " + words.total},
+		{&h.spreadA, "spread_analysis", words.analysis + " " + words.total},
 	} {
 		if *f.id, err = field(f.name, []string{"time"}, f.long); err != nil {
 			return err
@@ -421,3 +424,33 @@ func (h *NetCDFHistory) Close() error { return h.w.Close() }
 
 // Discard removes the temporary file, as History's Discard.
 func (h *NetCDFHistory) Discard() { h.w.Discard() }
+
+// historyLongNames words the long_name attributes of a history's mean and
+// spread variables.
+type historyLongNames struct {
+	forecast, analysis string // what is recorded before and after the analysis
+	mean, spread       string // the state variables, after forecast/analysis
+	total              string // the per-record spread, after forecast/analysis
+	scored             string // what the RMSE scores
+}
+
+// historyWords returns the wording for a run of N members. Without an
+// ensemble (N = 0: a da cycle's one state, or a deterministic forecast)
+// the "mean" variables hold the state itself and the "spread" ones the
+// square root of the analysis's own error variance (diag P for kf and
+// ekf, diag B or diag (I−KH)B for oi and var3d), fill where the analysis
+// has none (var4d, go analyses).
+func historyWords(members int) historyLongNames {
+	if members > 0 {
+		return historyLongNames{
+			forecast: "forecast ensemble", analysis: "analysis ensemble",
+			mean: "mean", spread: "spread (standard deviation, N-1)",
+			total: "spread, sqrt(mean of the variances)", scored: "mean",
+		}
+	}
+	return historyLongNames{
+		forecast: "forecast", analysis: "analysis",
+		mean: "state", spread: "error standard deviation estimated by the analysis (fill: none)",
+		total: "error spread estimated by the analysis, sqrt(mean of the variances) (fill: none)", scored: "state",
+	}
+}

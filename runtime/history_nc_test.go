@@ -176,6 +176,50 @@ func TestNetCDFHistoryMinimal(t *testing.T) {
 	}
 }
 
+// TestNetCDFHistoryLongNames checks that the long_name attributes say what
+// the variables hold: an ensemble's mean and spread, or (without an
+// ensemble) the one state and the analysis's own error estimate.
+func TestNetCDFHistoryLongNames(t *testing.T) {
+	for _, tc := range []struct {
+		members        int
+		mean, spread   string
+		rmse, total    string
+		wrong1, wrong2 string
+	}{
+		{10, "analysis ensemble mean", "analysis ensemble spread (standard deviation, N-1)",
+			"RMSE of the analysis mean against the truth", "forecast ensemble spread, sqrt(mean of the variances)", "state", "estimated"},
+		{0, "analysis state", "analysis error standard deviation estimated by the analysis (fill: none)",
+			"RMSE of the analysis state against the truth", "forecast error spread estimated by the analysis, sqrt(mean of the variances) (fill: none)", "ensemble", "N-1"},
+	} {
+		path := filepath.Join(t.TempDir(), "names.nc")
+		h, err := CreateNetCDFHistory(path, HistoryMeta{Program: "p.cyc", Cycle: "c", StateDims: []string{"i"}, StateShape: []int{2}, Members: tc.members})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Close(); err != nil {
+			t.Fatal(err)
+		}
+		f, err := OpenNetCDF(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]string{"analysis_mean": tc.mean, "analysis_spread": tc.spread,
+			"rmse_analysis": tc.rmse, "spread_forecast": tc.total} {
+			a, _ := f.Var(name).Attr("long_name")
+			if a.Text != want {
+				t.Errorf("%d members: %s:long_name = %q, want %q", tc.members, name, a.Text, want)
+			}
+		}
+		for _, name := range []string{"forecast_mean", "forecast_spread", "analysis_mean", "analysis_spread"} {
+			a, _ := f.Var(name).Attr("long_name")
+			if strings.Contains(a.Text, tc.wrong1) || strings.Contains(a.Text, tc.wrong2) {
+				t.Errorf("%d members: %s:long_name = %q says %q or %q", tc.members, name, a.Text, tc.wrong1, tc.wrong2)
+			}
+		}
+		f.Close()
+	}
+}
+
 func TestNetCDFHistoryErrors(t *testing.T) {
 	dir := t.TempDir()
 	base := sampleHistoryMeta
@@ -364,5 +408,32 @@ func BenchmarkNetCDFHistoryAppend(b *testing.B) {
 		if err := h.Append(r); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestOpenNetCDFNoRecords checks that a file with no records yet opens,
+// even when its record variables begin past its end and one record would
+// be larger than the whole file: a history whose run stopped before its
+// first record, as ncdump reads it.
+func TestOpenNetCDFNoRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.nc")
+	h, err := CreateNetCDFHistory(path, HistoryMeta{Program: "p.cyc", Cycle: "c", StateDims: []string{"i"},
+		StateShape: []int{5000}, Members: 40, RecordMembers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenNetCDF(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.NumRecs != 0 {
+		t.Errorf("%d records, want 0", f.NumRecs)
+	}
+	if v := f.Var("analysis_members"); v == nil || v.Shape[0] != 0 || v.Shape[1] != 40 || v.Shape[2] != 5000 {
+		t.Errorf("analysis_members = %+v, want shape [0 40 5000]", v)
 	}
 }

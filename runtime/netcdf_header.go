@@ -338,7 +338,10 @@ func (p *ncParser) variable(nc *NetCDFFile, recDim int) (NCVar, error) {
 		}
 		begin = binary.BigEndian.Uint64(b)
 	}
-	if begin > uint64(p.size) {
+	// A record variable of a file with no records yet may begin at the
+	// end of the file or past it (its first record is where the writer
+	// will put it); checkData bounds the records there are.
+	if (begin > uint64(p.size) && !v.Record) || begin > 1<<62 {
 		p.off = at
 		return NCVar{}, p.errorf("truncated: variable %s begins at byte %d, past the end of the file (%d bytes)", name, begin, p.size)
 	}
@@ -377,9 +380,6 @@ func (p *ncParser) checkData(nc *NetCDFFile, numrecs uint32, recDim int) error {
 			}
 		}
 	}
-	if recsize > p.size {
-		return fmt.Errorf("netcdf %s: truncated: one record needs %d bytes, the file has %d", p.name, recsize, p.size)
-	}
 	for _, v := range nc.Vars {
 		if v.Record && v.begin-recStart+v.slab > recsize {
 			return fmt.Errorf("netcdf %s: variable %s: its record data at byte %d runs past the record (bytes %d to %d)", p.name, v.Name, v.begin, recStart, recStart+recsize)
@@ -388,13 +388,16 @@ func (p *ncParser) checkData(nc *NetCDFFile, numrecs uint32, recDim int) error {
 	n := int64(numrecs)
 	if numrecs == ncStreaming {
 		n = 0
-		if recsize > 0 && recStart >= 0 {
+		if recsize > 0 && recStart >= 0 && recStart < p.size {
 			n = (p.size - recStart) / recsize
 		}
 	} else if n > math.MaxInt32 {
 		return fmt.Errorf("netcdf %s: at byte 4: numrecs is %d, want 0 to %d", p.name, n, math.MaxInt32)
 	}
 	if n > 0 && recsize > 0 {
+		if recsize > p.size {
+			return fmt.Errorf("netcdf %s: truncated: one record needs %d bytes, the file has %d", p.name, recsize, p.size)
+		}
 		for _, v := range nc.Vars {
 			if !v.Record {
 				continue
