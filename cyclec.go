@@ -4,11 +4,17 @@
 package cyclec
 
 import (
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
 	"github.com/cyclec/cyclec/check"
 	"github.com/cyclec/cyclec/codegen"
 	"github.com/cyclec/cyclec/diag"
 	"github.com/cyclec/cyclec/ir"
 	"github.com/cyclec/cyclec/lang"
+	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
 // Version is the compiler's version, printed by `cyclec version` and in
@@ -30,6 +36,11 @@ type Options struct {
 	// Version, when non-empty, is written into the header of generated
 	// files. Tests leave it empty so expected output does not churn.
 	Version string
+	// Sources are the config-hash inputs of the program's sources, which
+	// the generated code carries (see codegen.Options.Sources and
+	// SourceDigests). Generate fills them from what it reads; callers of
+	// Emit give them.
+	Sources []codegen.Source
 }
 
 // File is one generated Go file.
@@ -55,10 +66,22 @@ func Compile(filename string, src []byte, opts Options) (*ir.Program, diag.List)
 // when there are errors) and every diagnostic, warnings included, sorted by
 // position.
 func Generate(filename string, src []byte, opts Options) ([]File, diag.List) {
+	read := map[string][]byte{filename: src}
+	if opts.ReadFile != nil {
+		readFile := opts.ReadFile
+		opts.ReadFile = func(path string) ([]byte, error) {
+			data, err := readFile(path)
+			if err == nil {
+				read[path] = data
+			}
+			return data, err
+		}
+	}
 	prog, diags := Compile(filename, src, opts)
 	if prog == nil {
 		return nil, diags
 	}
+	opts.Sources = SourceDigests(filename, read)
 	files, gdiags := Emit(prog, opts)
 	diags = append(diags, gdiags...)
 	diags.Sort()
@@ -69,10 +92,51 @@ func Generate(filename string, src []byte, opts Options) ([]File, diag.List) {
 // not support yet are reported as positioned "not implemented yet" errors,
 // and then no files are returned.
 func Emit(prog *ir.Program, opts Options) ([]File, diag.List) {
-	files, diags := codegen.Generate(prog, codegen.Options{Version: opts.Version, RuntimePath: opts.RuntimePath})
+	files, diags := codegen.Generate(prog, codegen.Options{Version: opts.Version, RuntimePath: opts.RuntimePath, Sources: opts.Sources})
 	diags.Sort()
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	return files, diags
+}
+
+// SourceDigests returns the config-hash inputs of the .cyc files a
+// compilation of root read (files maps each path, as the compiler named
+// it, to its content; root is among them, and data files the checker read
+// are skipped, since the run hashes them by their role): the
+// runtime.Digest of the canonical form of root under the label "program"
+// (so that reformatting does not change the hash) and of each imported
+// file under "import PATH", PATH relative to root's directory (so that the hash does not depend on where cyclec
+// runs), sorted by label. The standard library's modules come with
+// cyclec, whose version the hash covers, and are not among them.
+func SourceDigests(root string, files map[string][]byte) []codegen.Source {
+	dir := path.Dir(root)
+	out := make([]codegen.Source, 0, len(files))
+	for name, src := range files {
+		if name != root && !strings.HasSuffix(name, ".cyc") {
+			continue // a data file the checker read: the run hashes it by its role
+		}
+		label := "program"
+		if name != root {
+			rel, err := filepath.Rel(filepath.FromSlash(dir), filepath.FromSlash(name))
+			if err != nil {
+				rel = name
+			}
+			label = "import " + filepath.ToSlash(rel)
+		}
+		out = append(out, codegen.Source{Label: label, Digest: cycrt.Digest(canonicalSource(name, src))})
+	}
+	slices.SortFunc(out, func(a, b codegen.Source) int { return strings.Compare(a.Label, b.Label) })
+	return out
+}
+
+// canonicalSource is the formatted form of a .cyc source, or the bytes
+// themselves when they do not parse (a data file the checker read, or a
+// source that compiled only through another route).
+func canonicalSource(name string, src []byte) []byte {
+	canon, diags := lang.FormatSource(name, src)
+	if diags.HasErrors() {
+		return src
+	}
+	return canon
 }

@@ -56,6 +56,20 @@ type Options struct {
 	// copy of the runtime inside the user's module (cyclec build
 	// --runtime), so that the generated code needs no cyclec module.
 	RuntimePath string
+	// Sources, when non-empty, are the config-hash inputs of the .cyc
+	// sources the program was compiled from (see Source). The file
+	// carries them and every cycle's Config adds them, so that a run's
+	// config hash, and so a checkpoint's, covers the program wherever the
+	// generated code runs: under cyclec run or in the user's own program.
+	Sources []Source
+}
+
+// Source is one .cyc source as the config hash covers it: its label
+// ("program" for the file compiled, "import PATH" for a file it imports
+// from disk, PATH relative to the program's directory) and the
+// runtime.Digest of its canonical form.
+type Source struct {
+	Label, Digest string
 }
 
 // File is one generated Go file.
@@ -88,6 +102,7 @@ func Generate(p *ir.Program, opts Options) ([]File, diag.List) {
 		p = q
 	}
 	g := newGen(p)
+	g.sources = opts.Sources
 	g.checkSupported()
 	if g.diags.HasErrors() {
 		return nil, g.diags
@@ -153,6 +168,8 @@ type gen struct {
 	hoisted  map[*ir.Forward][]hoist // the tabulated terms of each model (hoist.go)
 
 	tf *jen.File // the generated tests (tangent_tests.go), nil while there are none
+
+	sources []Source // the config-hash inputs of the program's sources (Options.Sources)
 }
 
 // newGen prepares a generator for p.
@@ -224,6 +241,7 @@ func (g *gen) at(pos ir.Pos) string {
 // emit appends every declaration to the file in a fixed order.
 func (g *gen) emit() {
 	g.emitHandshake()
+	g.emitSources()
 	g.emitConsts()
 	for _, c := range g.p.Carriers {
 		g.emitCarrier(c)
@@ -252,6 +270,35 @@ func (g *gen) emitHandshake() {
 		jen.Qual(rtPath, "GenVersion").Op("-").Lit(genVersion))
 	g.f.Const().Id("_").Op("=").Qual(rtPath, "EnforceVersion").Call(
 		jen.Lit(genVersion).Op("-").Qual(rtPath, "MinGenVersion"))
+}
+
+// emitSources writes cycSources, the config-hash inputs of the program's
+// sources, and cycAddSources, which every cycle's Config calls; nothing
+// when the caller gave no sources.
+func (g *gen) emitSources() {
+	if len(g.sources) == 0 {
+		return
+	}
+	rows := make([]jen.Code, len(g.sources))
+	for i, s := range g.sources {
+		rows[i] = jen.Values(jen.Lit(s.Label), jen.Lit(s.Digest))
+	}
+	g.f.Add(doc("cycSources are the .cyc sources this file was generated from, as the config " +
+		"hash covers them: each one's label and the length and SHA-256 of its canonical " +
+		"form (cycrt.Digest). Every cycle's Config adds them, so that a checkpoint " +
+		"refuses to resume once the program has changed, wherever the cycle runs."))
+	g.f.Var().Id("cycSources").Op("=").Index(jen.Op("...")).Struct(jen.List(jen.Id("label"), jen.Id("digest")).String()).
+		Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, rows...)
+	h, s, err := jen.Id("h"), jen.Id("s"), jen.Id("err")
+	g.f.Add(doc("cycAddSources adds cycSources to h."))
+	g.f.Func().Id("cycAddSources").Params(h.Clone().Op("*").Qual(rtPath, "ConfigHash")).Error().Block(
+		jen.For(jen.List(jen.Id("_"), s.Clone()).Op(":=").Range().Id("cycSources")).Block(
+			jen.If(err.Clone().Op(":=").Add(h.Clone()).Dot("AddDigest").Call(s.Clone().Dot("label"), s.Clone().Dot("digest")), err.Clone().Op("!=").Nil()).Block(
+				jen.Return(err.Clone()),
+			),
+		),
+		jen.Return(jen.Nil()),
+	)
 }
 
 // doc formats a comment as // lines wrapped at 77 columns.

@@ -132,6 +132,11 @@ func (cg *cycleGen) emitConfig() {
 	nm.take(cg.recv)
 	h, err := nm.name("h"), nm.name("err")
 	var body []jen.Code
+	if len(g.sources) > 0 {
+		body = append(body, jen.If(id(err).Op(":=").Id("cycAddSources").Call(id(h)), id(err).Op("!=").Nil()).Block(
+			jen.Return(errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), id(err))),
+		))
+	}
 	var names []string
 	for _, s := range ir.Settings(c) {
 		f := cg.settingField(s)
@@ -157,8 +162,12 @@ func (cg *cycleGen) emitConfig() {
 	if len(labels) > 0 {
 		read = "The data files, by label: " + strings.Join(labels, ", ") + "."
 	}
-	g.f.Add(doc("Config implements cycrt.Cycle: it adds to %s the settings in effect (%s), "+
+	program := ""
+	if len(g.sources) > 0 {
+		program = "the program's sources (cycSources), "
+	}
+	g.f.Add(doc("Config implements cycrt.Cycle: it adds to %s %sthe settings in effect (%s), "+
 		"canonically formatted, and the content of every data file the cycle reads. %s",
-		h, strings.Join(names, ", "), read))
+		h, program, strings.Join(names, ", "), read))
 	g.f.Func().Params(id(cg.recv).Op("*").Id(c.Name)).Id("Config").Params(id(h).Op("*").Qual(rtPath, "ConfigHash")).Error().Block(body...)
 }

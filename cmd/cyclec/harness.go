@@ -84,9 +84,8 @@ func progressLines(f *os.File) func(step, steps int) {
 }
 
 func main() {
-	var sets, inputs listFlags
+	var sets listFlags
 	flag.Var(&sets, "set", "name=value override (repeatable)")
-	flag.Var(&inputs, "input", "label=LENGTH:SHA256 of a source file the config hash covers (repeatable)")
 	asJSON := flag.Bool("json", false, "print the summary as one JSON object")
 	history := flag.String("history", "", "write the history to this file (.nc: NetCDF, else text)")
 	checkpoint := flag.String("checkpoint", "", "write checkpoints to this file")
@@ -113,16 +112,11 @@ func main() {
 			fail({{.UsageExit}}, "--set %s: %v", s, err)
 		}
 	}
-	// The config hash: the program and its imports (digests from cyclec),
-	// the cyclec version, the data files and the settings in effect.
+	// The config hash: the cyclec version, then what the cycle's Config
+	// adds — the program and its imports (the generated cycSources), the
+	// data files and the settings in effect.
 	h := cycrt.NewConfigHash()
 	h.AddBytes("cyclec version", []byte(version))
-	for _, in := range inputs {
-		label, digest, _ := strings.Cut(in, "=")
-		if err := h.AddDigest(label, digest); err != nil {
-			fail({{.UsageExit}}, "%v", err)
-		}
-	}
 	if err := c.Config(h); err != nil {
 		fail(1, "%v", err)
 	}

@@ -103,6 +103,7 @@ func generateWith(path string, opts cyclec.Options, stderr io.Writer) (*compiled
 	if err != nil {
 		return nil, nil, err
 	}
+	opts.Sources = c.sourceDigests()
 	files, diags := cyclec.Emit(c.prog, opts)
 	diag.Fprint(stderr, diags, c.sources.lookup)
 	if files == nil {

@@ -96,9 +96,6 @@ checkpoint carry the run's config hash.`,
 				return programErr(err)
 			}
 			binArgs := []string{"-cycle", cycle.Name, "-dir", dir}
-			for _, in := range hashInputs(c) {
-				binArgs = append(binArgs, "-input", in)
-			}
 			if asJSON {
 				binArgs = append(binArgs, "-json")
 			}
@@ -170,6 +167,7 @@ checkpoint carry the run's config hash.`,
 func runFiles(c *compiled, cycle *ir.Cycle, stderr io.Writer) ([]cyclec.File, []*ir.Cycle, error) {
 	emit := func(opts codegen.Options) ([]cyclec.File, diag.List) {
 		opts.Version = cyclec.Version
+		opts.Sources = c.sourceDigests()
 		files, diags := codegen.Generate(c.prog, opts)
 		diags.Sort()
 		if diags.HasErrors() {

@@ -21,6 +21,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "938:54279465267c800bb235e25c2c31853803017e579f4f6adf75f99a227b1e6915"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // State is the carrier State declared at enkf.cyc:8:1: vec[6].
 type State [6]float64
 
@@ -433,10 +454,14 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, Shift.a, Shift.b), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// Shift.a, Shift.b), canonically formatted, and the content of every data
+// file the cycle reads. This cycle reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))

@@ -21,6 +21,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "794:1e4de45e78ea52474029c1f69bd61045a4107b859f138a90b8f39c90ce15d3a2"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lorenz63X0 is the constant lorenz63.X0 declared at lorenz63.cyc:9:1, a
 // vector of 3 values. It is a variable only because Go has no array
 // constants: do not modify it.
@@ -535,11 +556,15 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz63.L63.sigma, lorenz63.L63.rho,
-// lorenz63.L63.beta), canonically formatted, and the content of every data
-// file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta), canonically
+// formatted, and the content of every data file the cycle reads. This cycle
+// reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))

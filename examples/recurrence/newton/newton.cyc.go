@@ -22,6 +22,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "1112:28e9e29b8823985c78047fb38b67164441d1454737760a9333126f6f79f56f24"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // One is the carrier One declared at newton.cyc:9:1: vec[1].
 //
 // One is a single unknown.
@@ -338,10 +359,14 @@ func (c *Sqrt2) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed), canonically formatted, and the content of every data file the cycle
-// reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed), canonically formatted,
+// and the content of every data file the cycle reads. This cycle reads no
+// data file.
 func (c *Sqrt2) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Sqrt2: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	return nil
@@ -495,10 +520,14 @@ func (c *Dottie) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed), canonically formatted, and the content of every data file the cycle
-// reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed), canonically formatted,
+// and the content of every data file the cycle reads. This cycle reads no
+// data file.
 func (c *Dottie) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Dottie: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	return nil

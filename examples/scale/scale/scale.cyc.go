@@ -21,6 +21,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "6462:93be0dce3f71df10200543658d4e9f3e78130b98fae76eacd6426d6b5475327b"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lorenz96N is the constant lorenz96.N declared at lorenz96.cyc:5:1.
 const Lorenz96N = 40
 
@@ -1335,10 +1356,14 @@ func (c *ETKF10x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ETKF10x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF10x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -1549,10 +1574,14 @@ func (c *ETKF20x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ETKF20x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF20x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -1763,10 +1792,14 @@ func (c *ETKF40x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ETKF40x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF40x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -1977,10 +2010,14 @@ func (c *ETKF80x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ETKF80x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF80x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -2191,10 +2228,14 @@ func (c *ETKF160x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Sum
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ETKF160x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF160x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -2408,10 +2449,14 @@ func (c *ETKF40x200) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Sum
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, L96x200.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// L96x200.F), canonically formatted, and the content of every data file the
+// cycle reads. This cycle reads no data file.
 func (c *ETKF40x200) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF40x200: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -2661,10 +2706,14 @@ func (c *ETKF40x1000) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Su
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, L96x1000.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// L96x1000.F), canonically formatted, and the content of every data file the
+// cycle reads. This cycle reads no data file.
 func (c *ETKF40x1000) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF40x1000: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -2914,10 +2963,14 @@ func (c *ETKF40x5000) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Su
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, L96x5000.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// L96x5000.F), canonically formatted, and the content of every data file the
+// cycle reads. This cycle reads no data file.
 func (c *ETKF40x5000) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ETKF40x5000: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -3128,10 +3181,14 @@ func (c *ENKF10x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ENKF10x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF10x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -3342,10 +3399,14 @@ func (c *ENKF20x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ENKF20x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF20x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -3556,10 +3617,14 @@ func (c *ENKF40x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ENKF40x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF40x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -3770,10 +3835,14 @@ func (c *ENKF80x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ENKF80x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF80x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -3984,10 +4053,14 @@ func (c *ENKF160x40) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Sum
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *ENKF160x40) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF160x40: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -4201,10 +4274,14 @@ func (c *ENKF40x200) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Sum
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, L96x200.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// L96x200.F), canonically formatted, and the content of every data file the
+// cycle reads. This cycle reads no data file.
 func (c *ENKF40x200) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF40x200: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -4454,10 +4531,14 @@ func (c *ENKF40x1000) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Su
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, L96x1000.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// L96x1000.F), canonically formatted, and the content of every data file the
+// cycle reads. This cycle reads no data file.
 func (c *ENKF40x1000) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF40x1000: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -4707,10 +4788,14 @@ func (c *ENKF40x5000) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Su
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, L96x5000.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// L96x5000.F), canonically formatted, and the content of every data file the
+// cycle reads. This cycle reads no data file.
 func (c *ENKF40x5000) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle ENKF40x5000: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))

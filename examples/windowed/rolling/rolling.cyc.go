@@ -22,6 +22,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "1047:a59ba87a5dec6c42b5ce75e3d86d598a250ab178d670f527770753c9acc06b13"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lorenz96N is the constant lorenz96.N declared at lorenz96.cyc:5:1.
 const Lorenz96N = 40
 
@@ -467,10 +488,14 @@ func (c *Rolling) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summar
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz96.L96.F), canonically formatted, and the content of every
-// data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz96.L96.F),
+// canonically formatted, and the content of every data file the cycle reads.
+// This cycle reads no data file.
 func (c *Rolling) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Rolling: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.Lorenz96L96.F, 'g', -1, 64))
@@ -619,10 +644,14 @@ func (c *Spinup) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz96.L96.F), canonically formatted, and the content of every
-// data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz96.L96.F),
+// canonically formatted, and the content of every data file the cycle reads.
+// This cycle reads no data file.
 func (c *Spinup) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Spinup: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.Lorenz96L96.F, 'g', -1, 64))

@@ -19,6 +19,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "1166:97ca6fc1d74eeab3b838fd657e9b9aae4b605b2c015d755dc5ca0abfd9e8a211"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // N is the constant N declared at input.cyc:7:1.
 const N = 16
 
@@ -643,10 +664,14 @@ func (c *Run) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, Channel.u, Channel.kappa), canonically formatted, and the content of
-// every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, Channel.u,
+// Channel.kappa), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *Run) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Run: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("Channel.u", strconv.FormatFloat(c.Channel.U, 'g', -1, 64))

@@ -20,6 +20,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "420:f4fcc240b690e5ec61b042d01e8d127e48a5a80ef51d5f2f357965388a347610"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lorenz63X0 is the constant lorenz63.X0 declared at lorenz63.cyc:9:1, a
 // vector of 3 values. It is a variable only because Go has no array
 // constants: do not modify it.
@@ -475,11 +496,14 @@ func (c *Clim) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Clim) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Clim: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))

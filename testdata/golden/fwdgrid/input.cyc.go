@@ -12,6 +12,27 @@ import cycrt "github.com/cyclec/cyclec/runtime"
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "265:c195a9bd344db99b255198617c3c6b8ffda574fc420527b1d3749b3c55382ad6"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Field is the carrier Field declared at input.cyc:4:1: grid[4, 6]. It is
 // stored flat in row-major order: element [i, j] is at index i*6 + j.
 type Field [24]float64

@@ -22,6 +22,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "2141:3bdeb1ecbea6cf3f43025c559d20999ade90ea6429c47b684139e7ebf142e3d9"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // State is the carrier State declared at input.cyc:3:1: vec[8].
 type State [8]float64
 
@@ -780,11 +801,14 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, Ocean.Kappa, Ocean.Target), canonically
-// formatted, and the content of every data file the cycle reads. This cycle
-// reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// Ocean.Kappa, Ocean.Target), canonically formatted, and the content of
+// every data file the cycle reads. This cycle reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -912,10 +936,14 @@ func (c *Free) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, Ocean.Kappa, Ocean.Target), canonically formatted, and the content
-// of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, Ocean.Kappa,
+// Ocean.Target), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *Free) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Free: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("Ocean.Kappa", strconv.FormatFloat(c.Ocean.Kappa, 'g', -1, 64))
@@ -1126,10 +1154,14 @@ func (c *Track) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed), canonically formatted, and the content of every
-// data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed),
+// canonically formatted, and the content of every data file the cycle reads.
+// This cycle reads no data file.
 func (c *Track) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Track: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -1333,10 +1365,14 @@ func (c *Var) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed), canonically formatted, and the content of every
-// data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed),
+// canonically formatted, and the content of every data file the cycle reads.
+// This cycle reads no data file.
 func (c *Var) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Var: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))

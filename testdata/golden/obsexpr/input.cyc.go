@@ -12,6 +12,27 @@ import cycrt "github.com/cyclec/cyclec/runtime"
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "172:028aecceaa00e3a8fa19dfc10c4b5ed66ba5438047da34d917386558644854e4"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // State is the carrier State declared at input.cyc:4:1: vec[8].
 type State [8]float64
 

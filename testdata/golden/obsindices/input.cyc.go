@@ -12,6 +12,27 @@ import cycrt "github.com/cyclec/cyclec/runtime"
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "143:95a49da3083cd1f107bfec993f3d72cd8facaf650d8c3480942e1c5243b88db6"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // State is the carrier State declared at input.cyc:4:1: vec[20].
 type State [20]float64
 

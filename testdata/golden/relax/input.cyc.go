@@ -19,6 +19,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "1247:62883c034c771cf7f9c4ff7e4a0240a25b81050e7cf6bafa8cc1289f19fca95e"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lorenz96N is the constant lorenz96.N declared at lorenz96.cyc:5:1.
 const Lorenz96N = 40
 
@@ -519,10 +540,14 @@ func (c *WithRTPS) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summa
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *WithRTPS) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle WithRTPS: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -732,10 +757,14 @@ func (c *Without) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summar
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *Without) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Without: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -946,10 +975,14 @@ func (c *WithRTPP) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summa
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz96.L96.F), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *WithRTPP) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle WithRTPP: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))

@@ -21,6 +21,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "1432:abfa01a68f22aca92e4449c40c6c65090b86be8226e43f14554133fd33869853"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lorenz63X0 is the constant lorenz63.X0 declared at lorenz63.cyc:9:1, a
 // vector of 3 values. It is a variable only because Go has no array
 // constants: do not modify it.
@@ -570,11 +591,15 @@ func (c *Twin) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// obs_every, spinup, seed, lorenz63.L63.sigma, lorenz63.L63.rho,
-// lorenz63.L63.beta), canonically formatted, and the content of every data
-// file the cycle reads. This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta), canonically
+// formatted, and the content of every data file the cycle reads. This cycle
+// reads no data file.
 func (c *Twin) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Twin: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
 	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
@@ -746,11 +771,14 @@ func (c *Spread) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Spread) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Spread: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
@@ -920,11 +948,14 @@ func (c *Few) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Few) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Few: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
@@ -1117,11 +1148,14 @@ func (c *Free) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Free) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Free: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
@@ -1305,11 +1339,14 @@ func (c *Excursion) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summ
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Excursion) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Excursion: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
@@ -1496,11 +1533,14 @@ func (c *Rolling) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summar
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Rolling) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Rolling: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))

@@ -19,6 +19,27 @@ import (
 const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
 const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 
+// cycSources are the .cyc sources this file was generated from, as the
+// config hash covers them: each one's label and the length and SHA-256 of
+// its canonical form (cycrt.Digest). Every cycle's Config adds them, so that
+// a checkpoint refuses to resume once the program has changed, wherever the
+// cycle runs.
+var cycSources = [...]struct {
+	label, digest string
+}{
+	{"program", "626:a56cc7d710463e856864b748da9b6de5567faba24f0ff382e738d8b013912ed2"},
+}
+
+// cycAddSources adds cycSources to h.
+func cycAddSources(h *cycrt.ConfigHash) error {
+	for _, s := range cycSources {
+		if err := h.AddDigest(s.label, s.digest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Lorenz63X0 is the constant lorenz63.X0 declared at lorenz63.cyc:9:1, a
 // vector of 3 values. It is a variable only because Go has no array
 // constants: do not modify it.
@@ -502,11 +523,14 @@ func (c *Rolling) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summar
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Rolling) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Rolling: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
@@ -668,11 +692,14 @@ func (c *Daily) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary,
 	return cycrt.RunCycle(ctx, c, opts)
 }
 
-// Config implements cycrt.Cycle: it adds to h the settings in effect (steps,
-// seed, lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
+// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
+// content of every data file the cycle reads. This cycle reads no data file.
 func (c *Daily) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Daily: %w", err)
+	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
