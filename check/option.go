@@ -23,6 +23,10 @@ type optSet struct {
 	what string   // the block, for messages: "etkf", "forward model L96"
 	pos  diag.Pos // the declaration, where missing options are reported
 	m    map[string]*lang.Option
+
+	// suggested are the options an unknown one was taken for a typo of
+	// ("did you mean B?"): when they are missing, that error has said so.
+	suggested map[string]bool
 }
 
 // options collects opts, reporting options not in allowed and options
@@ -50,6 +54,10 @@ func (c *checker) optionsHint(o *object, opts []*lang.Option, what string, allow
 			}
 			if near := nearest(op.Name, allowed); near != "" {
 				d.Msg += "; did you mean " + near + "?"
+				if s.suggested == nil {
+					s.suggested = map[string]bool{}
+				}
+				s.suggested[near] = true
 			} else if owner != nil {
 				if where := owner(op.Name); where != "" {
 					d.Msg += "; " + where
@@ -147,17 +155,22 @@ func (s *optSet) at(name string) diag.Pos {
 }
 
 // require reports the missing options, in one message, and reports
-// whether all are given.
+// whether all are given. An option an unknown one was taken for a typo of
+// is not reported again: "unknown option b …; did you mean B?" says it.
 func (s *optSet) require(names ...string) bool {
 	var missing []string
+	complete := true
 	for _, n := range names {
 		if !s.has(n) {
-			missing = append(missing, n)
+			complete = false
+			if !s.suggested[n] {
+				missing = append(missing, n)
+			}
 		}
 	}
 	switch len(missing) {
 	case 0:
-		return true
+		return complete
 	case 1:
 		s.c.diags.Add(s.pos, "option", "%s needs option %s", s.what, missing[0])
 	default:
