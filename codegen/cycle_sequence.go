@@ -109,7 +109,8 @@ func (g *gen) emitSequence(c *ir.Cycle) {
 	g.f.Add(doc("%s is the cycle %s declared at %s: the sequence %s, each part started from "+
 		"the final state of the one before (cycrt.Handover says how: the mean of an ensemble "+
 		"into a single state, an ensemble into one of the same size, a single state into an "+
-		"ensemble as the mean of its draws, and a twin truth carried on). Every part's clock "+
+		"ensemble as the mean of its draws, a Kalman filter's covariance into the next filter "+
+		"or the spread of those draws, and a twin truth carried on). Every part's clock "+
 		"starts at t = 0.\n\n"+
 		"Call Start, then Next until Done, or Run. It is not safe for concurrent use.%s",
 		c.Name, c.SourceName, g.at(c.Pos), list, userDoc(c.Doc)))

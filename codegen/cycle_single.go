@@ -212,7 +212,7 @@ func (cg *cycleGen) emitDA() {
 	g.f.Func().Params(jen.Id("c").Op("*").Id(c.Name)).Id("Done").Params().Bool().Block(
 		jen.Return(cg.self("step").Op("+").Add(cg.self("ObsEvery")).Op(">").Add(cg.self("Steps"))),
 	)
-	cg.emitHandover(cg.singleHandoverText(twin))
+	cg.emitHandover(cg.singleHandoverText(twin, sa.form() == formKalman))
 	cg.emitHistory(o.Out.Name+"Size", twin)
 	parts := []statePart{{name: "counters", counters: []string{"step", "analyses"}, what: "the model steps and analyses done"}}
 	if twin {
@@ -249,14 +249,23 @@ func (cg *cycleGen) emitDA() {
 }
 
 // singleHandoverText returns the words and the put of the hand-over of a
-// da cycle: the state, and the truth of a twin experiment.
-func (cg *cycleGen) singleHandoverText(twin bool) (string, string, func(h string) []jen.Code) {
+// da cycle: the state, a Kalman filter's covariance (if kalman) and the
+// truth of a twin experiment.
+func (cg *cycleGen) singleHandoverText(twin, kalman bool) (string, string, func(h string) []jen.Code) {
 	what, from := "the state", "the state"
-	if twin {
+	switch {
+	case twin && kalman:
+		what, from = "the state, the filter's covariance and the truth", "the truth, the state and the covariance"
+	case twin:
 		what, from = "the state and the truth", "the truth and the state"
+	case kalman:
+		what, from = "the state and the filter's covariance", "the state and the covariance"
 	}
 	return what, from, func(h string) []jen.Code {
 		out := []jen.Code{jen.Id(h).Dot("SetState").Call(cg.stateX())}
+		if kalman {
+			out = append(out, jen.Id(h).Dot("SetCovariance").Call(cg.self("filter").Dot("Cov").Call()))
+		}
 		if twin {
 			out = append(out, jen.Id(h).Dot("SetTruth").Call(cg.self("Truth").Index(jen.Op(":"))))
 		}
@@ -349,8 +358,14 @@ func (cg *cycleGen) emitSingleStart(src daSource, sa stateAnalysis, twin bool) {
 			id(x).Op(":=").Add(cg.stateX()),
 			id(cov).Op(":=").Make(jen.Index().Float64(), id(n).Op("*").Id(n)),
 			jen.For(id(i).Op(":=").Range().Id(n)).Block(id(cov).Index(id(i).Op("*").Id(n).Op("+").Id(i)).Op("=").Add(v)),
-			jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), id(cg.dt), id(r), id(x), id(cov)),
 		)
+		if cg.g.inSequence(c) {
+			body = append(body,
+				jen.Comment("Started by a sequence: the covariance a Kalman filter before it handed over, if any."),
+				jen.If(cg.self("from").Op("!=").Nil()).Block(cg.takeCall(err, cg.self("from").Dot("InitCovariance").Call(id(cov)))),
+			)
+		}
+		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), id(cg.dt), id(r), id(x), id(cov)))
 	case formStatic, formClimatology:
 		body = append(body, jen.List(id(filter), id(err)).Op(":=").Id(ctor).Call(id(n), id(p), jen.Lit(cg.as.Obs.Linear), cg.self("Dir"), id(r)))
 	case formWindow:

@@ -150,7 +150,7 @@ func (sg smootherGen) emit() {
 	g.f.Func().Params(id(sg.recv).Op("*").Id(c.Name)).Id("Done").Params().Bool().Block(
 		jen.Return(jen.Lit(sg.stride).Op("*").Add(sg.self("windows")).Op("+").Lit(sg.window).Op(">").Add(sg.self("Steps"))),
 	)
-	sg.emitHandover(sg.singleHandoverText(true))
+	sg.emitHandover(sg.singleHandoverText(true, false))
 	sg.emitHistory(o.Out.Name+"Size", true)
 	sg.emitCheckpoint("windows",
 		statePart{name: "counters", counters: []string{"step", "windows"}, what: "the model steps and windows done"},

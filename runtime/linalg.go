@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/blas"
@@ -285,4 +286,46 @@ func transposeTo(dst, src []float64, rows, cols int) {
 			dst[i*rows+k] = v
 		}
 	}
+}
+
+// covarianceSqrt returns an n×n row-major L with L L' = P for the
+// symmetric positive semi-definite covariance P: the lower Cholesky
+// factor when P is positive definite, else V Λ^1/2 from the
+// eigendecomposition P = V Λ V', eigenvalues within rounding of zero (or
+// below it) taken as zero. A P that is not symmetric or has an eigenvalue clearly below
+// zero is an error.
+func covarianceSqrt(P []float64, n int) ([]float64, error) {
+	if err := checkSymmetric(P, n); err != nil {
+		return nil, err
+	}
+	l := append([]float64(nil), P...)
+	if lapImpl.Dpotrf(blas.Lower, n, l, n) {
+		for i := 0; i < n; i++ {
+			clear(l[i*n+i+1 : (i+1)*n]) // keep only L
+		}
+		return l, nil
+	}
+	w, z := make([]float64, n), make([]float64, n*n)
+	copy(l, P)
+	if !newSymEig(n).decompose(l, w, z) {
+		return nil, fmt.Errorf("no eigendecomposition (non-finite values)")
+	}
+	lo, hi := w[0], w[n-1]
+	if lo < -1e-10*math.Max(hi, 0) || !(hi >= 0) {
+		return nil, fmt.Errorf("not positive semi-definite: eigenvalue %v", lo)
+	}
+	// Eigenvalues within rounding of zero (n ε λmax) are zero: their
+	// square roots would otherwise add directions P does not have.
+	tiny := float64(n) * 0x1p-52 * hi
+	// Row k of z is the eigenvector of w[k]: L[i][k] = z[k][i] sqrt(w[k]).
+	for k := 0; k < n; k++ {
+		r := 0.0
+		if w[k] > tiny {
+			r = math.Sqrt(w[k])
+		}
+		for i := 0; i < n; i++ {
+			l[i*n+k] = z[k*n+i] * r
+		}
+	}
+	return l, nil
 }

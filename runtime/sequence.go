@@ -11,24 +11,34 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"gonum.org/v1/gonum/blas"
 )
 
 // Handover is what one part of a sequence passes to the next when it has
-// finished: its final state and, for an ensemble cycle, its ensemble, and
-// the truth of a twin experiment. How the next part starts from it:
+// finished: its final state and, for an ensemble cycle, its ensemble, for
+// a Kalman filter (kf, ekf) its final covariance, and the truth of a twin
+// experiment. How the next part starts from it:
 //
 //   - a single-state cycle (forecast, recurrence, windowed) starts from
 //     State: the previous part's state, or the mean of its final ensemble;
+//   - a Kalman filter starts from State with the previous filter's
+//     Covariance when there is one, and otherwise with its own initial
+//     covariance (std² I): the sample covariance of an ensemble of N
+//     members has rank N-1 at most, and a filter without model error
+//     could never correct the directions it leaves out;
 //   - an ensemble cycle takes the previous ensemble member for member when
 //     it is an unweighted ensemble of the same size, and otherwise draws
-//     its members around State from its own initial distribution's spread,
-//     member k from the stream (seed, PurposeEnsembleInit, k), as a cycle
-//     started afresh draws them around the distribution's mean;
+//     its members around State, member k from the stream (seed,
+//     PurposeEnsembleInit, k): from N(State, Covariance) when a Kalman
+//     filter handed one over, else from its own initial distribution's
+//     spread, as a cycle started afresh draws them around the
+//     distribution's mean;
 //   - a twin experiment's truth continues from Truth when the previous part
 //     had one, and otherwise starts at State.
 //
-// State and Truth are the Handover's own copies; Ensemble is the finished
-// part's, which nothing changes once that part is done.
+// State, Covariance and Truth are the Handover's own copies; Ensemble is
+// the finished part's, which nothing changes once that part is done.
 type Handover struct {
 	// State is the final state: the trajectory's, or the (weighted)
 	// ensemble mean of an ensemble cycle.
@@ -36,27 +46,39 @@ type Handover struct {
 	// Ensemble is the final ensemble of an ensemble cycle, nil for a
 	// single state.
 	Ensemble *Ensemble
+	// Covariance is the final analysis error covariance of a Kalman
+	// filter, len(State)² values row-major, nil for any other part.
+	Covariance []float64
 	// Truth is the truth of a twin experiment at its end, nil for a part
 	// without one.
 	Truth []float64
+
+	sqrt []float64 // a square root of Covariance, made by InitEnsemble
 }
 
-// SetState records a single final state x (a copy), with no ensemble and
-// no truth.
+// SetState records a single final state x (a copy), with no ensemble, no
+// covariance and no truth.
 func (h *Handover) SetState(x []float64) {
 	h.State = append(h.State[:0], x...)
-	h.Ensemble, h.Truth = nil, nil
+	h.Ensemble, h.Covariance, h.Truth, h.sqrt = nil, nil, nil, nil
 }
 
 // SetEnsemble records a final ensemble: E itself and its (weighted) mean as
-// the state, with no truth.
+// the state, with no covariance and no truth.
 func (h *Handover) SetEnsemble(E *Ensemble) {
 	if cap(h.State) < E.Dim {
 		h.State = make([]float64, E.Dim)
 	}
 	h.State = h.State[:E.Dim]
 	E.Mean(h.State)
-	h.Ensemble, h.Truth = E, nil
+	h.Ensemble, h.Covariance, h.Truth, h.sqrt = E, nil, nil, nil
+}
+
+// SetCovariance records a Kalman filter's final covariance P (a copy,
+// len(State)² values row-major), after SetState.
+func (h *Handover) SetCovariance(P []float64) {
+	h.Covariance = append([]float64(nil), P...)
+	h.sqrt = nil
 }
 
 // SetTruth records the truth of a twin experiment (a copy), after
@@ -75,6 +97,21 @@ func (h *Handover) InitState(x []float64) error {
 	return nil
 }
 
+// InitCovariance sets the n×n covariance P of a Kalman filter to the
+// handed-over one when the part before was a Kalman filter, and leaves it
+// as it is (the filter's own initial covariance) otherwise (see
+// [Handover]). A covariance of another size is an error.
+func (h *Handover) InitCovariance(P []float64) error {
+	if h.Covariance == nil {
+		return nil
+	}
+	if len(h.Covariance) != len(P) {
+		return fmt.Errorf("the previous part handed over a covariance of %d values, want %d", len(h.Covariance), len(P))
+	}
+	copy(P, h.Covariance)
+	return nil
+}
+
 // InitTruth sets the truth x of a twin experiment: the handed-over truth
 // when there is one, else the handed-over state.
 func (h *Handover) InitTruth(x []float64) error {
@@ -90,8 +127,10 @@ func (h *Handover) InitTruth(x []float64) error {
 
 // InitEnsemble sets the members of E: a copy of the handed-over ensemble
 // when it is unweighted and of E's size, else draws around the
-// handed-over state with standard deviation std, member k from the stream
-// (seed, PurposeEnsembleInit, k) (see [Handover]).
+// handed-over state, member k from the stream (seed, PurposeEnsembleInit,
+// k): State + L z with L L' the handed-over covariance when there is one
+// (L its Cholesky factor, or V Λ^1/2 from its eigendecomposition when it
+// is only semi-definite), else State + std z (see [Handover]).
 func (h *Handover) InitEnsemble(E *Ensemble, std float64, seed uint64) error {
 	if len(h.State) != E.Dim {
 		return fmt.Errorf("the previous part handed over a state of %d values, want %d", len(h.State), E.Dim)
@@ -101,9 +140,31 @@ func (h *Handover) InitEnsemble(E *Ensemble, std float64, seed uint64) error {
 		return nil
 	}
 	s := NewStream(seed, PurposeEnsembleInit, 0)
+	if h.Covariance == nil {
+		for k := range E.Members {
+			s.Reset(seed, PurposeEnsembleInit, uint64(k))
+			InitNormal(E.Member(k), h.State, std, s)
+		}
+		return nil
+	}
+	n := E.Dim
+	if len(h.Covariance) != n*n {
+		return fmt.Errorf("the previous part handed over a covariance of %d values, want %d", len(h.Covariance), n*n)
+	}
+	if h.sqrt == nil {
+		l, err := covarianceSqrt(h.Covariance, n)
+		if err != nil {
+			return fmt.Errorf("the previous part's covariance: %w", err)
+		}
+		h.sqrt = l
+	}
+	z := make([]float64, n)
 	for k := range E.Members {
 		s.Reset(seed, PurposeEnsembleInit, uint64(k))
-		InitNormal(E.Member(k), h.State, std, s)
+		InitNormal(z, nil, 1, s)
+		x := E.Member(k)
+		copy(x, h.State)
+		blasImpl.Dgemv(blas.NoTrans, n, n, 1, h.sqrt, n, z, 1, 1, x, 1)
 	}
 	return nil
 }

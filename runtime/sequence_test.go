@@ -6,6 +6,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -323,6 +324,131 @@ func TestHandover(t *testing.T) {
 	if err := h.InitEnsemble(NewEnsemble(2, 3), 1, 1); err == nil || !strings.Contains(err.Error(), "state of 2 values, want 3") {
 		t.Errorf("an ensemble of the wrong dimension gave %v", err)
 	}
+}
+
+// TestHandoverCovariance checks a Kalman filter's hand-over: the next
+// filter starts with its covariance, and an ensemble is drawn from
+// N(State, Covariance), member k from its own stream whatever the size.
+func TestHandoverCovariance(t *testing.T) {
+	P := []float64{
+		4, 1.2, -0.6,
+		1.2, 1, 0.3,
+		-0.6, 0.3, 0.5,
+	}
+	mean := []float64{1, -2, 3}
+	var h Handover
+	h.SetState(mean)
+	h.SetCovariance(P)
+	P[0] = -1
+	if h.Covariance[0] != 4 {
+		t.Fatalf("SetCovariance kept %v, want a copy", h.Covariance)
+	}
+	P[0] = 4
+
+	t.Run("a filter starts with it", func(t *testing.T) {
+		got := make([]float64, 9)
+		if err := h.InitCovariance(got); err != nil {
+			t.Fatal(err)
+		}
+		for i := range P {
+			if got[i] != P[i] {
+				t.Fatalf("InitCovariance gave %v, want %v", got, P)
+			}
+		}
+		if err := h.InitCovariance(make([]float64, 4)); err == nil || !strings.Contains(err.Error(), "covariance of 9 values, want 4") {
+			t.Errorf("a covariance of the wrong size gave %v", err)
+		}
+	})
+	t.Run("without one a filter keeps its own", func(t *testing.T) {
+		var hs Handover
+		hs.SetState(mean)
+		own := []float64{2, 0, 0, 0, 2, 0, 0, 0, 2}
+		if err := hs.InitCovariance(own); err != nil || own[0] != 2 || own[1] != 0 {
+			t.Errorf("InitCovariance without a covariance changed P to %v (%v)", own, err)
+		}
+		var he Handover
+		he.SetState(mean)
+		he.SetCovariance(P)
+		he.SetEnsemble(NewEnsemble(2, 3))
+		if he.Covariance != nil {
+			t.Error("SetEnsemble kept the covariance")
+		}
+		he.SetCovariance(P)
+		he.SetState(mean)
+		if he.Covariance != nil {
+			t.Error("SetState kept the covariance")
+		}
+	})
+	t.Run("an ensemble is drawn from it", func(t *testing.T) {
+		const members = 40000
+		E := NewEnsemble(members, 3)
+		if err := h.InitEnsemble(E, 0.1, 11); err != nil {
+			t.Fatal(err)
+		}
+		var m [3]float64
+		for k := range members {
+			for i, v := range E.Member(k) {
+				m[i] += v / members
+			}
+		}
+		for i := range m {
+			if se := math.Sqrt(P[i*3+i] / members); math.Abs(m[i]-mean[i]) > 5*se {
+				t.Errorf("sample mean %d = %.4f, want %v within %.4f", i, m[i], mean[i], 5*se)
+			}
+		}
+		for i := range 3 {
+			for j := range 3 {
+				var c float64
+				for k := range members {
+					x := E.Member(k)
+					c += (x[i] - m[i]) * (x[j] - m[j])
+				}
+				c /= members - 1
+				// The standard error of a sample covariance is about
+				// sqrt((P_ii P_jj + P_ij²)/members).
+				se := math.Sqrt((P[i*3+i]*P[j*3+j] + P[i*3+j]*P[i*3+j]) / members)
+				if math.Abs(c-P[i*3+j]) > 5*se {
+					t.Errorf("sample covariance (%d,%d) = %.4f, want %v within %.4f", i, j, c, P[i*3+j], 5*se)
+				}
+			}
+		}
+		F := NewEnsemble(3, 3)
+		if err := h.InitEnsemble(F, 0.1, 11); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range F.Data {
+			if v != E.Data[i] {
+				t.Fatalf("the first 3 of 40000 draws %v differ from 3 draws %v", E.Data[:9], F.Data)
+			}
+		}
+	})
+	t.Run("a semi-definite one draws in its range", func(t *testing.T) {
+		v := []float64{1, 2, -1}
+		var hs Handover
+		hs.SetState(mean)
+		hs.SetCovariance([]float64{1, 2, -1, 2, 4, -2, -1, -2, 1}) // v v'
+		E := NewEnsemble(5, 3)
+		if err := hs.InitEnsemble(E, 0.1, 3); err != nil {
+			t.Fatal(err)
+		}
+		for k := range 5 {
+			x := E.Member(k)
+			c := x[0] - mean[0]
+			for i := range v {
+				if d := x[i] - mean[i] - c*v[i]; math.Abs(d) > 1e-12 {
+					t.Fatalf("member %d = %v is not the mean plus a multiple of %v", k, x, v)
+				}
+			}
+		}
+	})
+	t.Run("an indefinite one is an error", func(t *testing.T) {
+		var hs Handover
+		hs.SetState([]float64{0, 0})
+		hs.SetCovariance([]float64{1, 2, 2, 1})
+		if err := hs.InitEnsemble(NewEnsemble(2, 2), 1, 1); err == nil || !strings.Contains(err.Error(), "not positive semi-definite") {
+			t.Errorf("an indefinite covariance gave %v", err)
+		}
+	})
 }
 
 func TestPartHistoryPath(t *testing.T) {

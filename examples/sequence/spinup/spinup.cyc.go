@@ -770,8 +770,9 @@ func (c *Forecast) Config(h *cycrt.ConfigHash) error {
 // then Forecast, each part started from the final state of the one before
 // (cycrt.Handover says how: the mean of an ensemble into a single state, an
 // ensemble into one of the same size, a single state into an ensemble as the
-// mean of its draws, and a twin truth carried on). Every part's clock starts
-// at t = 0.
+// mean of its draws, a Kalman filter's covariance into the next filter or
+// the spread of those draws, and a twin truth carried on). Every part's
+// clock starts at t = 0.
 //
 // Call Start, then Next until Done, or Run. It is not safe for concurrent
 // use.

@@ -29,7 +29,7 @@ const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
 var cycSources = [...]struct {
 	label, digest string
 }{
-	{"program", "1432:abfa01a68f22aca92e4449c40c6c65090b86be8226e43f14554133fd33869853"},
+	{"program", "2134:c4b9c7017d0a6c71f33dac6b92e2b1ca7a8c97f6e2fbaa8b32b8fe1b7106de46"},
 }
 
 // cycAddSources adds cycSources to h.
@@ -294,7 +294,7 @@ func (a cycLorenz63FullSlices) Adjoint(ax, x, ay []float64) {
 	a.h.Adjoint((*Lorenz63State)(ax), (*Lorenz63State)(x), (*Lorenz63State)(ay))
 }
 
-// NewFilter returns the analysis Filter declared at input.cyc:11:1: the
+// NewFilter returns the analysis Filter declared at input.cyc:13:1: the
 // square-root ETKF with members = 10, inflation = 1.02. members, dim and obs
 // size the ensemble, the state and the observation (the cycle that uses it
 // passes its own); r is the observation-error covariance and seed keys the
@@ -303,10 +303,22 @@ func NewFilter(members, dim, obs int, r *cycrt.ObsError, seed uint64) (*cycrt.ET
 	return cycrt.NewETKF(cycrt.ETKFConfig{Members: members, Dim: dim, Obs: obs, Inflation: 1.02, Seed: seed}, r)
 }
 
+// NewExtended returns the analysis Extended declared at input.cyc:14:1: the
+// extended Kalman filter (the covariance propagated by the model's generated
+// tangent-linear, the operator linearised at the forecast), with inflation =
+// 180, a covariance factor per unit model time (P ← 180^dt · M P Mᵀ
+// every step, as DAPPER's ExtKF). dim and obs size the state and the
+// observation, dt is the model step and r the observation-error covariance;
+// the filter starts at mean with covariance cov (n×n, row-major), both
+// copied.
+func NewExtended(dim, obs int, dt float64, r *cycrt.ObsError, mean, cov []float64) (*cycrt.EKF, error) {
+	return cycrt.NewEKF(cycrt.EKFConfig{Dim: dim, Obs: obs, Inflation: 180.0, DT: dt}, r, mean, cov)
+}
+
 // TwinMembers is the ensemble size of cycle Twin, fixed at compile time.
 const TwinMembers = 10
 
-// Twin is the cycle Twin declared at input.cyc:13:1: a twin experiment in
+// Twin is the cycle Twin declared at input.cyc:16:1: a twin experiment in
 // which a truth run of lorenz63.L63 from normal(mean = lorenz63.X0, std = 1)
 // is observed through lorenz63.Full every ObsEvery steps with error
 // covariance diag(2), and an ensemble of TwinMembers members started from
@@ -610,10 +622,534 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
+// Track is the cycle Track declared at input.cyc:29:1. One state of
+// lorenz63.L63, started at the mean of normal(mean = lorenz63.X0, std = 1),
+// is corrected every ObsEvery steps by the extended Kalman filter analysis
+// Extended from a truth run of lorenz63.L63 drawn from that distribution,
+// observed through lorenz63.Full with error covariance diag(2): a twin
+// experiment. The spread is the square root of the mean error variance the
+// analysis reports.
+//
+// Call Start, then Next until Done, or Run for the whole experiment. E holds
+// the state as a one-member ensemble (the state is E.Member(0)) and HE its
+// observed image between calls. It is not safe for concurrent use.
+type Track struct {
+	Steps    int    // model steps (default 500)
+	ObsEvery int    // model steps between analyses (default 25)
+	Spinup   int    // analyses left out of the scores (default 5)
+	Seed     uint64 // keys every random stream of the run (default 7)
+	Dir      string // directory that data-file paths are relative to (default ".")
+
+	Lorenz63L63 // the forward model lorenz63.L63, whose fields are its run-time parameters
+
+	E     *cycrt.Ensemble // the state, E.Member(0); allocated by Start
+	HE    *cycrt.Ensemble // its observed image, HE.Member(0) = H(E.Member(0))
+	Truth Lorenz63State   // the truth run
+
+	obs            *Lorenz63Full
+	filter         *cycrt.EKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	variance       [Lorenz63StateSize]float64 // the element-wise error variance the analysis reports, for the spread
+	noise          *cycrt.Stream
+	y              Lorenz63State // the observation of the truth
+	step, analyses int           // model steps and analyses done
+	started        bool
+	from           *cycrt.Handover // the state to start from, while StartFrom runs Start
+}
+
+// NewTrack returns cycle Track with the settings written in the source.
+func NewTrack() *Track {
+	return &Track{
+		Steps:       500,
+		ObsEvery:    25,
+		Spinup:      5,
+		Seed:        7,
+		Dir:         ".",
+		Lorenz63L63: *NewLorenz63L63(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Track) Name() string {
+	return "Track"
+}
+
+// Set applies a run-time setting: steps, obs_every, spinup, seed,
+// lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta.
+// Model parameters take their bare name where no other setting has it. An
+// unknown name or a value that does not parse is an error naming both.
+func (c *Track) Set(name, value string) error {
+	switch name {
+	case "steps":
+		return cycrt.SetInt(&c.Steps, name, value)
+	case "obs_every":
+		return cycrt.SetInt(&c.ObsEvery, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
+	case "seed":
+		return cycrt.SetSeed(&c.Seed, name, value)
+	case "lorenz63.L63.sigma", "sigma":
+		return cycrt.SetFloat(&c.Lorenz63L63.Sigma, name, value)
+	case "lorenz63.L63.rho", "rho":
+		return cycrt.SetFloat(&c.Lorenz63L63.Rho, name, value)
+	case "lorenz63.L63.beta", "beta":
+		return cycrt.SetFloat(&c.Lorenz63L63.Beta, name, value)
+	default:
+		return fmt.Errorf("cycle Track has no setting %q (known: steps, obs_every, spinup, seed, lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta)", name)
+	}
+}
+
+// Start validates the settings and prepares a run: it builds R, the
+// observation operator and the analysis and allocates the state E and its
+// observed image HE once. The state starts at the mean of the initial
+// distribution (the best estimate before any observation), or at the state
+// the part before it in a sequence handed over. It draws the truth from the
+// stream (Seed, PurposeTruthInit, 0).
+func (c *Track) Start() error {
+	switch {
+	case c.ObsEvery < 1:
+		return fmt.Errorf("cycle Track: obs_every = %d, want at least 1", c.ObsEvery)
+	case c.Steps < 0:
+		return fmt.Errorf("cycle Track: steps = %d, want at least 0", c.Steps)
+	case c.Spinup < 0:
+		return fmt.Errorf("cycle Track: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Track: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
+	}
+	variances := make([]float64, Lorenz63StateSize)
+	for i := range variances {
+		variances[i] = 2.0
+	}
+	r, err := cycrt.NewDiagObsError(variances)
+	if err != nil {
+		return fmt.Errorf("cycle Track: obs_err: %w", err)
+	}
+	h := &Lorenz63Full{}
+	c.E = cycrt.NewEnsemble(1, Lorenz63StateSize)
+	c.HE = cycrt.NewEnsemble(1, Lorenz63StateSize)
+	c.stats = cycrt.NewStats(Lorenz63StateSize, c.Spinup)
+	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
+	if c.from != nil {
+		// Started by a sequence: from the state the part before handed over.
+		if err := c.from.InitTruth(c.Truth[:]); err != nil {
+			return fmt.Errorf("cycle Track: %w", err)
+		}
+		if err := c.from.InitState(c.E.Member(0)); err != nil {
+			return fmt.Errorf("cycle Track: %w", err)
+		}
+	} else {
+		// The truth is a draw from normal(mean = lorenz63.X0, std = 1); the state starts at its mean.
+		s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
+		cycrt.InitNormal(c.Truth[:], Lorenz63X0[:], 1.0, s)
+		copy(c.E.Member(0), Lorenz63X0[:])
+	}
+	// The filter starts at the state, with covariance std² I (std of the initial distribution).
+	x := c.E.Member(0)
+	cov := make([]float64, Lorenz63StateSize*Lorenz63StateSize)
+	for i := range Lorenz63StateSize {
+		cov[i*Lorenz63StateSize+i] = 1.0
+	}
+	// Started by a sequence: the covariance a Kalman filter before it handed over, if any.
+	if c.from != nil {
+		if err := c.from.InitCovariance(cov); err != nil {
+			return fmt.Errorf("cycle Track: %w", err)
+		}
+	}
+	filter, err := NewExtended(Lorenz63StateSize, Lorenz63StateSize, Lorenz63L63DT, r, x, cov)
+	if err != nil {
+		return fmt.Errorf("cycle Track: analysis Extended: %w", err)
+	}
+	c.obs, c.filter, c.r = h, filter, r
+	c.step, c.analyses, c.started = 0, 0, true
+	return nil
+}
+
+// Next runs one assimilation cycle: ObsEvery model steps of the truth, its
+// noisy observation, the forecast of the state and its covariance over
+// ObsEvery model steps, the forecast scores, the analysis (numbered from 0)
+// and the analysis scores. It allocates nothing.
+func (c *Track) Next() error {
+	if !c.started {
+		return errors.New("cycle Track: Next called before Start")
+	}
+	m := &c.Lorenz63L63
+	t0 := float64(c.step) * Lorenz63L63DT
+	// Forecast: ObsEvery model steps of the truth and of the state.
+	for s := range c.ObsEvery {
+		m.Step(&c.Truth, t0+float64(s)*Lorenz63L63DT)
+	}
+	if err := c.filter.Forecast(cycLorenz63L63Slices{m}, t0, c.ObsEvery); err != nil {
+		return fmt.Errorf("cycle Track: forecast from step %d: %w", c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.step += c.ObsEvery
+	c.filter.Variance(c.variance[:])
+
+	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
+	c.obs.Apply(&c.y, &c.Truth)
+	c.noise.Reset(c.Seed, cycrt.PurposeObsNoise, uint64(c.analyses))
+	c.r.AddNoise(c.y[:], c.noise)
+	c.stats.ForecastState(c.E.Member(0), c.variance[:], c.Truth[:])
+
+	// Analyse.
+	if err := c.filter.Analyze(cycLorenz63FullSlices{c.obs}, c.y[:]); err != nil {
+		return fmt.Errorf("cycle Track: analysis %d at step %d: %w", c.analyses, c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.filter.Variance(c.variance[:])
+	c.stats.AnalysisState(c.E.Member(0), c.variance[:], c.Truth[:])
+	c.analyses++
+	return nil
+}
+
+// Done reports whether the run has no whole assimilation cycle left: the run
+// makes Steps/ObsEvery cycles, and trailing steps that would not reach an
+// analysis are not run.
+func (c *Track) Done() bool {
+	return c.step+c.ObsEvery > c.Steps
+}
+
+// Handover implements cycrt.SequencePart: it puts the state, the filter's
+// covariance and the truth in h, for the part of a sequence that runs next.
+func (c *Track) Handover(h *cycrt.Handover) {
+	h.SetState(c.E.Member(0))
+	h.SetCovariance(c.filter.Cov())
+	h.SetTruth(c.Truth[:])
+}
+
+// StartFrom implements cycrt.SequencePart: Start, with the truth, the state
+// and the covariance from what the part before in a sequence handed over in
+// h instead of drawn from normal(mean = lorenz63.X0, std = 1).
+func (c *Track) StartFrom(h *cycrt.Handover) error {
+	c.from = h
+	err := c.Start()
+	c.from = nil
+	return err
+}
+
+// Track can be a part of a sequence.
+var _ cycrt.SequencePart = (*Track)(nil)
+
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Track) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Track: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Track", Kind: "ekf", Seed: c.Seed, Members: 0, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Track: %w", err)
+	}
+	return sum, nil
+}
+
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Track) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Track is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Track)(nil)
+	_ cycrt.Cycle   = (*Track)(nil)
+)
+
+// Run implements cycrt.Cycle: Start, then Next until Done, then the summary
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
+func (c *Track) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta), canonically
+// formatted, and the content of every data file the cycle reads. This cycle
+// reads no data file.
+func (c *Track) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Track: %w", err)
+	}
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.rho", strconv.FormatFloat(c.Lorenz63L63.Rho, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.beta", strconv.FormatFloat(c.Lorenz63L63.Beta, 'g', -1, 64))
+	return nil
+}
+
+// Retrack is the cycle Retrack declared at input.cyc:40:1. One state of
+// lorenz63.L63, started at the mean of normal(mean = lorenz63.X0, std = 3),
+// is corrected every ObsEvery steps by the extended Kalman filter analysis
+// Extended from a truth run of lorenz63.L63 drawn from that distribution,
+// observed through lorenz63.Full with error covariance diag(2): a twin
+// experiment. The spread is the square root of the mean error variance the
+// analysis reports.
+//
+// Call Start, then Next until Done, or Run for the whole experiment. E holds
+// the state as a one-member ensemble (the state is E.Member(0)) and HE its
+// observed image between calls. It is not safe for concurrent use.
+type Retrack struct {
+	Steps    int    // model steps (default 250)
+	ObsEvery int    // model steps between analyses (default 25)
+	Spinup   int    // analyses left out of the scores (default 0)
+	Seed     uint64 // keys every random stream of the run (default 8)
+	Dir      string // directory that data-file paths are relative to (default ".")
+
+	Lorenz63L63 // the forward model lorenz63.L63, whose fields are its run-time parameters
+
+	E     *cycrt.Ensemble // the state, E.Member(0); allocated by Start
+	HE    *cycrt.Ensemble // its observed image, HE.Member(0) = H(E.Member(0))
+	Truth Lorenz63State   // the truth run
+
+	obs            *Lorenz63Full
+	filter         *cycrt.EKF
+	r              *cycrt.ObsError
+	stats          *cycrt.Stats
+	variance       [Lorenz63StateSize]float64 // the element-wise error variance the analysis reports, for the spread
+	noise          *cycrt.Stream
+	y              Lorenz63State // the observation of the truth
+	step, analyses int           // model steps and analyses done
+	started        bool
+	from           *cycrt.Handover // the state to start from, while StartFrom runs Start
+}
+
+// NewRetrack returns cycle Retrack with the settings written in the source.
+func NewRetrack() *Retrack {
+	return &Retrack{
+		Steps:       250,
+		ObsEvery:    25,
+		Spinup:      0,
+		Seed:        8,
+		Dir:         ".",
+		Lorenz63L63: *NewLorenz63L63(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Retrack) Name() string {
+	return "Retrack"
+}
+
+// Set applies a run-time setting: steps, obs_every, spinup, seed,
+// lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta.
+// Model parameters take their bare name where no other setting has it. An
+// unknown name or a value that does not parse is an error naming both.
+func (c *Retrack) Set(name, value string) error {
+	switch name {
+	case "steps":
+		return cycrt.SetInt(&c.Steps, name, value)
+	case "obs_every":
+		return cycrt.SetInt(&c.ObsEvery, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
+	case "seed":
+		return cycrt.SetSeed(&c.Seed, name, value)
+	case "lorenz63.L63.sigma", "sigma":
+		return cycrt.SetFloat(&c.Lorenz63L63.Sigma, name, value)
+	case "lorenz63.L63.rho", "rho":
+		return cycrt.SetFloat(&c.Lorenz63L63.Rho, name, value)
+	case "lorenz63.L63.beta", "beta":
+		return cycrt.SetFloat(&c.Lorenz63L63.Beta, name, value)
+	default:
+		return fmt.Errorf("cycle Retrack has no setting %q (known: steps, obs_every, spinup, seed, lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta)", name)
+	}
+}
+
+// Start validates the settings and prepares a run: it builds R, the
+// observation operator and the analysis and allocates the state E and its
+// observed image HE once. The state starts at the mean of the initial
+// distribution (the best estimate before any observation), or at the state
+// the part before it in a sequence handed over. It draws the truth from the
+// stream (Seed, PurposeTruthInit, 0).
+func (c *Retrack) Start() error {
+	switch {
+	case c.ObsEvery < 1:
+		return fmt.Errorf("cycle Retrack: obs_every = %d, want at least 1", c.ObsEvery)
+	case c.Steps < 0:
+		return fmt.Errorf("cycle Retrack: steps = %d, want at least 0", c.Steps)
+	case c.Spinup < 0:
+		return fmt.Errorf("cycle Retrack: spinup = %d, want at least 0", c.Spinup)
+	case c.Spinup >= c.Steps/c.ObsEvery:
+		return fmt.Errorf("cycle Retrack: spinup = %d leaves none of the %d analyses (steps / obs_every) to score", c.Spinup, c.Steps/c.ObsEvery)
+	}
+	variances := make([]float64, Lorenz63StateSize)
+	for i := range variances {
+		variances[i] = 2.0
+	}
+	r, err := cycrt.NewDiagObsError(variances)
+	if err != nil {
+		return fmt.Errorf("cycle Retrack: obs_err: %w", err)
+	}
+	h := &Lorenz63Full{}
+	c.E = cycrt.NewEnsemble(1, Lorenz63StateSize)
+	c.HE = cycrt.NewEnsemble(1, Lorenz63StateSize)
+	c.stats = cycrt.NewStats(Lorenz63StateSize, c.Spinup)
+	c.noise = cycrt.NewStream(c.Seed, cycrt.PurposeObsNoise, 0)
+	if c.from != nil {
+		// Started by a sequence: from the state the part before handed over.
+		if err := c.from.InitTruth(c.Truth[:]); err != nil {
+			return fmt.Errorf("cycle Retrack: %w", err)
+		}
+		if err := c.from.InitState(c.E.Member(0)); err != nil {
+			return fmt.Errorf("cycle Retrack: %w", err)
+		}
+	} else {
+		// The truth is a draw from normal(mean = lorenz63.X0, std = 3); the state starts at its mean.
+		s := cycrt.NewStream(c.Seed, cycrt.PurposeTruthInit, 0)
+		cycrt.InitNormal(c.Truth[:], Lorenz63X0[:], 3.0, s)
+		copy(c.E.Member(0), Lorenz63X0[:])
+	}
+	// The filter starts at the state, with covariance std² I (std of the initial distribution).
+	x := c.E.Member(0)
+	cov := make([]float64, Lorenz63StateSize*Lorenz63StateSize)
+	for i := range Lorenz63StateSize {
+		cov[i*Lorenz63StateSize+i] = 9.0
+	}
+	// Started by a sequence: the covariance a Kalman filter before it handed over, if any.
+	if c.from != nil {
+		if err := c.from.InitCovariance(cov); err != nil {
+			return fmt.Errorf("cycle Retrack: %w", err)
+		}
+	}
+	filter, err := NewExtended(Lorenz63StateSize, Lorenz63StateSize, Lorenz63L63DT, r, x, cov)
+	if err != nil {
+		return fmt.Errorf("cycle Retrack: analysis Extended: %w", err)
+	}
+	c.obs, c.filter, c.r = h, filter, r
+	c.step, c.analyses, c.started = 0, 0, true
+	return nil
+}
+
+// Next runs one assimilation cycle: ObsEvery model steps of the truth, its
+// noisy observation, the forecast of the state and its covariance over
+// ObsEvery model steps, the forecast scores, the analysis (numbered from 0)
+// and the analysis scores. It allocates nothing.
+func (c *Retrack) Next() error {
+	if !c.started {
+		return errors.New("cycle Retrack: Next called before Start")
+	}
+	m := &c.Lorenz63L63
+	t0 := float64(c.step) * Lorenz63L63DT
+	// Forecast: ObsEvery model steps of the truth and of the state.
+	for s := range c.ObsEvery {
+		m.Step(&c.Truth, t0+float64(s)*Lorenz63L63DT)
+	}
+	if err := c.filter.Forecast(cycLorenz63L63Slices{m}, t0, c.ObsEvery); err != nil {
+		return fmt.Errorf("cycle Retrack: forecast from step %d: %w", c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.step += c.ObsEvery
+	c.filter.Variance(c.variance[:])
+
+	// Observe: y = H(truth) + N(0, R), noise from the stream (Seed, PurposeObsNoise, analysis).
+	c.obs.Apply(&c.y, &c.Truth)
+	c.noise.Reset(c.Seed, cycrt.PurposeObsNoise, uint64(c.analyses))
+	c.r.AddNoise(c.y[:], c.noise)
+	c.stats.ForecastState(c.E.Member(0), c.variance[:], c.Truth[:])
+
+	// Analyse.
+	if err := c.filter.Analyze(cycLorenz63FullSlices{c.obs}, c.y[:]); err != nil {
+		return fmt.Errorf("cycle Retrack: analysis %d at step %d: %w", c.analyses, c.step, err)
+	}
+	copy(c.E.Member(0), c.filter.Mean())
+	c.filter.Variance(c.variance[:])
+	c.stats.AnalysisState(c.E.Member(0), c.variance[:], c.Truth[:])
+	c.analyses++
+	return nil
+}
+
+// Done reports whether the run has no whole assimilation cycle left: the run
+// makes Steps/ObsEvery cycles, and trailing steps that would not reach an
+// analysis are not run.
+func (c *Retrack) Done() bool {
+	return c.step+c.ObsEvery > c.Steps
+}
+
+// Handover implements cycrt.SequencePart: it puts the state, the filter's
+// covariance and the truth in h, for the part of a sequence that runs next.
+func (c *Retrack) Handover(h *cycrt.Handover) {
+	h.SetState(c.E.Member(0))
+	h.SetCovariance(c.filter.Cov())
+	h.SetTruth(c.Truth[:])
+}
+
+// StartFrom implements cycrt.SequencePart: Start, with the truth, the state
+// and the covariance from what the part before in a sequence handed over in
+// h instead of drawn from normal(mean = lorenz63.X0, std = 3).
+func (c *Retrack) StartFrom(h *cycrt.Handover) error {
+	c.from = h
+	err := c.Start()
+	c.from = nil
+	return err
+}
+
+// Retrack can be a part of a sequence.
+var _ cycrt.SequencePart = (*Retrack)(nil)
+
+// Summary returns the scores of the run so far, without timing: what Run
+// returns, for callers that step the cycle with Start and Next themselves.
+func (c *Retrack) Summary() (*cycrt.Summary, error) {
+	if !c.started {
+		return nil, errors.New("cycle Retrack: Summary called before Start")
+	}
+	sum := &cycrt.Summary{Cycle: "Retrack", Kind: "ekf", Seed: c.Seed, Members: 0, Steps: c.step}
+	c.stats.Fill(sum)
+	if err := c.stats.Err(); err != nil {
+		return nil, fmt.Errorf("cycle Retrack: %w", err)
+	}
+	return sum, nil
+}
+
+// Progress implements cycrt.Stepper: the model steps done, the model steps
+// of the run (Steps) and the analysis cycles done.
+func (c *Retrack) Progress() (step, steps, cycles int) {
+	return c.step, c.Steps, c.analyses
+}
+
+// Retrack is driven by cycrt.RunCycle and by the command line.
+var (
+	_ cycrt.Stepper = (*Retrack)(nil)
+	_ cycrt.Cycle   = (*Retrack)(nil)
+)
+
+// Run implements cycrt.Cycle: Start, then Next until Done, then the summary
+// (SecondsPerCycle is the wall time per analysis cycle), by cycrt.RunCycle.
+// It returns ctx.Err() when ctx is cancelled, and reports progress through
+// opts.Progress after every call of Next.
+func (c *Retrack) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunCycle(ctx, c, opts)
+}
+
+// Config implements cycrt.Cycle: it adds to h the program's sources
+// (cycSources), the settings in effect (steps, obs_every, spinup, seed,
+// lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta), canonically
+// formatted, and the content of every data file the cycle reads. This cycle
+// reads no data file.
+func (c *Retrack) Config(h *cycrt.ConfigHash) error {
+	if err := cycAddSources(h); err != nil {
+		return fmt.Errorf("cycle Retrack: %w", err)
+	}
+	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("obs_every", strconv.Itoa(c.ObsEvery))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
+	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
+	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.rho", strconv.FormatFloat(c.Lorenz63L63.Rho, 'g', -1, 64))
+	h.AddSetting("lorenz63.L63.beta", strconv.FormatFloat(c.Lorenz63L63.Beta, 'g', -1, 64))
+	return nil
+}
+
 // SpreadMembers is the ensemble size of cycle Spread, fixed at compile time.
 const SpreadMembers = 10
 
-// Spread is the cycle Spread declared at input.cyc:26:1: an ensemble of
+// Spread is the cycle Spread declared at input.cyc:52:1: an ensemble of
 // SpreadMembers members of lorenz63.L63 drawn from normal(mean = 0, std =
 // 0.5) and stepped forward with no observations. Summary.SpreadForecast is
 // the time mean of the ensemble spread after each step.
@@ -790,7 +1326,7 @@ func (c *Spread) Config(h *cycrt.ConfigHash) error {
 // FewMembers is the ensemble size of cycle Few, fixed at compile time.
 const FewMembers = 6
 
-// Few is the cycle Few declared at input.cyc:27:1: an ensemble of FewMembers
+// Few is the cycle Few declared at input.cyc:53:1: an ensemble of FewMembers
 // members of lorenz63.L63 drawn from normal(mean = 0, std = 0.5) and stepped
 // forward with no observations. Summary.SpreadForecast is the time mean of
 // the ensemble spread after each step.
@@ -964,7 +1500,7 @@ func (c *Few) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Free is the cycle Free declared at input.cyc:28:1: one trajectory of
+// Free is the cycle Free declared at input.cyc:54:1: one trajectory of
 // lorenz63.L63 drawn from normal(mean = 0, std = 1) and stepped forward with
 // no observations.
 //
@@ -1164,7 +1700,7 @@ func (c *Free) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Excursion is the cycle Excursion declared at input.cyc:29:1: the
+// Excursion is the cycle Excursion declared at input.cyc:55:1: the
 // recurrence x ← lorenz63.L63(x) from a draw of normal(mean = 0, std = 1),
 // repeated until x[2] > 40 holds or Steps (max_iters) iterations have been
 // made. The condition is tested before the first iteration too. Stopping at
@@ -1355,7 +1891,7 @@ func (c *Excursion) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Rolling is the cycle Rolling declared at input.cyc:30:1: a reference run
+// Rolling is the cycle Rolling declared at input.cyc:56:1: a reference run
 // of lorenz63.L63 from a draw of normal(mean = 0, std = 1) and, every 10
 // steps while it fits in the run, a forecast of 20 steps by lorenz63.L63
 // started from the reference state, scored against the reference at each
@@ -1549,12 +2085,13 @@ func (c *Rolling) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Day is the cycle Day declared at input.cyc:33:1: the sequence Twin, then
+// Day is the cycle Day declared at input.cyc:59:1: the sequence Twin, then
 // Spread, then Free, then Excursion, then Rolling, each part started from
 // the final state of the one before (cycrt.Handover says how: the mean of an
 // ensemble into a single state, an ensemble into one of the same size, a
-// single state into an ensemble as the mean of its draws, and a twin truth
-// carried on). Every part's clock starts at t = 0.
+// single state into an ensemble as the mean of its draws, a Kalman filter's
+// covariance into the next filter or the spread of those draws, and a twin
+// truth carried on). Every part's clock starts at t = 0.
 //
 // Call Start, then Next until Done, or Run. It is not safe for concurrent
 // use.
@@ -1691,12 +2228,13 @@ func (c *Day) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 	return cycrt.RunSequence(ctx, c, opts)
 }
 
-// Onto is the cycle Onto declared at input.cyc:34:1: the sequence Free, then
+// Onto is the cycle Onto declared at input.cyc:60:1: the sequence Free, then
 // Twin, then Few, each part started from the final state of the one before
 // (cycrt.Handover says how: the mean of an ensemble into a single state, an
 // ensemble into one of the same size, a single state into an ensemble as the
-// mean of its draws, and a twin truth carried on). Every part's clock starts
-// at t = 0.
+// mean of its draws, a Kalman filter's covariance into the next filter or
+// the spread of those draws, and a twin truth carried on). Every part's
+// clock starts at t = 0.
 //
 // Call Start, then Next until Done, or Run. It is not safe for concurrent
 // use.
@@ -1811,5 +2349,129 @@ var (
 // its own, the part's name inserted before the extension
 // (cycrt.PartHistoryPath). It returns ctx.Err() when ctx is cancelled.
 func (c *Onto) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunSequence(ctx, c, opts)
+}
+
+// Carry is the cycle Carry declared at input.cyc:61:1: the sequence Track,
+// then Retrack, then Spread, each part started from the final state of the
+// one before (cycrt.Handover says how: the mean of an ensemble into a single
+// state, an ensemble into one of the same size, a single state into an
+// ensemble as the mean of its draws, a Kalman filter's covariance into the
+// next filter or the spread of those draws, and a twin truth carried on).
+// Every part's clock starts at t = 0.
+//
+// Call Start, then Next until Done, or Run. It is not safe for concurrent
+// use.
+type Carry struct {
+	Dir string // directory that data-file paths are relative to, for every part: Config and Start copy it into them (default ".")
+
+	Track   *Track   // part 1, the cycle Track
+	Retrack *Retrack // part 2, the cycle Retrack
+	Spread  *Spread  // part 3, the cycle Spread
+
+	seq cycrt.Sequence // runs the parts; started by Start
+}
+
+// NewCarry returns cycle Carry with each part as the source writes it.
+func NewCarry() *Carry {
+	return &Carry{
+		Dir:     ".",
+		Track:   NewTrack(),
+		Retrack: NewRetrack(),
+		Spread:  NewSpread(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Carry) Name() string {
+	return "Carry"
+}
+
+// Parts implements cycrt.SequenceCycle: Track, Retrack, Spread, in the order
+// they run.
+func (c *Carry) Parts() []cycrt.SequencePart {
+	return []cycrt.SequencePart{c.Track, c.Retrack, c.Spread}
+}
+
+// Set applies a run-time setting of one part, named with the part's name in
+// front: Track.steps, Retrack.steps, Spread.steps. The rest of the name is
+// the part's own setting, as its Set takes it.
+func (c *Carry) Set(name, value string) error {
+	if rest, ok := strings.CutPrefix(name, "Track."); ok {
+		return c.Track.Set(rest, value)
+	}
+	if rest, ok := strings.CutPrefix(name, "Retrack."); ok {
+		return c.Retrack.Set(rest, value)
+	}
+	if rest, ok := strings.CutPrefix(name, "Spread."); ok {
+		return c.Spread.Set(rest, value)
+	}
+	return fmt.Errorf("cycle Carry has no setting %q: the settings of a sequence are those of its parts, prefixed by the part's name (Track.steps, Retrack.steps, Spread.steps, …)", name)
+}
+
+// shareDir copies Dir into every part.
+func (c *Carry) shareDir() {
+	c.Track.Dir, c.Retrack.Dir, c.Spread.Dir = c.Dir, c.Dir, c.Dir
+}
+
+// Config implements cycrt.Cycle: every part's settings and data files, under
+// the part's name (cycrt.ConfigHash.AddPart), after copying Dir into the
+// parts.
+func (c *Carry) Config(h *cycrt.ConfigHash) error {
+	c.shareDir()
+	if err := h.AddPart("Track", c.Track); err != nil {
+		return fmt.Errorf("cycle Carry: %w", err)
+	}
+	if err := h.AddPart("Retrack", c.Retrack); err != nil {
+		return fmt.Errorf("cycle Carry: %w", err)
+	}
+	if err := h.AddPart("Spread", c.Spread); err != nil {
+		return fmt.Errorf("cycle Carry: %w", err)
+	}
+	return nil
+}
+
+// Start copies Dir into every part and starts the first, Track, as it would
+// start on its own.
+func (c *Carry) Start() error {
+	c.shareDir()
+	return c.seq.Start("Carry", c.Parts()...)
+}
+
+// Next makes one Next of the part running, starting the next part from the
+// final state of the one before when that one is done (cycrt.Sequence.Next).
+// It allocates nothing but what starting a part allocates.
+func (c *Carry) Next() error {
+	return c.seq.Next()
+}
+
+// Done reports whether the last part, Spread, is done.
+func (c *Carry) Done() bool {
+	return c.seq.Done()
+}
+
+// Summary returns one summary per part that has started, in the summary's
+// Parts, without the sequence's timing.
+func (c *Carry) Summary() (*cycrt.Summary, error) {
+	return c.seq.Summary()
+}
+
+// Progress implements cycrt.Stepper: the parts' model steps done, model
+// steps and cycles done, added up.
+func (c *Carry) Progress() (step, steps, cycles int) {
+	return c.seq.Progress()
+}
+
+// Carry is driven by cycrt.RunSequence and by the command line.
+var (
+	_ cycrt.SequenceCycle = (*Carry)(nil)
+	_ cycrt.Cycle         = (*Carry)(nil)
+)
+
+// Run implements cycrt.Cycle: the parts in order, by cycrt.RunSequence. With
+// opts.HistoryPath, each part that records a history writes it to a file of
+// its own, the part's name inserted before the extension
+// (cycrt.PartHistoryPath). It returns ctx.Err() when ctx is cancelled.
+func (c *Carry) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunSequence(ctx, c, opts)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	cycrt "github.com/cyclec/cyclec/runtime"
+	"gonum.org/v1/gonum/mat"
 )
 
 // finish runs a started part to its end.
@@ -184,6 +185,85 @@ func TestOnto(t *testing.T) {
 	if len(sum.Parts) != 3 || sum.Parts[1].Analyses != 30 {
 		t.Errorf("summary: %d parts, Twin's %d analyses", len(sum.Parts), sum.Parts[1].Analyses)
 	}
+}
+
+// TestCarry runs the sequence Track, Retrack, Spread and the same chain
+// by hand: the second extended Kalman filter starts with the first one's
+// final state and covariance (not its own std² I = 9 I), and the
+// ensemble forecast after it draws its members from N(state, P), member k
+// = state + L z_k with L L' = P and z_k the standard normal draws of its
+// stream. (P is singular to rounding here: the filter has no model error
+// and Lorenz-63 contracts one direction fast, so this takes the
+// eigendecomposition's square root, not the Cholesky factor.)
+func TestCarry(t *testing.T) {
+	carry := NewCarry()
+	if _, err := carry.Run(t.Context(), cycrt.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	var h cycrt.Handover
+	tr := NewTrack()
+	if err := tr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	finish(t, tr)
+	tr.Handover(&h)
+	re := NewRetrack()
+	if err := re.StartFrom(&h); err != nil {
+		t.Fatal(err)
+	}
+	P := append([]float64(nil), tr.filter.Cov()...)
+	if !sameBits(re.filter.Cov(), P) || !sameBits(re.E.Member(0), tr.E.Member(0)) || re.Truth != tr.Truth {
+		t.Fatalf("Retrack starts with covariance %v, state %v; want Track's %v, %v", re.filter.Cov(), re.E.Member(0), P, tr.E.Member(0))
+	}
+	if P[0] >= 9 || P[0] <= 0 {
+		t.Fatalf("Track's final variance %v: the test cannot tell its covariance from Retrack's own 9 I", P[0])
+	}
+	finish(t, re)
+	re.Handover(&h)
+	sp := NewSpread()
+	if err := sp.StartFrom(&h); err != nil {
+		t.Fatal(err)
+	}
+
+	// D = L Z: the deviations of the members from the state are a fixed
+	// square root L of P times the standard draws Z. Recover L by least
+	// squares, L = D Z' (Z Z')^-1, and require D = L Z and L L' = P.
+	n := Lorenz63StateSize
+	state := re.E.Member(0)
+	D := mat.NewDense(n, SpreadMembers, nil)
+	Z := mat.NewDense(n, SpreadMembers, nil)
+	z := draws(SpreadMembers, make([]float64, n), 1, 1)
+	for k := range SpreadMembers {
+		for i := range n {
+			D.Set(i, k, sp.E.Member(k)[i]-state[i])
+			Z.Set(i, k, z[k*n+i])
+		}
+	}
+	var zz, dz, lt, back, llt mat.Dense
+	zz.Mul(Z, Z.T())
+	dz.Mul(D, Z.T())
+	if err := lt.Solve(&zz, dz.T()); err != nil { // (Z Z') L' = Z D'
+		t.Fatal(err)
+	}
+	L := lt.T()
+	back.Mul(L, Z)
+	llt.Mul(L, &lt)
+	if !mat.EqualApprox(&back, D, 1e-12) || !mat.EqualApprox(&llt, mat.NewDense(n, n, re.filter.Cov()), 1e-12) {
+		t.Fatalf("Spread's members are not the state plus a square root of Retrack's covariance %v times the draws:\nL L' = %v",
+			re.filter.Cov(), mat.Formatted(&llt))
+	}
+	if !sameBits(carry.Retrack.filter.Cov(), re.filter.Cov()) || !sameBits(carry.Spread.E.Data, finishCopy(t, sp)) {
+		t.Error("the sequence's parts end with other bits than the chain by hand")
+	}
+}
+
+// finishCopy runs the started ensemble forecast sp to its end and returns
+// a copy of its members.
+func finishCopy(t *testing.T, sp *Spread) []float64 {
+	t.Helper()
+	finish(t, sp)
+	return append([]float64(nil), sp.E.Data...)
 }
 
 // TestSet reaches each part's settings through its name.
