@@ -29,7 +29,7 @@ import (
 // genVersion is the version of the generated code this package emits; the
 // handshake constants in every file compare it with the runtime's
 // GenVersion and MinGenVersion.
-const genVersion = 2
+const genVersion = 3
 
 // Import paths of the packages generated code uses.
 const (

@@ -115,8 +115,8 @@ func TestHeader(t *testing.T) {
 				}
 			}
 			for _, w := range []string{
-				"const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)\n",
-				"const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)\n",
+				"const _ = cycrt.EnforceVersion(cycrt.GenVersion - 3)\n",
+				"const _ = cycrt.EnforceVersion(3 - cycrt.MinGenVersion)\n",
 				"\tcycrt \"github.com/cyclec/cyclec/runtime\"\n",
 				"// L96 is the forward model L96 declared at l96.cyc:6:1:",
 			} {

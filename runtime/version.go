@@ -4,7 +4,9 @@ package runtime
 
 // GenVersion is the version of generated code that this runtime implements.
 // Generated code asserts it at compile time (see [EnforceVersion]).
-const GenVersion = 2
+// Version 3 adds the covariance a Kalman filter hands over in a sequence
+// ([Handover.SetCovariance], [Handover.InitCovariance]).
+const GenVersion = 3
 
 // MinGenVersion is the oldest version of generated code this runtime still
 // supports.

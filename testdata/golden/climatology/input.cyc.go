@@ -14,11 +14,11 @@ import (
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
-// This file was generated for version 2 of the generated-code API. The two
+// This file was generated for version 3 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
-const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 3)
+const _ = cycrt.EnforceVersion(3 - cycrt.MinGenVersion)
 
 // cycSources are the .cyc sources this file was generated from, as the
 // config hash covers them: each one's label and the length and SHA-256 of

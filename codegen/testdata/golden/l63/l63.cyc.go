@@ -13,11 +13,11 @@ import (
 	cycrt "github.com/cyclec/cyclec/runtime"
 )
 
-// This file was generated for version 2 of the generated-code API. The two
+// This file was generated for version 3 of the generated-code API. The two
 // constants fail to compile when the runtime is older than that, or no
 // longer supports it (see cycrt.EnforceVersion).
-const _ = cycrt.EnforceVersion(cycrt.GenVersion - 2)
-const _ = cycrt.EnforceVersion(2 - cycrt.MinGenVersion)
+const _ = cycrt.EnforceVersion(cycrt.GenVersion - 3)
+const _ = cycrt.EnforceVersion(3 - cycrt.MinGenVersion)
 
 // X0 is the constant X0 declared at l63.cyc:3:1, a vector of 3 values. It is
 // a variable only because Go has no array constants: do not modify it.
