@@ -353,9 +353,16 @@ func TestCycles(t *testing.T) {
 	eq(t, "Day", names(day.Parts, func(c *ir.Cycle) string { return c.Name }), []string{"Twin", "Reanalysis", "Rolling"})
 	eq(t, "Day init", day.Init == nil, true)
 
-	// The sequence's settings come from its parts; every other cycle
-	// accepts steps and seed.
-	eq(t, "settings", len(ir.Settings(day.Cycle)), 0)
+	// The sequence's settings are its parts', each under the part's name,
+	// in the order the parts run; every other cycle accepts steps and seed.
+	var want []string
+	for _, part := range day.Parts {
+		for _, s := range ir.Settings(part) {
+			want = append(want, part.SourceName+"."+s.Name)
+		}
+	}
+	eq(t, "settings", names(ir.Settings(day.Cycle), func(s ir.Setting) string { return s.Name }), want)
+	eq(t, "first settings", want[:2], []string{"Twin.steps", "Twin.obs_every"})
 }
 
 func TestGridCoverage(t *testing.T) {

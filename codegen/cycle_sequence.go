@@ -29,15 +29,12 @@ func (sequenceCycle) check(g *gen, c *ir.Cycle) {
 		g.internal(c.Pos, "sequence %s has no parts", c.SourceName)
 		return
 	}
-	seen := map[*ir.Cycle]bool{}
-	for _, p := range d.Parts {
+	reported := map[*ir.Cycle]bool{}
+	for _, p := range d.Leaves() {
 		switch {
 		case p == nil || p.Def == nil:
 			g.internal(c.Pos, "sequence %s has a part without a definition", c.SourceName)
-		case p.Kind() == ir.CycleSequence:
-			g.unimplemented(c.Pos, fmt.Sprintf("a sequence as a part of a sequence (%s in %s)", p.SourceName, c.SourceName))
-		case seen[p]:
-			g.unimplemented(c.Pos, fmt.Sprintf("a sequence that runs a cycle twice (%s in %s)", p.SourceName, c.SourceName))
+		case reported[p]:
 		case !containsCycleKind(handoverKinds, p.Kind()):
 			// The part's own emitter reports its kind when it has none;
 			// one that exists but hands over no state is reported here.
@@ -45,7 +42,7 @@ func (sequenceCycle) check(g *gen, c *ir.Cycle) {
 				g.unimplemented(c.Pos, fmt.Sprintf("a %s cycle as a part of a sequence (%s in %s)", p.Kind(), p.SourceName, c.SourceName))
 			}
 		}
-		seen[p] = true
+		reported[p] = true
 	}
 }
 
@@ -80,10 +77,14 @@ func (g *gen) inSequence(c *ir.Cycle) bool {
 // part's field may not be named.
 var sequenceMethods = []string{"Dir", "Name", "Set", "Config", "Parts", "Start", "Next", "Done", "Summary", "Progress", "Run"}
 
-// emitSequence declares a sequence cycle.
+// emitSequence declares a sequence cycle. Its parts are its leaves: a
+// nested sequence's parts run in its place, and a cycle that runs more
+// than once is a field per run (Twin, Twin2), each with its own state,
+// labelled "Twin#2" in the config hash and the history file names, as
+// cycrt.PartLabels labels them.
 func (g *gen) emitSequence(c *ir.Cycle) {
 	id := jen.Id
-	parts := c.Def.(*ir.Sequence).Parts
+	parts := c.Def.(*ir.Sequence).Leaves()
 	recv := "c"
 	fnm := newNamer()
 	for _, m := range sequenceMethods {
@@ -91,9 +92,14 @@ func (g *gen) emitSequence(c *ir.Cycle) {
 	}
 	fields := make([]string, len(parts))
 	names := make([]string, len(parts))
+	labels := c.Def.(*ir.Sequence).Labels()
+	run := make([]int, len(parts)) // the run of its cycle each part is, from 1
+	runs := map[*ir.Cycle]int{}
 	for i, p := range parts {
+		runs[p]++
+		run[i] = runs[p]
 		fields[i] = fnm.name(p.Name)
-		if fields[i] != p.Name {
+		if run[i] == 1 && fields[i] != p.Name {
 			fields[i] = fnm.name(p.Name + "Part")
 		}
 		names[i] = p.SourceName
@@ -106,6 +112,18 @@ func (g *gen) emitSequence(c *ir.Cycle) {
 		return s
 	}
 	list := strings.Join(names, ", then ")
+	var nested []string
+	for _, p := range c.Def.(*ir.Sequence).Parts {
+		if p.Kind() == ir.CycleSequence {
+			nested = append(nested, p.SourceName)
+		}
+	}
+	if len(nested) > 0 {
+		list += fmt.Sprintf(" (the parts of %s run in its place)", strings.Join(nested, " and "))
+		if len(nested) > 1 {
+			list = strings.Replace(list, "in its place", "in their places", 1)
+		}
+	}
 	g.f.Add(doc("%s is the cycle %s declared at %s: the sequence %s, each part started from "+
 		"the final state of the one before (cycrt.Handover says how: the mean of an ensemble "+
 		"into a single state, an ensemble into one of the same size, a single state into an "+
@@ -119,7 +137,11 @@ func (g *gen) emitSequence(c *ir.Cycle) {
 		jen.Line(),
 	}
 	for i, p := range parts {
-		sfields = append(sfields, id(fields[i]).Op("*").Id(p.Name).Comment(fmt.Sprintf("part %d, the cycle %s", i+1, p.SourceName)))
+		what := fmt.Sprintf("part %d, the cycle %s", i+1, p.SourceName)
+		if runs[p] > 1 {
+			what += fmt.Sprintf(" (its run %d of %d)", run[i], runs[p])
+		}
+		sfields = append(sfields, id(fields[i]).Op("*").Id(p.Name).Comment(what))
 	}
 	sfields = append(sfields, jen.Line(), id("seq").Qual(rtPath, "Sequence").Comment("runs the parts; started by Start"))
 	g.f.Type().Id(c.Name).Struct(sfields...)
@@ -151,30 +173,58 @@ func (g *gen) emitSequence(c *ir.Cycle) {
 	// Set.
 	nm := g.top.fork()
 	nm.take(recv)
-	name, value, rest := nm.name("name"), nm.name("value"), nm.name("rest")
+	name, value, rest, serr := nm.name("name"), nm.name("value"), nm.name("rest"), nm.name("err")
 	var body []jen.Code
 	var examples []string
 	// In source order, except that names with more dots come first: a
 	// part whose name and a dot start another's ("m" and "m.Twin") is
 	// tried after it, so that each gets its own settings.
-	order := make([]int, len(parts))
-	for i := range order {
-		order[i] = i
+	//
+	// A cycle that runs more than once takes "Twin.steps" in every run, and
+	// "Twin#2.steps" in its second only; the runs' own labels come first.
+	for i := range parts {
+		if run[i] > 1 {
+			body = append(body, jen.If(jen.List(id(rest), id("ok")).Op(":=").Qual("strings", "CutPrefix").Call(id(name), jen.Lit(labels[i]+".")), id("ok")).Block(
+				jen.Return(self(fields[i]).Dot("Set").Call(id(rest), id(value))),
+			))
+		}
+	}
+	var order []int // the first run of every cycle
+	for i := range parts {
+		if run[i] == 1 {
+			order = append(order, i)
+		}
 	}
 	sort.SliceStable(order, func(a, b int) bool {
 		return strings.Count(names[order[a]], ".") > strings.Count(names[order[b]], ".")
 	})
 	for _, i := range order {
-		body = append(body, jen.If(jen.List(id(rest), id("ok")).Op(":=").Qual("strings", "CutPrefix").Call(id(name), jen.Lit(names[i]+".")), id("ok")).Block(
-			jen.Return(self(fields[i]).Dot("Set").Call(id(rest), id(value))),
-		))
+		p := parts[i]
+		var set []jen.Code
+		if runs[p] == 1 {
+			set = []jen.Code{jen.Return(self(fields[i]).Dot("Set").Call(id(rest), id(value)))}
+		} else {
+			for j, q := range parts {
+				if q == p {
+					set = append(set, jen.If(id(serr).Op(":=").Add(self(fields[j])).Dot("Set").Call(id(rest), id(value)), id(serr).Op("!=").Nil()).Block(jen.Return(id(serr))))
+				}
+			}
+			set = append(set, jen.Return(jen.Nil()))
+		}
+		body = append(body, jen.If(jen.List(id(rest), id("ok")).Op(":=").Qual("strings", "CutPrefix").Call(id(name), jen.Lit(names[i]+".")), id("ok")).Block(set...))
 	}
-	for _, n := range names {
-		examples = append(examples, n+".steps")
+	for _, i := range order {
+		examples = append(examples, names[i]+".steps")
 	}
 	body = append(body, jen.Return(errorf(fmt.Sprintf("cycle %s has no setting %%q: the settings of a sequence are those of its parts, prefixed by the part's name (%s, …)", c.SourceName, strings.Join(examples, ", ")), id(name))))
+	var again string
+	for _, i := range order {
+		if p := parts[i]; runs[p] > 1 {
+			again += fmt.Sprintf(" %s runs %s: %s.steps sets every run, %s#2.steps the second only.", p.SourceName, timesWord(runs[p]), p.SourceName, p.SourceName)
+		}
+	}
 	g.f.Add(doc("Set applies a run-time setting of one part, named with the part's name in front: "+
-		"%s. The rest of the name is the part's own setting, as its Set takes it.", strings.Join(examples, ", ")))
+		"%s. The rest of the name is the part's own setting, as its Set takes it.%s", strings.Join(examples, ", "), again))
 	method("Set").Params(jen.List(id(name), id(value)).String()).Error().Block(body...)
 
 	// Dir.
@@ -191,8 +241,8 @@ func (g *gen) emitSequence(c *ir.Cycle) {
 	nm.take(recv)
 	h, err := nm.name("h"), nm.name("err")
 	body = []jen.Code{self("shareDir").Call()}
-	for i, p := range parts {
-		body = append(body, jen.If(id(err).Op(":=").Id(h).Dot("AddPart").Call(jen.Lit(p.SourceName), self(fields[i])), id(err).Op("!=").Nil()).Block(
+	for i := range parts {
+		body = append(body, jen.If(id(err).Op(":=").Id(h).Dot("AddPart").Call(jen.Lit(labels[i]), self(fields[i])), id(err).Op("!=").Nil()).Block(
 			jen.Return(errorf(fmt.Sprintf("cycle %s: %%w", c.SourceName), id(err))),
 		))
 	}
@@ -227,10 +277,17 @@ func (g *gen) emitSequence(c *ir.Cycle) {
 	nm = g.top.fork()
 	nm.take(recv)
 	ctx, opts := nm.name("ctx"), nm.name("opts")
-	g.f.Add(doc("Run implements cycrt.Cycle: the parts in order, by cycrt.RunSequence. With " +
-		"opts.HistoryPath, each part that records a history writes it to a file of its own, " +
-		"the part's name inserted before the extension (cycrt.PartHistoryPath). It returns " +
-		"ctx.Err() when ctx is cancelled."))
+	label := "the part's name"
+	for i := range parts {
+		if run[i] > 1 {
+			label = fmt.Sprintf("the part's label (its name, or %s for a cycle's run after its first; cycrt.PartLabels)", labels[i])
+			break
+		}
+	}
+	g.f.Add(doc("Run implements cycrt.Cycle: the parts in order, by cycrt.RunSequence. With "+
+		"opts.HistoryPath, each part that records a history writes it to a file of its own, "+
+		"%s inserted before the extension (cycrt.PartHistoryPath). It returns "+
+		"ctx.Err() when ctx is cancelled.", label))
 	method("Run").Params(id(ctx).Qual("context", "Context"), id(opts).Qual(rtPath, "RunOptions")).Params(
 		jen.Op("*").Qual(rtPath, "Summary"), jen.Error(),
 	).Block(jen.Return(jen.Qual(rtPath, "RunSequence").Call(id(ctx), id(recv), id(opts))))
@@ -338,4 +395,12 @@ func (cg *cycleGen) emitDAHandover(twin bool) {
 		}
 		return out
 	})
+}
+
+// timesWord says how many times a cycle runs: "twice", "3 times".
+func timesWord(k int) string {
+	if k == 2 {
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", k)
 }

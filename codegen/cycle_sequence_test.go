@@ -1,5 +1,5 @@
-// Tests of what the sequence emitter refuses, and of which cycles gain
-// the hand-over.
+// Tests of what the sequence emitter refuses, what it makes of repeated
+// and nested parts, and of which cycles gain the hand-over.
 package codegen
 
 import (
@@ -55,8 +55,16 @@ func TestSequenceParts(t *testing.T) {
 			[]string{"type Ok struct", "func (c *Free) StartFrom(h *cycrt.Handover) error", "func (c *FromFile) Handover(h *cycrt.Handover) {\n\th.SetEnsemble(c.E)\n}",
 				"if err := c.from.InitEnsemble(c.E, 1.0, c.Seed); err != nil", "Free     *Free", "return cycrt.RunSequence(ctx, c, opts)"},
 			[]string{"SetTruth", "InitTruth", "type Alone struct"}},
-		{"a part twice", "Twice", []string{"todo.cyc:31:1: error: not implemented yet: a sequence that runs a cycle twice (Free in Twice)"}, nil, nil},
-		{"a sequence in a sequence", "Nested", []string{"todo.cyc:32:1: error: not implemented yet: a sequence as a part of a sequence (Ok in Nested)"}, nil, nil},
+		{"a part twice", "Twice", nil,
+			[]string{"\tFree  *Free // part 1, the cycle Free (its run 1 of 2)\n\tFree2 *Free // part 2, the cycle Free (its run 2 of 2)\n",
+				"Free:  NewFree(),\n\t\tFree2: NewFree(),", "return []cycrt.SequencePart{c.Free, c.Free2}",
+				"if rest, ok := strings.CutPrefix(name, \"Free#2.\"); ok {\n\t\treturn c.Free2.Set(rest, value)\n\t}\n\tif rest, ok := strings.CutPrefix(name, \"Free.\"); ok {\n\t\tif err := c.Free.Set(rest, value); err != nil {",
+				"h.AddPart(\"Free\", c.Free)", "h.AddPart(\"Free#2\", c.Free2)", "Free runs twice: Free.steps sets every"},
+			nil},
+		{"a sequence in a sequence", "Nested", nil,
+			[]string{"(the parts of Ok run in its",
+				"return []cycrt.SequencePart{c.Free, c.FromFile, c.Free2}", "h.AddPart(\"FromFile\", c.FromFile)"},
+			[]string{"c.Ok"}},
 		{"a part of a kind with no emitter", "WithTide", []string{"todo.cyc:22:1: error: not implemented yet: tide cycle"}, nil, nil},
 		{"a smoother hands over its state", "WithSmoother", nil,
 			[]string{"func (c *Twin) StartFrom(h *cycrt.Handover) error", "h.SetState(c.E.Member(0))\n\th.SetTruth(c.Truth[:])",

@@ -2,6 +2,8 @@
 // distributions and observation sources.
 package ir
 
+import "strconv"
+
 // CycleKind names how a cycle steps through time.
 type CycleKind string
 
@@ -199,6 +201,24 @@ func (s *Sequence) Leaves() []*Cycle {
 			continue
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// Labels names the leaves (see Leaves) for settings, the config hash and
+// history file names: each cycle's source name, and "name#k" for its k-th
+// run from the second on (Twin, Forecast, Twin#2). cycrt.PartLabels labels
+// the parts of a generated sequence the same way.
+func (s *Sequence) Labels() []string {
+	leaves := s.Leaves()
+	out := make([]string, len(leaves))
+	runs := map[*Cycle]int{}
+	for i, p := range leaves {
+		runs[p]++
+		out[i] = p.SourceName
+		if k := runs[p]; k > 1 {
+			out[i] += "#" + strconv.Itoa(k)
+		}
 	}
 	return out
 }

@@ -43,11 +43,14 @@ type Setting struct {
 
 // Settings lists the run-time settings of c in a fixed order: cycle
 // options first (steps, obs_every, spinup, seed, obs_file), then the parameters of
-// every model the cycle steps, in declaration order. Sequence cycles list
-// nothing of their own; each part is set through its own name.
+// every model the cycle steps, in declaration order. A sequence has none
+// of its own: it lists its parts' settings, each with the part's name in
+// front ("Twin.steps"), in the order the parts run; a cycle that runs
+// more than once is listed once by its name, which sets every run, and
+// again for each later run k by "name#k", which sets that run only.
 func Settings(c *Cycle) []Setting {
-	if _, ok := c.Def.(*Sequence); ok {
-		return nil
+	if sq, ok := c.Def.(*Sequence); ok {
+		return partSettings(sq)
 	}
 	out := []Setting{{Name: "steps", Kind: SettingInt}}
 	a := c.Assimilation()
@@ -82,6 +85,22 @@ func Settings(c *Cycle) []Setting {
 		}
 	}
 	return append(out, params...)
+}
+
+// partSettings lists the settings of a sequence's parts (see Settings).
+func partSettings(sq *Sequence) []Setting {
+	var out []Setting
+	labels := sq.Labels()
+	for i, p := range sq.Leaves() {
+		for _, s := range Settings(p) {
+			s.Name = labels[i] + "." + s.Name
+			if s.Alias != "" {
+				s.Alias = labels[i] + "." + s.Alias
+			}
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // modelsOf lists the distinct forward models a cycle steps, components of

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -201,8 +202,9 @@ type Sequence struct {
 }
 
 // Start starts a run of the sequence name over parts: the first part
-// starts afresh. The parts must be distinct; a sequence needs at least
-// one.
+// starts afresh. The parts must be distinct values (a cycle that runs
+// twice is two values of its type, each with its own state); a sequence
+// needs at least one.
 func (s *Sequence) Start(name string, parts ...SequencePart) error {
 	if len(parts) == 0 {
 		return fmt.Errorf("sequence %s: no parts to run", name)
@@ -336,9 +338,28 @@ func PartHistoryPath(path, part string) string {
 	return strings.TrimSuffix(path, ext) + "." + part + ext
 }
 
+// PartLabels names the parts of a sequence for its config hash and its
+// history files: each part's name, and for a cycle the sequence runs more
+// than once, "name#k" for its k-th run from the second on (Twin, Forecast,
+// Twin#2, Forecast#2).
+func PartLabels(parts []SequencePart) []string {
+	labels := make([]string, len(parts))
+	runs := map[string]int{}
+	for i, p := range parts {
+		name := p.Name()
+		runs[name]++
+		labels[i] = name
+		if k := runs[name]; k > 1 {
+			labels[i] = name + "#" + strconv.Itoa(k)
+		}
+	}
+	return labels
+}
+
 // RunSequence runs s to completion with [RunCycle]. With opts.HistoryPath,
 // every part that records a history (a [HistoryCycle]) writes it to its own
-// file, [PartHistoryPath](opts.HistoryPath, part), in the format that name
+// file, [PartHistoryPath](opts.HistoryPath, label) with the part's label
+// from [PartLabels], in the format that name
 // asks for; the files appear when the whole sequence has finished, and
 // none does when it fails or is cancelled. A sequence keeps no
 // checkpoints, and opts.History (one history for every part) is an error.
@@ -362,7 +383,9 @@ func RunSequence(ctx context.Context, s SequenceCycle, opts RunOptions) (*Summar
 		}
 	}()
 	if opts.HistoryPath != "" {
-		for _, p := range s.Parts() {
+		parts := s.Parts()
+		labels := PartLabels(parts)
+		for i, p := range parts {
 			hc, ok := p.(HistoryCycle)
 			if !ok {
 				continue
@@ -372,7 +395,7 @@ func RunSequence(ctx context.Context, s SequenceCycle, opts RunOptions) (*Summar
 			if opts.Program != "" {
 				meta.Program = opts.Program
 			}
-			h, err := CreateHistory(PartHistoryPath(opts.HistoryPath, p.Name()), meta)
+			h, err := CreateHistory(PartHistoryPath(opts.HistoryPath, labels[i]), meta)
 			if err != nil {
 				discard()
 				return nil, fmt.Errorf("sequence %s: %w", s.Name(), err)

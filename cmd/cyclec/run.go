@@ -100,7 +100,7 @@ checkpoint carry the run's config hash.`,
 				binArgs = append(binArgs, "-json")
 			}
 			stem := strings.TrimSuffix(slashBase(path), ".cyc") + "." + cycle.Name
-			if history == "" && cycle.History > 0 {
+			if history == "" && recordsHistory(cycle) {
 				history = stem + ".nc"
 			}
 			if history != "" {
@@ -121,7 +121,7 @@ checkpoint carry the run's config hash.`,
 				if cycle.Checkpoint > 0 {
 					ckpt = stem + ".ckpt"
 				}
-				guard, err = guardHistory(history, ckpt, cmd.ErrOrStderr())
+				guard, err = guardHistory(historyFiles(cycle, history), ckpt, cmd.ErrOrStderr())
 				if err != nil {
 					return programErr(err)
 				}
@@ -300,7 +300,10 @@ func validateHistory(history string, cycle *ir.Cycle) error {
 	if strings.TrimSpace(history) == "" {
 		return usageErr("--history %q: empty path; give a file name, such as %s.history", history, cycle.Name)
 	}
-	if cycle.History == 0 {
+	if !recordsHistory(cycle) {
+		if _, ok := cycle.Def.(*ir.Sequence); ok {
+			return usageErr("--history %s: no part of sequence %s records a history; add history = every(k) to one", history, cycle.SourceName)
+		}
 		return usageErr("--history %s: cycle %s records no history; add history = every(k) to it", history, cycle.SourceName)
 	}
 	if info, err := os.Stat(history); err == nil && info.IsDir() {
@@ -314,6 +317,39 @@ func validateHistory(history string, cycle *ir.Cycle) error {
 		return usageErr("--history %s: directory %s does not exist", history, dir)
 	}
 	return nil
+}
+
+// recordsHistory reports whether a run of cycle writes a history: the
+// cycle records one, or, for a sequence, one of its parts does.
+func recordsHistory(cycle *ir.Cycle) bool {
+	if sq, ok := cycle.Def.(*ir.Sequence); ok {
+		for _, p := range sq.Leaves() {
+			if p.History > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	return cycle.History > 0
+}
+
+// historyFiles lists the files a run of cycle with history path writes:
+// path itself, or for a sequence one file per part that records a history,
+// named as cycrt.RunSequence names them (cycrt.PartHistoryPath with the
+// part's label, "Twin#2" for a cycle's second run).
+func historyFiles(cycle *ir.Cycle, path string) []string {
+	sq, ok := cycle.Def.(*ir.Sequence)
+	if !ok {
+		return []string{path}
+	}
+	var out []string
+	labels := sq.Labels()
+	for i, p := range sq.Leaves() {
+		if p.History > 0 {
+			out = append(out, cycrt.PartHistoryPath(path, labels[i]))
+		}
+	}
+	return out
 }
 
 // checkSettingValue parses value as the generated Set method will, so

@@ -48,25 +48,26 @@ func staleTemps(path string) ([]string, error) {
 // historyGuard is held by a run that writes a history: the shared lock on
 // the history's directory.
 type historyGuard struct {
-	path       string
-	checkpoint string // the run's checkpoint file, "" when it writes none
+	paths      []string // the history files, one per recording part of a sequence
+	checkpoint string   // the run's checkpoint file, "" when it writes none
 	lock       dirLock
 	log        io.Writer
 }
 
-// guardHistory takes the lock on the directory of history path for the
-// duration of a run, first removing the temporary files of path that
-// earlier runs left when no other run holds the lock. Removals are
+// guardHistory takes the lock on the directory of the history files paths
+// (one, or one per part of a sequence, all in one directory) for the
+// duration of a run, first removing the temporary files of those paths
+// that earlier runs left when no other run holds the lock. Removals are
 // reported on log. checkpoint is the run's checkpoint file ("" for none):
 // while it exists, the temporary history is what a --resume continues,
 // and nothing is removed (the run itself cleans up when it finishes).
-func guardHistory(path, checkpoint string, log io.Writer) (*historyGuard, error) {
-	dir := filepath.Dir(path)
+func guardHistory(paths []string, checkpoint string, log io.Writer) (*historyGuard, error) {
+	dir := filepath.Dir(paths[0])
 	lock, err := lockDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("--history %s: %w", path, err)
+		return nil, fmt.Errorf("--history %s: %w", paths[0], err)
 	}
-	g := &historyGuard{path: path, checkpoint: checkpoint, lock: lock, log: log}
+	g := &historyGuard{paths: paths, checkpoint: checkpoint, lock: lock, log: log}
 	g.clean("an earlier run")
 	return g, nil
 }
@@ -84,13 +85,15 @@ func (g *historyGuard) clean(what string) {
 		return
 	}
 	defer g.lock.shared()
-	files, err := staleTemps(g.path)
-	if err != nil {
-		return // the run reports a directory it cannot write into
-	}
-	for _, f := range files {
-		if err := os.Remove(f); err == nil {
-			fmt.Fprintf(g.log, "cyclec: removed %s, the unfinished history of %s\n", f, what)
+	for _, path := range g.paths {
+		files, err := staleTemps(path)
+		if err != nil {
+			return // the run reports a directory it cannot write into
+		}
+		for _, f := range files {
+			if err := os.Remove(f); err == nil {
+				fmt.Fprintf(g.log, "cyclec: removed %s, the unfinished history of %s\n", f, what)
+			}
 		}
 	}
 }

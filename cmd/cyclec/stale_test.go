@@ -48,7 +48,7 @@ func TestStaleHistoryTemps(t *testing.T) {
 				defer other.unlock()
 			}
 			var log bytes.Buffer
-			g, err := guardHistory(filepath.Join(dir, "h.txt"), "", &log)
+			g, err := guardHistory([]string{filepath.Join(dir, "h.txt")}, "", &log)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,7 +29,7 @@ const _ = cycrt.EnforceVersion(3 - cycrt.MinGenVersion)
 var cycSources = [...]struct {
 	label, digest string
 }{
-	{"program", "2134:c4b9c7017d0a6c71f33dac6b92e2b1ca7a8c97f6e2fbaa8b32b8fe1b7106de46"},
+	{"program", "2247:f4392dc8220f551c6daf67cc16fb1668101db9d2d8995d1bc86d09029cc062be"},
 }
 
 // cycAddSources adds cycSources to h.
@@ -294,7 +294,7 @@ func (a cycLorenz63FullSlices) Adjoint(ax, x, ay []float64) {
 	a.h.Adjoint((*Lorenz63State)(ax), (*Lorenz63State)(x), (*Lorenz63State)(ay))
 }
 
-// NewFilter returns the analysis Filter declared at input.cyc:13:1: the
+// NewFilter returns the analysis Filter declared at input.cyc:14:1: the
 // square-root ETKF with members = 10, inflation = 1.02. members, dim and obs
 // size the ensemble, the state and the observation (the cycle that uses it
 // passes its own); r is the observation-error covariance and seed keys the
@@ -303,7 +303,7 @@ func NewFilter(members, dim, obs int, r *cycrt.ObsError, seed uint64) (*cycrt.ET
 	return cycrt.NewETKF(cycrt.ETKFConfig{Members: members, Dim: dim, Obs: obs, Inflation: 1.02, Seed: seed}, r)
 }
 
-// NewExtended returns the analysis Extended declared at input.cyc:14:1: the
+// NewExtended returns the analysis Extended declared at input.cyc:15:1: the
 // extended Kalman filter (the covariance propagated by the model's generated
 // tangent-linear, the operator linearised at the forecast), with inflation =
 // 180, a covariance factor per unit model time (P ← 180^dt · M P Mᵀ
@@ -318,7 +318,7 @@ func NewExtended(dim, obs int, dt float64, r *cycrt.ObsError, mean, cov []float6
 // TwinMembers is the ensemble size of cycle Twin, fixed at compile time.
 const TwinMembers = 10
 
-// Twin is the cycle Twin declared at input.cyc:16:1: a twin experiment in
+// Twin is the cycle Twin declared at input.cyc:17:1: a twin experiment in
 // which a truth run of lorenz63.L63 from normal(mean = lorenz63.X0, std = 1)
 // is observed through lorenz63.Full every ObsEvery steps with error
 // covariance diag(2), and an ensemble of TwinMembers members started from
@@ -622,7 +622,7 @@ func (c *Twin) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Track is the cycle Track declared at input.cyc:29:1. One state of
+// Track is the cycle Track declared at input.cyc:30:1. One state of
 // lorenz63.L63, started at the mean of normal(mean = lorenz63.X0, std = 1),
 // is corrected every ObsEvery steps by the extended Kalman filter analysis
 // Extended from a truth run of lorenz63.L63 drawn from that distribution,
@@ -884,7 +884,7 @@ func (c *Track) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Retrack is the cycle Retrack declared at input.cyc:40:1. One state of
+// Retrack is the cycle Retrack declared at input.cyc:41:1. One state of
 // lorenz63.L63, started at the mean of normal(mean = lorenz63.X0, std = 3),
 // is corrected every ObsEvery steps by the extended Kalman filter analysis
 // Extended from a truth run of lorenz63.L63 drawn from that distribution,
@@ -1149,7 +1149,7 @@ func (c *Retrack) Config(h *cycrt.ConfigHash) error {
 // SpreadMembers is the ensemble size of cycle Spread, fixed at compile time.
 const SpreadMembers = 10
 
-// Spread is the cycle Spread declared at input.cyc:52:1: an ensemble of
+// Spread is the cycle Spread declared at input.cyc:53:1: an ensemble of
 // SpreadMembers members of lorenz63.L63 drawn from normal(mean = 0, std =
 // 0.5) and stepped forward with no observations. Summary.SpreadForecast is
 // the time mean of the ensemble spread after each step.
@@ -1326,7 +1326,7 @@ func (c *Spread) Config(h *cycrt.ConfigHash) error {
 // FewMembers is the ensemble size of cycle Few, fixed at compile time.
 const FewMembers = 6
 
-// Few is the cycle Few declared at input.cyc:53:1: an ensemble of FewMembers
+// Few is the cycle Few declared at input.cyc:54:1: an ensemble of FewMembers
 // members of lorenz63.L63 drawn from normal(mean = 0, std = 0.5) and stepped
 // forward with no observations. Summary.SpreadForecast is the time mean of
 // the ensemble spread after each step.
@@ -1500,7 +1500,7 @@ func (c *Few) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Free is the cycle Free declared at input.cyc:54:1: one trajectory of
+// Free is the cycle Free declared at input.cyc:55:1: one trajectory of
 // lorenz63.L63 drawn from normal(mean = 0, std = 1) and stepped forward with
 // no observations.
 //
@@ -1700,7 +1700,7 @@ func (c *Free) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Excursion is the cycle Excursion declared at input.cyc:55:1: the
+// Excursion is the cycle Excursion declared at input.cyc:56:1: the
 // recurrence x ← lorenz63.L63(x) from a draw of normal(mean = 0, std = 1),
 // repeated until x[2] > 40 holds or Steps (max_iters) iterations have been
 // made. The condition is tested before the first iteration too. Stopping at
@@ -1891,7 +1891,7 @@ func (c *Excursion) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Rolling is the cycle Rolling declared at input.cyc:56:1: a reference run
+// Rolling is the cycle Rolling declared at input.cyc:57:1: a reference run
 // of lorenz63.L63 from a draw of normal(mean = 0, std = 1) and, every 10
 // steps while it fits in the run, a forecast of 20 steps by lorenz63.L63
 // started from the reference state, scored against the reference at each
@@ -2085,7 +2085,7 @@ func (c *Rolling) Config(h *cycrt.ConfigHash) error {
 	return nil
 }
 
-// Day is the cycle Day declared at input.cyc:59:1: the sequence Twin, then
+// Day is the cycle Day declared at input.cyc:60:1: the sequence Twin, then
 // Spread, then Free, then Excursion, then Rolling, each part started from
 // the final state of the one before (cycrt.Handover says how: the mean of an
 // ensemble into a single state, an ensemble into one of the same size, a
@@ -2228,7 +2228,7 @@ func (c *Day) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, e
 	return cycrt.RunSequence(ctx, c, opts)
 }
 
-// Onto is the cycle Onto declared at input.cyc:60:1: the sequence Free, then
+// Onto is the cycle Onto declared at input.cyc:61:1: the sequence Free, then
 // Twin, then Few, each part started from the final state of the one before
 // (cycrt.Handover says how: the mean of an ensemble into a single state, an
 // ensemble into one of the same size, a single state into an ensemble as the
@@ -2352,7 +2352,7 @@ func (c *Onto) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 	return cycrt.RunSequence(ctx, c, opts)
 }
 
-// Carry is the cycle Carry declared at input.cyc:61:1: the sequence Track,
+// Carry is the cycle Carry declared at input.cyc:62:1: the sequence Track,
 // then Retrack, then Spread, each part started from the final state of the
 // one before (cycrt.Handover says how: the mean of an ensemble into a single
 // state, an ensemble into one of the same size, a single state into an
@@ -2473,5 +2473,145 @@ var (
 // its own, the part's name inserted before the extension
 // (cycrt.PartHistoryPath). It returns ctx.Err() when ctx is cancelled.
 func (c *Carry) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
+	return cycrt.RunSequence(ctx, c, opts)
+}
+
+// Again is the cycle Again declared at input.cyc:63:1: the sequence Free,
+// then Twin, then Few, then Free (the parts of Onto run in its place), each
+// part started from the final state of the one before (cycrt.Handover says
+// how: the mean of an ensemble into a single state, an ensemble into one of
+// the same size, a single state into an ensemble as the mean of its draws, a
+// Kalman filter's covariance into the next filter or the spread of those
+// draws, and a twin truth carried on). Every part's clock starts at t = 0.
+//
+// Call Start, then Next until Done, or Run. It is not safe for concurrent
+// use.
+type Again struct {
+	Dir string // directory that data-file paths are relative to, for every part: Config and Start copy it into them (default ".")
+
+	Free  *Free // part 1, the cycle Free (its run 1 of 2)
+	Twin  *Twin // part 2, the cycle Twin
+	Few   *Few  // part 3, the cycle Few
+	Free2 *Free // part 4, the cycle Free (its run 2 of 2)
+
+	seq cycrt.Sequence // runs the parts; started by Start
+}
+
+// NewAgain returns cycle Again with each part as the source writes it.
+func NewAgain() *Again {
+	return &Again{
+		Dir:   ".",
+		Free:  NewFree(),
+		Twin:  NewTwin(),
+		Few:   NewFew(),
+		Free2: NewFree(),
+	}
+}
+
+// Name returns the name of the cycle as declared in the program.
+func (c *Again) Name() string {
+	return "Again"
+}
+
+// Parts implements cycrt.SequenceCycle: Free, Twin, Few, Free, in the order
+// they run.
+func (c *Again) Parts() []cycrt.SequencePart {
+	return []cycrt.SequencePart{c.Free, c.Twin, c.Few, c.Free2}
+}
+
+// Set applies a run-time setting of one part, named with the part's name in
+// front: Free.steps, Twin.steps, Few.steps. The rest of the name is the
+// part's own setting, as its Set takes it. Free runs twice: Free.steps sets
+// every run, Free#2.steps the second only.
+func (c *Again) Set(name, value string) error {
+	if rest, ok := strings.CutPrefix(name, "Free#2."); ok {
+		return c.Free2.Set(rest, value)
+	}
+	if rest, ok := strings.CutPrefix(name, "Free."); ok {
+		if err := c.Free.Set(rest, value); err != nil {
+			return err
+		}
+		if err := c.Free2.Set(rest, value); err != nil {
+			return err
+		}
+		return nil
+	}
+	if rest, ok := strings.CutPrefix(name, "Twin."); ok {
+		return c.Twin.Set(rest, value)
+	}
+	if rest, ok := strings.CutPrefix(name, "Few."); ok {
+		return c.Few.Set(rest, value)
+	}
+	return fmt.Errorf("cycle Again has no setting %q: the settings of a sequence are those of its parts, prefixed by the part's name (Free.steps, Twin.steps, Few.steps, …)", name)
+}
+
+// shareDir copies Dir into every part.
+func (c *Again) shareDir() {
+	c.Free.Dir, c.Twin.Dir, c.Few.Dir, c.Free2.Dir = c.Dir, c.Dir, c.Dir, c.Dir
+}
+
+// Config implements cycrt.Cycle: every part's settings and data files, under
+// the part's name (cycrt.ConfigHash.AddPart), after copying Dir into the
+// parts.
+func (c *Again) Config(h *cycrt.ConfigHash) error {
+	c.shareDir()
+	if err := h.AddPart("Free", c.Free); err != nil {
+		return fmt.Errorf("cycle Again: %w", err)
+	}
+	if err := h.AddPart("Twin", c.Twin); err != nil {
+		return fmt.Errorf("cycle Again: %w", err)
+	}
+	if err := h.AddPart("Few", c.Few); err != nil {
+		return fmt.Errorf("cycle Again: %w", err)
+	}
+	if err := h.AddPart("Free#2", c.Free2); err != nil {
+		return fmt.Errorf("cycle Again: %w", err)
+	}
+	return nil
+}
+
+// Start copies Dir into every part and starts the first, Free, as it would
+// start on its own.
+func (c *Again) Start() error {
+	c.shareDir()
+	return c.seq.Start("Again", c.Parts()...)
+}
+
+// Next makes one Next of the part running, starting the next part from the
+// final state of the one before when that one is done (cycrt.Sequence.Next).
+// It allocates nothing but what starting a part allocates.
+func (c *Again) Next() error {
+	return c.seq.Next()
+}
+
+// Done reports whether the last part, Free, is done.
+func (c *Again) Done() bool {
+	return c.seq.Done()
+}
+
+// Summary returns one summary per part that has started, in the summary's
+// Parts, without the sequence's timing.
+func (c *Again) Summary() (*cycrt.Summary, error) {
+	return c.seq.Summary()
+}
+
+// Progress implements cycrt.Stepper: the parts' model steps done, model
+// steps and cycles done, added up.
+func (c *Again) Progress() (step, steps, cycles int) {
+	return c.seq.Progress()
+}
+
+// Again is driven by cycrt.RunSequence and by the command line.
+var (
+	_ cycrt.SequenceCycle = (*Again)(nil)
+	_ cycrt.Cycle         = (*Again)(nil)
+)
+
+// Run implements cycrt.Cycle: the parts in order, by cycrt.RunSequence. With
+// opts.HistoryPath, each part that records a history writes it to a file of
+// its own, the part's label (its name, or Free#2 for a cycle's run after its
+// first; cycrt.PartLabels) inserted before the extension
+// (cycrt.PartHistoryPath). It returns ctx.Err() when ctx is cancelled.
+func (c *Again) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, error) {
 	return cycrt.RunSequence(ctx, c, opts)
 }

@@ -266,6 +266,65 @@ func finishCopy(t *testing.T, sp *Spread) []float64 {
 	return append([]float64(nil), sp.E.Data...)
 }
 
+// TestAgain runs Onto's parts in its place and then Free again: the
+// second run is a part of its own, which starts from the mean of Few's
+// final ensemble, is set with its first run by "Free." and alone by
+// "Free#2.", is hashed and writes its history under "Free#2".
+func TestAgain(t *testing.T) {
+	again := NewAgain()
+	parts := again.Parts()
+	if len(parts) != 4 || parts[0] != again.Free || parts[1] != again.Twin || parts[2] != again.Few || parts[3] != again.Free2 || again.Free == again.Free2 {
+		t.Fatalf("parts %v, want Free, Twin, Few and a second Free", parts)
+	}
+	if err := again.Set("Free.steps", "60"); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Set("Free#2.steps", "30"); err != nil {
+		t.Fatal(err)
+	}
+	if again.Free.Steps != 60 || again.Free2.Steps != 30 {
+		t.Errorf("steps %d and %d after Free.steps=60, Free#2.steps=30; want 60 and 30", again.Free.Steps, again.Free2.Steps)
+	}
+	if err := again.Set("Free#3.steps", "1"); err == nil || !strings.Contains(err.Error(), `cycle Again has no setting "Free#3.steps"`) {
+		t.Errorf("a third run's setting gave %v", err)
+	}
+	h := cycrt.NewConfigHash()
+	if err := again.Config(h); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, s := range h.Settings() {
+		found[s.Name] = s.Value
+	}
+	if found["Free.steps"] != "60" || found["Free#2.steps"] != "30" || found["Few.steps"] != "50" {
+		t.Errorf("hashed settings %v", h.Settings())
+	}
+
+	dir := t.TempDir()
+	again.Dir = dir
+	if _, err := again.Run(t.Context(), cycrt.RunOptions{HistoryPath: filepath.Join(dir, "again.nc")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"again.Free.nc", "again.Twin.nc", "again.Free#2.nc"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("history %s: %v", name, err)
+		}
+	}
+	mean := make([]float64, Lorenz63StateSize)
+	again.Few.E.Mean(mean)
+	fresh := NewFree()
+	fresh.Steps = 30
+	var hand cycrt.Handover
+	hand.SetState(mean)
+	if err := fresh.StartFrom(&hand); err != nil {
+		t.Fatal(err)
+	}
+	finish(t, fresh)
+	if fresh.X != again.Free2.X || again.Free2.X == again.Free.X {
+		t.Errorf("Free's second run ends at %v, want %v (from the mean of Few's members), not its first run's %v", again.Free2.X, fresh.X, again.Free.X)
+	}
+}
+
 // TestSet reaches each part's settings through its name.
 func TestSet(t *testing.T) {
 	day := NewDay()
