@@ -250,7 +250,8 @@ func validateSets(c *compiled, cycle *ir.Cycle, sets []string) error {
 			}
 		}
 		if setting == nil {
-			if why := compileTimeName(c, cycle, name); why != "" {
+			part, rest := partOf(cycle, name)
+			if why := compileTimeName(c, part, rest); why != "" {
 				return usageErr("--set %s: %s", arg, why)
 			}
 			return usageErr("--set %s: cycle %s has no setting %q (settings: %s)", arg, cycle.SourceName, name, strings.Join(known, ", "))
@@ -317,6 +318,23 @@ func validateHistory(history string, cycle *ir.Cycle) error {
 		return usageErr("--history %s: directory %s does not exist", history, dir)
 	}
 	return nil
+}
+
+// partOf returns the part of a sequence that a setting's name starts
+// with ("Twin#2.members" gives Twin and "members"), or the cycle and the
+// whole name when it is no sequence or no part's label starts the name.
+func partOf(cycle *ir.Cycle, name string) (*ir.Cycle, string) {
+	sq, ok := cycle.Def.(*ir.Sequence)
+	if !ok {
+		return cycle, name
+	}
+	labels := sq.Labels()
+	for i, p := range sq.Leaves() {
+		if rest, ok := strings.CutPrefix(name, labels[i]+"."); ok {
+			return p, rest
+		}
+	}
+	return cycle, name
 }
 
 // recordsHistory reports whether a run of cycle writes a history: the
