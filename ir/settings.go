@@ -42,7 +42,8 @@ type Setting struct {
 }
 
 // Settings lists the run-time settings of c in a fixed order: cycle
-// options first (steps, obs_every, spinup, seed, obs_file), then the parameters of
+// options first (steps, obs_every, spinup, seed, obs_file; a forecast
+// that writes a climatology has spinup too), then the parameters of
 // every model the cycle steps, in declaration order. A sequence has none
 // of its own: it lists its parts' settings, each with the part's name in
 // front ("Twin.steps"), in the order the parts run; a cycle that runs
@@ -56,6 +57,10 @@ func Settings(c *Cycle) []Setting {
 	a := c.Assimilation()
 	if a != nil {
 		out = append(out, Setting{Name: "obs_every", Kind: SettingInt, Min: 1})
+		out = append(out, Setting{Name: "spinup", Kind: SettingInt})
+	}
+	if f, ok := c.Def.(*Forecast); ok && f.Climatology != nil {
+		// The model steps left out of the climatology.
 		out = append(out, Setting{Name: "spinup", Kind: SettingInt})
 	}
 	var src Source

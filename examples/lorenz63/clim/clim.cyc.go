@@ -342,14 +342,16 @@ func (c *Clim) Name() string {
 	return "Clim"
 }
 
-// Set applies a run-time setting: steps, seed, lorenz63.L63.sigma, sigma,
-// lorenz63.L63.rho, rho, lorenz63.L63.beta, beta. Model parameters take
-// their bare name where no other setting has it. An unknown name or a value
-// that does not parse is an error naming both.
+// Set applies a run-time setting: steps, spinup, seed, lorenz63.L63.sigma,
+// sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta. Model parameters
+// take their bare name where no other setting has it. An unknown name or a
+// value that does not parse is an error naming both.
 func (c *Clim) Set(name, value string) error {
 	switch name {
 	case "steps":
 		return cycrt.SetInt(&c.Steps, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
 	case "seed":
 		return cycrt.SetSeed(&c.Seed, name, value)
 	case "lorenz63.L63.sigma", "sigma":
@@ -359,7 +361,7 @@ func (c *Clim) Set(name, value string) error {
 	case "lorenz63.L63.beta", "beta":
 		return cycrt.SetFloat(&c.Lorenz63L63.Beta, name, value)
 	default:
-		return fmt.Errorf("cycle Clim has no setting %q (known: steps, seed, lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta)", name)
+		return fmt.Errorf("cycle Clim has no setting %q (known: steps, spinup, seed, lorenz63.L63.sigma, sigma, lorenz63.L63.rho, rho, lorenz63.L63.beta, beta)", name)
 	}
 }
 
@@ -459,14 +461,16 @@ func (c *Clim) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 }
 
 // Config implements cycrt.Cycle: it adds to h the program's sources
-// (cycSources), the settings in effect (steps, seed, lorenz63.L63.sigma,
-// lorenz63.L63.rho, lorenz63.L63.beta), canonically formatted, and the
-// content of every data file the cycle reads. This cycle reads no data file.
+// (cycSources), the settings in effect (steps, spinup, seed,
+// lorenz63.L63.sigma, lorenz63.L63.rho, lorenz63.L63.beta), canonically
+// formatted, and the content of every data file the cycle reads. This cycle
+// reads no data file.
 func (c *Clim) Config(h *cycrt.ConfigHash) error {
 	if err := cycAddSources(h); err != nil {
 		return fmt.Errorf("cycle Clim: %w", err)
 	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz63.L63.sigma", strconv.FormatFloat(c.Lorenz63L63.Sigma, 'g', -1, 64))
 	h.AddSetting("lorenz63.L63.rho", strconv.FormatFloat(c.Lorenz63L63.Rho, 'g', -1, 64))

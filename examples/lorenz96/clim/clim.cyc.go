@@ -359,19 +359,21 @@ func (c *Clim) Name() string {
 	return "Clim"
 }
 
-// Set applies a run-time setting: steps, seed, lorenz96.L96.F, F. Model
-// parameters take their bare name where no other setting has it. An unknown
-// name or a value that does not parse is an error naming both.
+// Set applies a run-time setting: steps, spinup, seed, lorenz96.L96.F, F.
+// Model parameters take their bare name where no other setting has it. An
+// unknown name or a value that does not parse is an error naming both.
 func (c *Clim) Set(name, value string) error {
 	switch name {
 	case "steps":
 		return cycrt.SetInt(&c.Steps, name, value)
+	case "spinup":
+		return cycrt.SetInt(&c.Spinup, name, value)
 	case "seed":
 		return cycrt.SetSeed(&c.Seed, name, value)
 	case "lorenz96.L96.F", "F":
 		return cycrt.SetFloat(&c.Lorenz96L96.F, name, value)
 	default:
-		return fmt.Errorf("cycle Clim has no setting %q (known: steps, seed, lorenz96.L96.F, F)", name)
+		return fmt.Errorf("cycle Clim has no setting %q (known: steps, spinup, seed, lorenz96.L96.F, F)", name)
 	}
 }
 
@@ -471,14 +473,15 @@ func (c *Clim) Run(ctx context.Context, opts cycrt.RunOptions) (*cycrt.Summary, 
 }
 
 // Config implements cycrt.Cycle: it adds to h the program's sources
-// (cycSources), the settings in effect (steps, seed, lorenz96.L96.F),
-// canonically formatted, and the content of every data file the cycle reads.
-// This cycle reads no data file.
+// (cycSources), the settings in effect (steps, spinup, seed,
+// lorenz96.L96.F), canonically formatted, and the content of every data file
+// the cycle reads. This cycle reads no data file.
 func (c *Clim) Config(h *cycrt.ConfigHash) error {
 	if err := cycAddSources(h); err != nil {
 		return fmt.Errorf("cycle Clim: %w", err)
 	}
 	h.AddSetting("steps", strconv.Itoa(c.Steps))
+	h.AddSetting("spinup", strconv.Itoa(c.Spinup))
 	h.AddSetting("seed", strconv.FormatUint(c.Seed, 10))
 	h.AddSetting("lorenz96.L96.F", strconv.FormatFloat(c.Lorenz96L96.F, 'g', -1, 64))
 	return nil
